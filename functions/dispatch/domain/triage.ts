@@ -1,0 +1,134 @@
+// Decides, without side effects, what the dispatcher does with one delivery: start a workflow or reject the event.
+import { parse } from '@aws-lambda-powertools/parser';
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
+import { z } from 'zod';
+import { executionNameFor } from './execution-name.ts';
+import { isRuleName, type RuleName, routes } from './routes.ts';
+
+// EventBridge caps an event at 256 KB, and Step Functions caps an execution input at 256 KB.
+const MAX_EVENT_BYTES = 256 * 1024;
+
+/**
+ * What each rule's target delivers: its input transformer wraps the event with the rule's name
+ * (`{"rule": "<name>", "event": <aws.events.event.json>}`), because a Lambda cannot otherwise tell which rule fired.
+ */
+const DispatchEnvelope = z.object({ rule: z.string(), event: EventBridgeSchema });
+type DispatchEnvelope = z.infer<typeof DispatchEnvelope>;
+
+interface WorkflowInput {
+  readonly trigger: {
+    readonly rule: RuleName;
+    readonly eventId: string;
+    readonly source: string;
+    readonly detailType: string;
+    readonly time: string;
+    readonly region: string;
+    readonly account: string;
+  };
+  readonly secretId: string | null;
+  readonly detail: unknown;
+}
+
+type Decision = { kind: 'start'; rule: RuleName; workflow: string; name: string; input: WorkflowInput } | Rejection;
+
+interface Rejection {
+  readonly kind: 'reject';
+  readonly reason: string;
+  readonly issues: string[];
+  readonly rule?: string;
+  readonly eventId?: string;
+  /** Too large to park whole in a queue message. */
+  readonly oversized?: boolean;
+}
+
+interface Issue {
+  readonly message: string;
+  readonly path?: readonly (PropertyKey | { key: PropertyKey })[];
+}
+
+/** Schema issues as `path: message`; messages describe types and allowed values, never the rejected input itself. */
+const describeIssues = (error: Error, prefix = ''): string[] => {
+  const issues = Array.isArray(error.cause) ? (error.cause as Issue[]) : [];
+  return issues.slice(0, 20).map((issue) => {
+    const path = (issue.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
+    return `${prefix}${path || '(root)'}: ${issue.message}`;
+  });
+};
+
+const byteLength = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? '');
+
+/** @param parsed the Powertools parser's safe-parse result for {@link DispatchEnvelope}. */
+const triage = (parsed: ParsedResult<unknown, DispatchEnvelope>): Decision => {
+  const raw = parsed.success ? parsed.data : parsed.originalEvent;
+  const size = byteLength(raw);
+  const peek = raw as { rule?: unknown; event?: { id?: unknown } } | null;
+  const rule = typeof peek?.rule === 'string' ? peek.rule : undefined;
+  const eventId = typeof peek?.event?.id === 'string' ? peek.event.id : undefined;
+  const context = { ...(rule && { rule }), ...(eventId && { eventId }) };
+  if (size > MAX_EVENT_BYTES) {
+    return {
+      kind: 'reject',
+      reason: `Event is ${size} bytes; the limit is ${MAX_EVENT_BYTES}`,
+      issues: [],
+      oversized: true,
+      ...context,
+    };
+  }
+  if (!parsed.success) {
+    return {
+      kind: 'reject',
+      reason: 'Not an EventBridge event wrapped by a rule target',
+      issues: describeIssues(parsed.error),
+      ...context,
+    };
+  }
+  const { event } = parsed.data;
+  if (!isRuleName(parsed.data.rule)) {
+    return { kind: 'reject', reason: `Unknown rule "${parsed.data.rule}"`, issues: [], ...context };
+  }
+  const route = routes[parsed.data.rule];
+  if (event.source !== route.source || event['detail-type'] !== route.detailType) {
+    return {
+      kind: 'reject',
+      reason: `Rule "${parsed.data.rule}" expects source "${route.source}" and detail-type "${route.detailType}", got "${event.source}" / "${event['detail-type']}"`,
+      issues: [],
+      ...context,
+    };
+  }
+  const detail = parse(event.detail, undefined, route.detail, true);
+  if (!detail.success) {
+    return {
+      kind: 'reject',
+      reason: `Malformed "${route.detailType}" detail`,
+      issues: describeIssues(detail.error, 'detail.'),
+      ...context,
+    };
+  }
+  const secretId = (route.secretId as (d: unknown, r: readonly string[]) => string | undefined)(
+    detail.data,
+    event.resources,
+  );
+  return {
+    kind: 'start',
+    rule: parsed.data.rule,
+    workflow: route.workflow,
+    name: executionNameFor(event.id),
+    input: {
+      trigger: {
+        rule: parsed.data.rule,
+        eventId: event.id,
+        source: event.source,
+        detailType: event['detail-type'],
+        time: event.time,
+        region: event.region,
+        account: event.account,
+      },
+      secretId: secretId ?? null,
+      detail: detail.data,
+    },
+  };
+};
+
+export type { Decision, Rejection, WorkflowInput };
+export { DispatchEnvelope, MAX_EVENT_BYTES, triage };

@@ -1,0 +1,44 @@
+// The wire contract shared by every emulated service: AWS JSON 1.0/1.1 over HTTP POST with X-Amz-Target.
+
+/** An error the endpoint returns AWS-shaped: HTTP status, `__type` and `message`. */
+class AwsError extends Error {
+  readonly type: string;
+  readonly status: number;
+
+  constructor(type: string, message: string, status = 400) {
+    super(message);
+    this.name = type;
+    this.type = type;
+    this.status = status;
+  }
+}
+
+interface CallContext {
+  /** The service's signing name, e.g. `secretsmanager`. */
+  readonly service: string;
+  readonly operation: string;
+  /** From the request's SigV4 credential scope; any region named there exists. */
+  readonly region: string;
+  readonly account: string;
+  readonly requestId: string;
+  /** The caller's access key id, when the request was signed. */
+  readonly accessKeyId: string | undefined;
+  readonly sourceIp: string;
+  readonly userAgent: string;
+}
+
+type OperationHandler = (input: Record<string, unknown>, ctx: CallContext) => unknown;
+
+interface JsonService {
+  /** The part of X-Amz-Target before the dot, e.g. `secretsmanager` or `AWSStepFunctions`. */
+  readonly targetPrefix: string;
+  readonly signingName: string;
+  readonly contentType: 'application/x-amz-json-1.0' | 'application/x-amz-json-1.1';
+  readonly operations: Readonly<Record<string, OperationHandler>>;
+}
+
+const LOCAL_ACCOUNT = '000000000000';
+const DEFAULT_REGION = 'us-east-1';
+
+export type { CallContext, JsonService, OperationHandler };
+export { AwsError, DEFAULT_REGION, LOCAL_ACCOUNT };

@@ -1,0 +1,149 @@
+// One AWS-compatible HTTP endpoint on loopback: routes JSON-protocol requests by X-Amz-Target to the emulators.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AwsError, type CallContext, DEFAULT_REGION, type JsonService, LOCAL_ACCOUNT } from './protocol.ts';
+
+// AWS rejects request bodies far below this; the cap only protects the endpoint from a runaway client.
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+// `Credential=AKID/20240101/us-east-1/secretsmanager/aws4_request`
+const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
+
+interface EndpointOptions {
+  readonly services: readonly JsonService[];
+  /** Extra routes (console pages, approval callbacks) tried before the AWS dispatch; return false to pass. */
+  readonly routes?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean> | boolean;
+  /** Called before each AWS operation; throw an AwsError to inject a fault. */
+  readonly beforeOperation?: (ctx: CallContext) => Promise<void> | void;
+}
+
+interface Endpoint {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+const parseScope = (authorization: string | undefined) => {
+  const match = authorization ? CREDENTIAL_SCOPE.exec(authorization) : null;
+  return match
+    ? { accessKeyId: match[1], region: match[2] ?? DEFAULT_REGION }
+    : { accessKeyId: undefined, region: DEFAULT_REGION };
+};
+
+const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new AwsError('RequestEntityTooLargeException', `Request body exceeds ${MAX_BODY_BYTES} bytes`, 413));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+const send = (res: ServerResponse, status: number, contentType: string, payload: unknown, requestId: string) => {
+  const body = JSON.stringify(payload ?? {});
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+    'x-amzn-requestid': requestId,
+  });
+  res.end(body);
+};
+
+const sendError = (res: ServerResponse, contentType: string, error: AwsError, requestId: string) => {
+  res.setHeader('x-amzn-errortype', error.type);
+  send(
+    res,
+    error.status,
+    contentType,
+    { __type: error.type, message: error.message, Message: error.message },
+    requestId,
+  );
+};
+
+const startEndpoint = async (options: EndpointOptions & { port: number; host?: string }): Promise<Endpoint> => {
+  const byPrefix = new Map(options.services.map((s) => [s.targetPrefix, s]));
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const requestId = randomUUID();
+    let contentType = 'application/x-amz-json-1.1';
+    try {
+      const body = await readBody(req);
+      if (options.routes && (await options.routes(req, res, body))) return;
+      const target = req.headers['x-amz-target'];
+      if (req.method !== 'POST' || typeof target !== 'string') {
+        throw new AwsError(
+          'UnknownOperationException',
+          'Missing X-Amz-Target: only AWS JSON protocol requests are served',
+        );
+      }
+      const dot = target.lastIndexOf('.');
+      const service = byPrefix.get(target.slice(0, dot));
+      const operationName = target.slice(dot + 1);
+      if (!service) throw new AwsError('UnknownOperationException', `Unknown service target ${target}`);
+      contentType = service.contentType;
+      const operation = Object.hasOwn(service.operations, operationName)
+        ? service.operations[operationName]
+        : undefined;
+      if (!operation) throw new AwsError('UnknownOperationException', `Unknown operation ${operationName}`);
+      let input: unknown;
+      try {
+        input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+      } catch {
+        throw new AwsError('SerializationException', 'Request body is not valid JSON');
+      }
+      if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+        throw new AwsError('SerializationException', 'Request body must be a JSON object');
+      }
+      const scope = parseScope(req.headers.authorization);
+      const ctx: CallContext = {
+        service: service.signingName,
+        operation: operationName,
+        region: scope.region,
+        account: LOCAL_ACCOUNT,
+        requestId,
+        accessKeyId: scope.accessKeyId,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: String(req.headers['user-agent'] ?? ''),
+      };
+      await options.beforeOperation?.(ctx);
+      const output = await operation(input as Record<string, unknown>, ctx);
+      send(res, 200, contentType, output, requestId);
+    } catch (error) {
+      if (res.headersSent) return;
+      const awsError =
+        error instanceof AwsError
+          ? error
+          : new AwsError('InternalServiceError', 'The local cloud failed to handle the request', 500);
+      if (!(error instanceof AwsError)) console.error('[local] internal error', error);
+      sendError(res, contentType, awsError, requestId);
+    }
+  };
+
+  const server = createServer((req, res) => void handle(req, res));
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};
+
+export type { Endpoint, EndpointOptions };
+export { startEndpoint };

@@ -1,0 +1,93 @@
+// Turns events/rules/*.json into CloudFormation for serverless.yml. The local cloud reads the same files through
+// loadRules(), so what is deployed and what runs offline cannot drift apart.
+// CommonJS because serverless.yml's ${file(...)} loads JavaScript with require().
+const { readdirSync, readFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+const RULES_DIR = join(__dirname, '..', '..', 'events', 'rules');
+
+/** Rule targets by name: the CloudFormation logical id of the resource, and whether EventBridge must be allowed to invoke it. */
+const TARGETS = {
+  dispatch: { logicalId: 'DispatchLambdaFunction', kind: 'lambda' },
+};
+
+const STATES = ['ENABLED', 'DISABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS'];
+
+const pascal = (name) => name.replace(/(^|-)([a-z0-9])/g, (_, __, c) => c.toUpperCase());
+
+/** Reads and checks every rule file; a mistake fails the package or the local cloud with the file's name. */
+const loadRules = (dir = RULES_DIR) =>
+  readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => {
+      const name = file.slice(0, -'.json'.length);
+      const fail = (why) => {
+        throw new Error(`events/rules/${file}: ${why}`);
+      };
+      let rule;
+      try {
+        rule = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+      } catch (error) {
+        fail(`not valid JSON (${error.message})`);
+      }
+      if (!/^[a-z0-9-]{1,40}$/.test(name)) fail('rule file names must be lower-case words joined by dashes');
+      if (!Object.hasOwn(TARGETS, rule.target))
+        fail(`unknown target "${rule.target}"; known: ${Object.keys(TARGETS).join(', ')}`);
+      if (!rule.eventPattern === !rule.scheduleExpression)
+        fail('needs exactly one of eventPattern or scheduleExpression');
+      if (rule.target === 'dispatch' && typeof rule.workflow !== 'string') fail('a dispatch rule names its workflow');
+      const state = rule.state ?? 'ENABLED';
+      if (!STATES.includes(state)) fail(`state must be one of ${STATES.join(', ')}`);
+      return { name, ...rule, state };
+    });
+
+/**
+ * The dispatcher cannot tell which rule fired from the event alone, so each dispatch target wraps the event with the
+ * rule's name. `<aws.events.event.json>` is EventBridge's predefined variable for the whole original event.
+ */
+const dispatchInputTemplate = (ruleName) => `{"rule":"${ruleName}","event":<aws.events.event.json>}`;
+
+const resources = async ({ resolveVariable }) => {
+  const stage = await resolveVariable('sls:stage');
+  const service = await resolveVariable('self:service');
+  const out = {};
+  for (const rule of loadRules()) {
+    const target = TARGETS[rule.target];
+    const ruleId = `Rule${pascal(rule.name)}`;
+    out[ruleId] = {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        Name: `${service}-${stage}-${rule.name}`,
+        Description: rule.description,
+        State: rule.state,
+        ...(rule.eventPattern ? { EventPattern: rule.eventPattern } : { ScheduleExpression: rule.scheduleExpression }),
+        Targets: [
+          {
+            Id: rule.target,
+            Arn: { 'Fn::GetAtt': [target.logicalId, 'Arn'] },
+            ...(rule.target === 'dispatch' && {
+              InputTransformer: { InputTemplate: dispatchInputTemplate(rule.name) },
+            }),
+            RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 86400 },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
+          },
+        ],
+      },
+    };
+    if (target.kind === 'lambda') {
+      out[`${ruleId}Permission`] = {
+        Type: 'AWS::Lambda::Permission',
+        Properties: {
+          FunctionName: { 'Fn::GetAtt': [target.logicalId, 'Arn'] },
+          Action: 'lambda:InvokeFunction',
+          Principal: 'events.amazonaws.com',
+          SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+        },
+      };
+    }
+  }
+  return out;
+};
+
+module.exports = { dispatchInputTemplate, loadRules, resources, RULES_DIR };

@@ -1,0 +1,137 @@
+// Packages the service exactly as a deploy would (no AWS credentials needed) and checks the template.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+let dir: string;
+let resources: Record<string, Resource>;
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+const getAttTarget = (value: unknown): string | undefined =>
+  (value as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
+
+const statements = (): { role: string; Action: string | string[] }[] =>
+  ofType('AWS::IAM::Role').flatMap(([role, r]) =>
+    ((r.Properties.Policies as { PolicyDocument: { Statement: { Action: string | string[] }[] } }[]) ?? []).flatMap(
+      (policy) => policy.PolicyDocument.Statement.map((s) => ({ role, Action: s.Action })),
+    ),
+  );
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'smcp-package-'));
+  await run('npx', ['serverless', 'package', '--stage', 'test', '--package', dir], {
+    cwd: ROOT,
+    env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'smcp-no-such-profile' },
+  });
+  resources = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+}, 180_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('packaged CloudFormation template', () => {
+  it('runs every function on nodejs24.x with a role of its own', () => {
+    const functions = ofType('AWS::Lambda::Function');
+
+    expect(functions.length).toBeGreaterThan(0);
+    const roles = functions.map(([, fn]) => getAttTarget(fn.Properties.Role));
+    for (const [name, fn] of functions) {
+      expect(fn.Properties.Runtime, name).toBe('nodejs24.x');
+      expect(getAttTarget(fn.Properties.Role), name).toBe(name.replace(/LambdaFunction$/, 'IamRoleLambdaExecution'));
+    }
+    expect(new Set(roles).size).toBe(functions.length);
+  });
+
+  it('grants no wildcard actions and never secretsmanager:*', () => {
+    const actions = statements().flatMap((s) => [s.Action].flat().map((action) => ({ role: s.role, action })));
+
+    expect(actions.length).toBeGreaterThan(0);
+    for (const { role, action } of actions) {
+      expect(action, role).not.toBe('*');
+      expect(action, role).not.toMatch(/^[a-z0-9-]+:\*$/);
+    }
+  });
+
+  it('points every rule at a target that exists, with permission to invoke it', () => {
+    const rules = ofType('AWS::Events::Rule');
+    const permissions = ofType('AWS::Lambda::Permission').map(([, p]) => getAttTarget(p.Properties.SourceArn));
+
+    expect(rules.length).toBeGreaterThanOrEqual(8);
+    for (const [name, rule] of rules) {
+      const targets = rule.Properties.Targets as { Arn: unknown; DeadLetterConfig?: { Arn: unknown } }[];
+      expect(targets.length, name).toBeGreaterThan(0);
+      for (const target of targets) {
+        const targetId = getAttTarget(target.Arn);
+        expect(resources[targetId ?? ''], `${name} → ${targetId}`).toBeDefined();
+        expect(resources[getAttTarget(target.DeadLetterConfig?.Arn) ?? ''], `${name} dead letters`).toBeDefined();
+        if (resources[targetId ?? '']?.Type === 'AWS::Lambda::Function') expect(permissions, name).toContain(name);
+      }
+    }
+  });
+
+  it('wraps each dispatch rule’s event with the rule name', () => {
+    const rule = resources.RuleRotationRequested as Resource;
+
+    const [target] = rule.Properties.Targets as { InputTransformer: { InputTemplate: string } }[];
+    expect(target?.InputTransformer.InputTemplate).toBe(
+      '{"rule":"rotation-requested","event":<aws.events.event.json>}',
+    );
+  });
+
+  it('ships a dispatch bundle that loads on Node 24 and calls Step Functions over HTTP', async () => {
+    const unpacked = join(dir, 'dispatch');
+    await run('unzip', ['-q', '-o', join(dir, 'dispatch.zip'), '-d', unpacked]);
+    const requests: { target: string; body: { name: string; stateMachineArn: string } }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        requests.push({ target: String(req.headers['x-amz-target']), body: JSON.parse(body) });
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:x:y', startDate: 1 }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const script = `
+      const { handler } = await import(${JSON.stringify(join(unpacked, 'functions/dispatch/handler.mjs'))});
+      const event = { version: '0', id: 'e-1', 'detail-type': 'Rotation Requested', source: 'smcp', account: '000000000000',
+        time: '2026-11-23T10:00:00Z', region: 'us-east-1', resources: [], detail: { secretId: 'db' } };
+      console.log(JSON.stringify(await handler({ rule: 'rotation-requested', event }, {})));`;
+
+    try {
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+        env: {
+          PATH: process.env.PATH,
+          AWS_ENDPOINT_URL: url,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          STATE_MACHINE_ARN_PREFIX: 'arn:aws:states:us-east-1:000000000000:stateMachine:smcp-test-',
+          DEAD_LETTER_QUEUE_URL: `${url}/000000000000/dead-letters`,
+          POWERTOOLS_LOG_LEVEL: 'ERROR',
+        },
+      });
+
+      expect(stdout).toContain('"status":"started"');
+      expect(requests).toHaveLength(1);
+      expect(requests[0]).toMatchObject({
+        target: 'AWSStepFunctions.StartExecution',
+        body: { name: 'e-1', stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:smcp-test-rotation' },
+      });
+    } finally {
+      server.close();
+    }
+  });
+});
