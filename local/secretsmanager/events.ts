@@ -1,0 +1,140 @@
+// CloudTrail-shaped events as EventBridge delivers them (shared/data/aws-event-samples/), and the native
+// "Secret Label Updated" event. Secret values are stripped from request parameters at any depth: AWS omits them.
+import { randomUUID } from 'node:crypto';
+import type { CallContext } from '../protocol.ts';
+import { LOCAL_ACCOUNT } from '../protocol.ts';
+
+interface EventBridgeEvent {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': string;
+  readonly source: string;
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly string[];
+  readonly detail: Record<string, unknown>;
+}
+
+const SOURCE = 'aws.secretsmanager';
+const EVENT_SOURCE = 'secretsmanager.amazonaws.com';
+const EVENT_VERSION = '1.11';
+// Members that carry secret material: never logged, whatever their nesting.
+const REDACTED_MEMBERS = new Set(['secretString', 'secretBinary', 'randomPassword']);
+
+// CloudTrail's timestamps have no milliseconds: 2024-10-23T12:26:45Z.
+const cloudTrailTime = (date: Date) => `${date.toISOString().slice(0, 19)}Z`;
+
+const lowerCamel = (key: string) => key.charAt(0).toLowerCase() + key.slice(1);
+
+/** The caller's parameters the way CloudTrail records them: lowerCamelCase members, secret values removed. */
+const requestParametersOf = (input: unknown): unknown => {
+  if (Array.isArray(input)) return input.map(requestParametersOf);
+  if (typeof input !== 'object' || input === null) return input;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    const member = lowerCamel(key);
+    if (REDACTED_MEMBERS.has(member)) continue;
+    out[member] = requestParametersOf(value);
+  }
+  return out;
+};
+
+const envelope = (
+  detailType: string,
+  region: string,
+  time: Date,
+  detail: Record<string, unknown>,
+  resources: readonly string[] = [],
+): EventBridgeEvent => ({
+  version: '0',
+  id: randomUUID(),
+  'detail-type': detailType,
+  source: SOURCE,
+  account: LOCAL_ACCOUNT,
+  time: cloudTrailTime(time),
+  region,
+  resources,
+  detail,
+});
+
+interface ApiCall {
+  readonly ctx: CallContext;
+  readonly time: Date;
+  readonly input: Record<string, unknown>;
+  readonly readOnly: boolean;
+  readonly responseElements: Record<string, unknown> | null;
+  readonly error?: { readonly code: string; readonly message: string };
+  /** Overrides ctx.operation: BatchGetSecretValue also records one GetSecretValue per secret it returned. */
+  readonly eventName?: string;
+}
+
+const apiCallEvent = (call: ApiCall): EventBridgeEvent => {
+  const { ctx } = call;
+  const detail: Record<string, unknown> = {
+    eventVersion: EVENT_VERSION,
+    userIdentity: {
+      type: 'Root',
+      principalId: ctx.account,
+      arn: `arn:aws:iam::${ctx.account}:root`,
+      accountId: ctx.account,
+      ...(ctx.accessKeyId ? { accessKeyId: ctx.accessKeyId } : {}),
+    },
+    eventTime: cloudTrailTime(call.time),
+    eventSource: EVENT_SOURCE,
+    eventName: call.eventName ?? ctx.operation,
+    awsRegion: ctx.region,
+    sourceIPAddress: ctx.sourceIp,
+    userAgent: ctx.userAgent,
+    ...(call.error ? { errorCode: call.error.code, errorMessage: call.error.message } : {}),
+    requestParameters: requestParametersOf(call.input),
+    responseElements: call.error ? null : call.responseElements,
+    requestID: ctx.requestId,
+    eventID: randomUUID(),
+    readOnly: call.readOnly,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: ctx.account,
+    eventCategory: 'Management',
+  };
+  return envelope('AWS API Call via CloudTrail', ctx.region, call.time, detail);
+};
+
+interface ServiceEvent {
+  readonly eventName: string;
+  readonly region: string;
+  readonly time: Date;
+  readonly secretArn: string;
+  readonly errorMessage?: string;
+  /** Rotation events share `Rotation-<arn>-<token>` as AWS's do. */
+  readonly requestId?: string;
+}
+
+const serviceEvent = (event: ServiceEvent): EventBridgeEvent =>
+  envelope('AWS Service Event via CloudTrail', event.region, event.time, {
+    eventVersion: EVENT_VERSION,
+    userIdentity: { accountId: LOCAL_ACCOUNT, invokedBy: EVENT_SOURCE },
+    eventTime: cloudTrailTime(event.time),
+    eventSource: EVENT_SOURCE,
+    eventName: event.eventName,
+    awsRegion: event.region,
+    sourceIPAddress: EVENT_SOURCE,
+    userAgent: EVENT_SOURCE,
+    ...(event.errorMessage ? { errorMessage: event.errorMessage } : {}),
+    requestParameters: null,
+    responseElements: null,
+    additionalEventData: { SecretId: event.secretArn },
+    requestID: event.requestId ?? randomUUID(),
+    eventID: randomUUID(),
+    readOnly: false,
+    eventType: 'AwsServiceEvent',
+    managementEvent: true,
+    recipientAccountId: LOCAL_ACCOUNT,
+    eventCategory: 'Management',
+  });
+
+const labelUpdatedEvent = (region: string, time: Date, arn: string, name: string, versionId: string) =>
+  envelope('Secret Label Updated', region, time, { name, labelUpdated: 'AWSCURRENT', versionId }, [arn]);
+
+export type { EventBridgeEvent };
+export { apiCallEvent, cloudTrailTime, labelUpdatedEvent, requestParametersOf, serviceEvent };

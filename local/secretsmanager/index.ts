@@ -1,0 +1,143 @@
+// The Secrets Manager emulator of the local cloud: a JsonService for local/server.ts, plus the hooks the local cloud
+// and tests need (snapshot/restore for the data directory, replica fault injection, waiting for rotations).
+import { AwsError, type CallContext, type JsonService, type OperationHandler } from '../protocol.ts';
+import { type Core, createCore, type RotationRequest, type SecretsManagerOptions } from './core.ts';
+import { apiCallEvent, cloudTrailTime, type EventBridgeEvent } from './events.ts';
+import { secretArn } from './lookup.ts';
+import { createSecret } from './operations/create.ts';
+import { deleteSecret, purgeDeleted, restoreSecret } from './operations/lifecycle.ts';
+import { listSecrets, listSecretVersionIds } from './operations/list.ts';
+import { batchGetSecretValue, describeSecret, getSecretValue } from './operations/read.ts';
+import {
+  removeRegionsFromReplication,
+  replicateSecretToRegions,
+  stopReplicationToReplica,
+} from './operations/replication.ts';
+import {
+  deleteResourcePolicy,
+  getResourcePolicy,
+  putResourcePolicy,
+  tagResource,
+  untagResource,
+} from './operations/resource.ts';
+import { cancelRotateSecret, rotateSecret } from './operations/rotation.ts';
+import { putSecretValue, updateSecret, updateSecretVersionStage } from './operations/write.ts';
+import { getRandomPassword } from './password.ts';
+import { clearFailure, injectFailure, settleReplicas } from './replicas.ts';
+import { isState, type ReplicaFailureKind, type SecretRecord } from './state.ts';
+
+type Operation = (core: Core, input: Record<string, unknown>, ctx: CallContext) => unknown;
+
+const OPERATIONS = {
+  BatchGetSecretValue: { run: batchGetSecretValue, readOnly: true },
+  CancelRotateSecret: { run: cancelRotateSecret, readOnly: false },
+  CreateSecret: { run: createSecret, readOnly: false },
+  DeleteResourcePolicy: { run: deleteResourcePolicy, readOnly: false },
+  DeleteSecret: { run: deleteSecret, readOnly: false },
+  DescribeSecret: { run: describeSecret, readOnly: true },
+  GetRandomPassword: { run: getRandomPassword, readOnly: true },
+  GetResourcePolicy: { run: getResourcePolicy, readOnly: true },
+  GetSecretValue: { run: getSecretValue, readOnly: true },
+  ListSecrets: { run: listSecrets, readOnly: true },
+  ListSecretVersionIds: { run: listSecretVersionIds, readOnly: true },
+  PutResourcePolicy: { run: putResourcePolicy, readOnly: false },
+  PutSecretValue: { run: putSecretValue, readOnly: false },
+  RemoveRegionsFromReplication: { run: removeRegionsFromReplication, readOnly: false },
+  ReplicateSecretToRegions: { run: replicateSecretToRegions, readOnly: false },
+  RestoreSecret: { run: restoreSecret, readOnly: false },
+  RotateSecret: { run: rotateSecret, readOnly: false },
+  StopReplicationToReplica: { run: stopReplicationToReplica, readOnly: false },
+  TagResource: { run: tagResource, readOnly: false },
+  UntagResource: { run: untagResource, readOnly: false },
+  UpdateSecret: { run: updateSecret, readOnly: false },
+  UpdateSecretVersionStage: { run: updateSecretVersionStage, readOnly: false },
+} as const satisfies Record<string, { run: Operation; readOnly: boolean }>;
+
+/** What CloudTrail keeps of a write's response: identifiers only, never values. Reads record null. */
+const responseElementsOf = (operation: string, output: unknown): Record<string, unknown> | null => {
+  const out = (output ?? {}) as { ARN?: unknown; Name?: unknown; DeletionDate?: unknown };
+  if (typeof out.ARN !== 'string') return null;
+  if (operation === 'DeleteSecret' && typeof out.DeletionDate === 'number') {
+    return { name: out.Name, deletionDate: cloudTrailTime(new Date(out.DeletionDate * 1000)), arn: out.ARN };
+  }
+  return { arn: out.ARN };
+};
+
+const createSecretsManager = (options: SecretsManagerOptions) => {
+  const core = createCore(options);
+
+  /** Lets the clock act: recovery windows end and replications settle. Runs before every call. */
+  const tick = () => {
+    purgeDeleted(core);
+    settleReplicas(core);
+  };
+
+  const handler =
+    (name: keyof typeof OPERATIONS): OperationHandler =>
+    (input, ctx) => {
+      const { run, readOnly } = OPERATIONS[name];
+      tick();
+      const record = (responseElements: Record<string, unknown> | null, error?: { code: string; message: string }) =>
+        core.emit(
+          apiCallEvent({ ctx, time: core.now(), input, readOnly, responseElements, ...(error ? { error } : {}) }),
+        );
+      try {
+        const output = run(core, input, ctx);
+        record(readOnly ? null : responseElementsOf(name, output));
+        return output;
+      } catch (error) {
+        // Failed calls are recorded too: that is how AccessDenied and friends reach detectors.
+        const aws = error instanceof AwsError ? error : undefined;
+        record(null, {
+          code: aws?.type ?? 'InternalFailure',
+          message: aws?.message ?? 'An internal error occurred in the local cloud.',
+        });
+        throw error;
+      }
+    };
+
+  const service: JsonService = {
+    targetPrefix: 'secretsmanager',
+    signingName: 'secretsmanager',
+    contentType: 'application/x-amz-json-1.1',
+    operations: Object.fromEntries(
+      (Object.keys(OPERATIONS) as (keyof typeof OPERATIONS)[]).map((name) => [name, handler(name)]),
+    ),
+  };
+
+  /** By primary ARN, any copy's ARN, or name (the primary's region wins when names repeat across regions). */
+  const findSecret = (secretId: string): SecretRecord => {
+    for (const secret of Object.values(core.state.secrets)) {
+      const arns = [secret.primaryRegion, ...Object.keys(secret.replicas)].map((r) => secretArn(secret, r));
+      if (secret.name === secretId || arns.includes(secretId)) return secret;
+    }
+    throw new Error(`No secret ${secretId} in the Secrets Manager emulator`);
+  };
+
+  return {
+    service,
+    tick,
+    /** A deep copy of the whole state, plain JSON. */
+    snapshot: (): unknown => structuredClone(core.state),
+    restore: (snapshot: unknown): void => {
+      if (!isState(snapshot)) throw new Error('Not a Secrets Manager emulator snapshot');
+      core.state = structuredClone(snapshot);
+    },
+    /** The replica in `region` fails: now if it exists, otherwise when replication next reaches the region. */
+    injectReplicaFailure: (secretId: string, region: string, kind: ReplicaFailureKind): void => {
+      injectFailure(core, findSecret(secretId), region, kind);
+    },
+    clearReplicaFailure: (secretId: string, region: string): void => {
+      clearFailure(core, findSecret(secretId), region);
+    },
+    /** Resolves once every rotation started so far has finished (RotateSecret answers before its lambda runs). */
+    whenIdle: async (): Promise<void> => {
+      while (core.background.size > 0) await Promise.allSettled([...core.background]);
+    },
+  };
+};
+
+type SecretsManagerEmulator = ReturnType<typeof createSecretsManager>;
+
+export type { EventBridgeEvent, ReplicaFailureKind, RotationRequest, SecretsManagerEmulator, SecretsManagerOptions };
+export { createSecretsManager };

@@ -1,0 +1,68 @@
+// Finds the copy of a secret that a request addresses: the request's region decides between the primary and a replica,
+// and SecretId may be a name, a full ARN or a partial ARN (the ARN without its 6-character suffix).
+import { randomInt } from 'node:crypto';
+import { LOCAL_ACCOUNT } from '../protocol.ts';
+import { markedForDeletion, notOnReplica, secretNotFound } from './errors.ts';
+import type { SecretRecord, State } from './state.ts';
+
+const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const DEFAULT_KMS_KEY = 'alias/aws/secretsmanager';
+
+interface Located {
+  readonly secret: SecretRecord;
+  /** The region of the copy addressed: the primary's, or a replica's. */
+  readonly region: string;
+  readonly isReplica: boolean;
+  readonly arn: string;
+}
+
+const randomSuffix = () => Array.from({ length: 6 }, () => SUFFIX_ALPHABET[randomInt(SUFFIX_ALPHABET.length)]).join('');
+
+const partialArn = (region: string, name: string) => `arn:aws:secretsmanager:${region}:${LOCAL_ACCOUNT}:secret:${name}`;
+const secretArn = (secret: SecretRecord, region: string) => `${partialArn(region, secret.name)}-${secret.suffix}`;
+
+/** Every copy that exists in a region: primaries there and replicas that reached it. */
+const copiesIn = (state: State, region: string): Located[] => {
+  const copies: Located[] = [];
+  for (const secret of Object.values(state.secrets)) {
+    if (secret.primaryRegion === region) {
+      copies.push({ secret, region, isReplica: false, arn: secretArn(secret, region) });
+      continue;
+    }
+    // A replica exists in its region only once replication has written it there.
+    if (secret.replicas[region]?.status === 'InSync') {
+      copies.push({ secret, region, isReplica: true, arn: secretArn(secret, region) });
+    }
+  }
+  return copies;
+};
+
+const find = (state: State, region: string, secretId: string): Located | undefined => {
+  const copies = copiesIn(state, region);
+  return (
+    copies.find((c) => c.arn === secretId) ??
+    copies.find((c) => c.secret.name === secretId) ??
+    copies.find((c) => partialArn(region, c.secret.name) === secretId)
+  );
+};
+
+interface Need {
+  /** Writes are refused on a replica: they must go to the primary's region. */
+  readonly primary?: boolean;
+  /** Most operations refuse a secret scheduled for deletion. */
+  readonly live?: boolean;
+}
+
+const locate = (state: State, region: string, secretId: string, need: Need = {}): Located => {
+  const found = find(state, region, secretId);
+  if (!found) throw secretNotFound();
+  if (need.primary && found.isReplica) throw notOnReplica();
+  if (need.live && found.secret.deletedDate !== undefined) throw markedForDeletion();
+  return found;
+};
+
+const nameTaken = (state: State, region: string, name: string) =>
+  copiesIn(state, region).some((c) => c.secret.name === name);
+
+export type { Located };
+export { copiesIn, DEFAULT_KMS_KEY, find, locate, nameTaken, randomSuffix, secretArn };

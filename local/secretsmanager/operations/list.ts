@@ -1,0 +1,72 @@
+// ListSecrets and ListSecretVersionIds.
+import type { CallContext } from '../../protocol.ts';
+import type { Core } from '../core.ts';
+import { matchesAll, readFilters } from '../filters.ts';
+import { createReader } from '../input.ts';
+import { copiesIn, type Located, locate } from '../lookup.ts';
+import { paginate } from '../pagination.ts';
+import { Rule } from '../rules.ts';
+import { compact, epoch, listEntryView } from '../views.ts';
+
+const SORT_BY = ['created-date', 'last-accessed-date', 'last-changed-date', 'name'] as const;
+
+const sortKey = (at: Located, by: (typeof SORT_BY)[number]): string => {
+  switch (by) {
+    case 'name':
+      return at.secret.name;
+    case 'last-accessed-date':
+      return at.secret.lastAccessedDate[at.region] ?? '';
+    case 'last-changed-date':
+      return at.secret.lastChangedDate;
+    default:
+      return at.secret.createdDate;
+  }
+};
+
+const listSecrets = (core: Core, input: Record<string, unknown>, ctx: CallContext) => {
+  const read = createReader(input);
+  const includeDeleted = read.bool('IncludePlannedDeletion') ?? false;
+  const maxResults = read.integer('MaxResults', { min: 1, max: 100 });
+  const nextToken = read.string('NextToken', Rule.nextToken);
+  const filters = readFilters(read);
+  // AWS does not document the default order; newest first is what its console shows.
+  const order = read.string('SortOrder', { oneOf: ['asc', 'desc'] }) ?? 'desc';
+  const by = (read.string('SortBy', { oneOf: SORT_BY }) ?? 'created-date') as (typeof SORT_BY)[number];
+  read.done();
+
+  const direction = order === 'asc' ? 1 : -1;
+  const secrets = copiesIn(core.state, ctx.region)
+    .filter((at) => includeDeleted || at.secret.deletedDate === undefined)
+    .filter((at) => matchesAll(at, filters))
+    // Ties (same instant) keep a stable order by name so pages never overlap.
+    .sort((a, b) => direction * (sortKey(a, by).localeCompare(sortKey(b, by)) || a.arn.localeCompare(b.arn)));
+  const { page, nextToken: next } = paginate('ListSecrets', secrets, maxResults ?? 100, nextToken);
+  return compact({ SecretList: page.map(listEntryView), NextToken: next });
+};
+
+const listSecretVersionIds = (core: Core, input: Record<string, unknown>, ctx: CallContext) => {
+  const read = createReader(input);
+  const secretId = read.string('SecretId', Rule.secretId) ?? '';
+  const maxResults = read.integer('MaxResults', { min: 1, max: 100 });
+  const nextToken = read.string('NextToken', Rule.nextToken);
+  const includeDeprecated = read.bool('IncludeDeprecated') ?? false;
+  read.done();
+  const at = locate(core.state, ctx.region, secretId);
+  const versions = at.secret.versions.filter((v) => includeDeprecated || v.stages.length > 0);
+  const { page, nextToken: next } = paginate('ListSecretVersionIds', versions, maxResults ?? 100, nextToken);
+  return compact({
+    ARN: at.arn,
+    Name: at.secret.name,
+    Versions: page.map((v) =>
+      compact({
+        VersionId: v.versionId,
+        VersionStages: [...v.stages],
+        LastAccessedDate: epoch(v.lastAccessedDate),
+        CreatedDate: epoch(v.createdDate),
+      }),
+    ),
+    NextToken: next,
+  });
+};
+
+export { listSecrets, listSecretVersionIds };
