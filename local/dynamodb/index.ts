@@ -1,0 +1,105 @@
+// DynamoDB for the local cloud: dynalite in process. dynalite() builds an http.Server around a request listener; the
+// endpoint emits its raw requests on that server, so dynalite reads the untouched body itself. Known limits
+// (dynalite 4): no transactions, no TTL, no streams — design without them or expire in code.
+import { once } from 'node:events';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+interface DynaliteOptions {
+  readonly path?: string;
+  readonly createTableMs?: number;
+  readonly deleteTableMs?: number;
+  readonly updateTableMs?: number;
+}
+
+// dynalite is CommonJS without type declarations.
+const dynalite = createRequire(import.meta.url)('dynalite') as (options: DynaliteOptions) => Server;
+
+const TARGET_PREFIX = 'DynamoDB_20120810';
+
+interface DynamoDbOptions {
+  /** A LevelDB directory: tables and items survive close() and a new createDynamoDb with the same path. */
+  readonly path?: string;
+}
+
+/**
+ * A stand-in request carrying a body someone already read (local/server.ts reads every body before its routes):
+ * dynalite only needs the method, url, headers and the data/end events.
+ */
+const replay = (req: IncomingMessage, body: Buffer): IncomingMessage => {
+  const stream = new PassThrough();
+  Object.assign(stream, { method: req.method, url: req.url, headers: req.headers, socket: req.socket });
+  stream.end(body);
+  return stream as unknown as IncomingMessage;
+};
+
+/** True for requests this emulator serves: the JSON protocol target of DynamoDB's API version. */
+const isDynamoDbRequest = (req: IncomingMessage) => {
+  const target = req.headers['x-amz-target'];
+  return typeof target === 'string' && target.startsWith(`${TARGET_PREFIX}.`);
+};
+
+const createDynamoDb = (options: DynamoDbOptions = {}) => {
+  // Tables are ACTIVE at once: waiting out CREATING buys tests nothing.
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.path ? { path: options.path } : {}),
+  });
+  // dynalite closes its LevelDB only from server.close(), which fails on a server that never listened. So it also
+  // listens on an ephemeral loopback port, which createTable uses and close() shuts through the normal path.
+  server.listen(0, '127.0.0.1');
+  const listening = once(server, 'listening');
+  let closed = false;
+  let client: DynamoDBClient | undefined;
+
+  const url = async () => {
+    if (!server.listening) await listening;
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+
+  return {
+    targetPrefix: TARGET_PREFIX,
+    isDynamoDbRequest,
+    /** Serves one request: pass `body` when it was already read from `req`, otherwise dynalite reads it. */
+    handle: (req: IncomingMessage, res: ServerResponse, body?: Buffer): void => {
+      if (closed) {
+        res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable', message: 'closed' }));
+        return;
+      }
+      server.emit('request', body === undefined ? req : replay(req, body), res);
+    },
+    /** For the local cloud's setup (tables from serverless.yml); an existing table is left as it is. */
+    createTable: async (input: CreateTableCommandInput): Promise<void> => {
+      client ??= new DynamoDBClient({
+        endpoint: await url(),
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      try {
+        await client.send(new CreateTableCommand(input));
+      } catch (error) {
+        if ((error as Error).name !== 'ResourceInUseException') throw error;
+      }
+    },
+    /** Closes the database (flushing LevelDB when `path` is set). */
+    close: async (): Promise<void> => {
+      if (closed) return;
+      closed = true;
+      client?.destroy();
+      if (!server.listening) await listening;
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+};
+
+type DynamoDbEmulator = ReturnType<typeof createDynamoDb>;
+
+export type { DynamoDbEmulator, DynamoDbOptions };
+export { createDynamoDb, isDynamoDbRequest };

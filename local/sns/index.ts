@@ -1,0 +1,120 @@
+// The SNS emulator of the local cloud. SDK v3 speaks SNS's query protocol (form-encoded `Action=Publish&…`, XML
+// answers), which local/protocol.ts's JsonService does not cover: the endpoint hands the parsed form to handleQuery.
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_REGION, LOCAL_ACCOUNT } from '../protocol.ts';
+import { createDelivery, type Subscriber } from './delivery.ts';
+import { invalidAction, missingAction, SnsError } from './errors.ts';
+import { ACTIONS, ensureTopic, findTopic, type Ops, type QueryContext, topicArn } from './operations.ts';
+import { createState, isState, type SnsNotification } from './state.ts';
+import { errorResponse, response } from './xml.ts';
+
+interface SnsOptions {
+  readonly now: () => Date;
+  /** Holds `sns-outbox.jsonl`, one published message per line. */
+  readonly dataDir?: string;
+  /** Every published message is also posted to this Slack incoming webhook. */
+  readonly slackWebhookUrl?: string;
+  /** One line per published message and per failed delivery; console.log by default. */
+  readonly log?: (line: string) => void;
+  readonly region?: string;
+  readonly account?: string;
+}
+
+interface QueryResult {
+  readonly status: number;
+  /** XML. */
+  readonly body: string;
+}
+
+const createSns = (options: SnsOptions) => {
+  let state = createState();
+  const local = new Map<string, Subscriber>();
+  const delivery = createDelivery({
+    log: options.log ?? ((line: string) => console.log(line)),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.slackWebhookUrl ? { slackWebhookUrl: options.slackWebhookUrl } : {}),
+  });
+  const defaultCtx: QueryContext = {
+    region: options.region ?? DEFAULT_REGION,
+    account: options.account ?? LOCAL_ACCOUNT,
+    requestId: '',
+  };
+
+  const ops: Ops = {
+    state: () => state,
+    now: options.now,
+    publish: (notification) => {
+      const subscribers = state.subscriptions
+        .filter((s) => s.topicArn === notification.TopicArn && s.protocol === 'local')
+        .map((s) => local.get(s.arn))
+        .filter((fn): fn is Subscriber => fn !== undefined);
+      delivery.deliver(notification, subscribers);
+    },
+  };
+
+  /** Answers one query-protocol request; never throws. */
+  const handleQuery = (params: URLSearchParams, ctx: QueryContext): QueryResult => {
+    const action = params.get('Action');
+    try {
+      if (!action) throw missingAction();
+      const run = Object.hasOwn(ACTIONS, action) ? ACTIONS[action as keyof typeof ACTIONS] : undefined;
+      if (!run) throw invalidAction(action);
+      return { status: 200, body: response(action, run(ops, params, ctx), ctx.requestId) };
+    } catch (error) {
+      const sns =
+        error instanceof SnsError
+          ? error
+          : new SnsError('InternalError', 'The local cloud failed to handle the request', 500, 'Receiver');
+      if (!(error instanceof SnsError)) console.error('[local] sns internal error', error);
+      return { status: sns.status, body: errorResponse(sns.fault, sns.code, sns.message, ctx.requestId) };
+    }
+  };
+
+  return {
+    handleQuery,
+    /** Idempotent, like CreateTopic; returns the topic ARN. */
+    createTopic: (name: string): string => ensureTopic(state, topicArn(defaultCtx, name), name).arn,
+    /** An in-process subscriber (protocol `local`); it receives SNS's notification JSON. */
+    subscribe: (arn: string, subscriber: Subscriber): { subscriptionArn: string; unsubscribe(): void } => {
+      const topic = findTopic(state, arn);
+      const subscriptionArn = `${topic.arn}:${randomUUID()}`;
+      state.subscriptions.push({
+        arn: subscriptionArn,
+        topicArn: topic.arn,
+        protocol: 'local',
+        endpoint: '',
+        confirmed: true,
+      });
+      local.set(subscriptionArn, subscriber);
+      return {
+        subscriptionArn,
+        unsubscribe: () => {
+          local.delete(subscriptionArn);
+          state.subscriptions = state.subscriptions.filter((s) => s.arn !== subscriptionArn);
+        },
+      };
+    },
+    /** Every message published so far, oldest first (including those from before a restart, with dataDir). */
+    outbox: (): SnsNotification[] => delivery.outbox(),
+    /** Resolves when webhook posts and subscriber calls started so far have finished. */
+    whenIdle: (): Promise<void> => delivery.whenIdle(),
+    /** Topics and subscriptions as plain JSON; in-process subscribers are functions and stay out of it. */
+    snapshot: (): unknown => structuredClone(state),
+    restore: (snapshot: unknown): void => {
+      if (!isState(snapshot)) throw new Error('Not an SNS emulator snapshot');
+      // In-process subscribers outlive a restore: they belong to the running process, not to the saved state.
+      const live = state.subscriptions.filter((s) => local.has(s.arn));
+      state = structuredClone(snapshot);
+      state.subscriptions.push(
+        ...live.filter((s) => state.topics[s.topicArn] && !state.subscriptions.some((x) => x.arn === s.arn)),
+      );
+    },
+  };
+};
+
+type SnsEmulator = ReturnType<typeof createSns>;
+
+export type { Subscriber } from './delivery.ts';
+export type { SnsNotification } from './state.ts';
+export type { QueryContext, QueryResult, SnsEmulator, SnsOptions };
+export { createSns };

@@ -1,0 +1,33 @@
+// What every SQS operation shares: the state, the injected clock, where queue URLs point, and a way to tell the
+// event source mappings that a queue may have messages ready.
+import { createState, type SqsState } from './state.ts';
+
+interface Core {
+  state: SqsState;
+  readonly now: () => Date;
+  readonly region: string;
+  readonly account: string;
+  /** The endpoint's origin, e.g. `http://127.0.0.1:4566`: the SDK sends queue calls to the queue URL's origin. */
+  readonly baseUrl: () => string;
+  /** Called whenever messages may have become receivable in `queueName`. */
+  readonly notify: (queueName: string) => void;
+}
+
+interface CoreOptions {
+  readonly now: () => Date;
+  readonly region: string;
+  readonly account: string;
+  readonly baseUrl: () => string;
+  readonly notify: (queueName: string) => void;
+}
+
+const createCore = (options: CoreOptions): Core => ({ state: createState(), ...options });
+
+const nowMs = (core: Core) => core.now().getTime();
+
+const queueArn = (core: Core, name: string) => `arn:aws:sqs:${core.region}:${core.account}:${name}`;
+
+const queueUrl = (core: Core, name: string) => `${core.baseUrl().replace(/\/+$/, '')}/${core.account}/${name}`;
+
+export type { Core, CoreOptions };
+export { createCore, nowMs, queueArn, queueUrl };

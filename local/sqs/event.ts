@@ -1,0 +1,47 @@
+// The event Lambda's SQS event source mapping delivers, built from stored messages.
+import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import { md5OfMessageAttributes } from './md5.ts';
+import type { StoredMessage } from './state.ts';
+
+const lambdaAttributes = (message: StoredMessage): SQSMessageAttributes =>
+  Object.fromEntries(
+    Object.entries(message.messageAttributes).map(([name, a]) => [
+      name,
+      {
+        ...(a.StringValue === undefined ? {} : { stringValue: a.StringValue }),
+        ...(a.BinaryValue === undefined ? {} : { binaryValue: a.BinaryValue }),
+        stringListValues: [],
+        binaryListValues: [],
+        dataType: a.DataType,
+      },
+    ]),
+  );
+
+const toRecord = (message: StoredMessage, eventSourceARN: string, awsRegion: string): SQSRecord => {
+  const md5 = md5OfMessageAttributes(message.messageAttributes);
+  return {
+    messageId: message.messageId,
+    receiptHandle: message.receiptHandle ?? '',
+    body: message.body,
+    attributes: {
+      ApproximateReceiveCount: String(message.receiveCount),
+      SentTimestamp: String(message.sentAt),
+      SenderId: message.senderId,
+      ApproximateFirstReceiveTimestamp: String(message.firstReceiveAt ?? message.sentAt),
+      ...(message.deadLetterQueueSourceArn ? { DeadLetterQueueSourceArn: message.deadLetterQueueSourceArn } : {}),
+    },
+    messageAttributes: lambdaAttributes(message),
+    md5OfBody: message.md5OfBody,
+    // Lambda sends null here when there are no attributes; omitting it keeps the record within SQSRecord's type.
+    ...(md5 ? { md5OfMessageAttributes: md5 } : {}),
+    eventSource: 'aws:sqs',
+    eventSourceARN,
+    awsRegion,
+  };
+};
+
+const toEvent = (messages: readonly StoredMessage[], eventSourceARN: string, awsRegion: string): SQSEvent => ({
+  Records: messages.map((m) => toRecord(m, eventSourceARN, awsRegion)),
+});
+
+export { toEvent };

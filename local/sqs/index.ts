@@ -1,0 +1,113 @@
+// The SQS emulator of the local cloud: a JsonService (AWS JSON 1.0, as SDK v3 speaks it) for local/server.ts, plus
+// event source mappings that push batches to Lambda handlers, drain() to wait for them, and snapshot/restore.
+import { DEFAULT_REGION, type JsonService, LOCAL_ACCOUNT, type OperationHandler } from '../protocol.ts';
+import { type Clock, type Consumer, type ConsumerOptions, createConsumer } from './consumer.ts';
+import { createCore, queueArn, queueUrl } from './core.ts';
+import { sendMessage } from './messages.ts';
+import { OPERATIONS } from './operations.ts';
+import { createQueueRecord, findQueue } from './queues.ts';
+import { isState, type MessageAttribute } from './state.ts';
+
+interface SqsOptions {
+  readonly now: () => Date;
+  readonly clock: Clock;
+  readonly region?: string;
+  readonly account?: string;
+  /** The endpoint's origin for queue URLs; the SDK sends queue calls there. Defaults to the local cloud's. */
+  readonly baseUrl?: () => string;
+  /** Where consumer failures are reported; console.error by default. */
+  readonly log?: (line: string) => void;
+}
+
+const DEFAULT_BASE_URL = 'http://127.0.0.1:4566';
+
+const createSqs = (options: SqsOptions) => {
+  const consumers: Consumer[] = [];
+  let draining = 0;
+  const core = createCore({
+    now: options.now,
+    region: options.region ?? DEFAULT_REGION,
+    account: options.account ?? LOCAL_ACCOUNT,
+    baseUrl: options.baseUrl ?? (() => DEFAULT_BASE_URL),
+    notify: (queueName) => {
+      for (const c of consumers) if (c.queueName === queueName) c.wake();
+    },
+  });
+  const log = options.log ?? ((line: string) => console.error(line));
+
+  const service: JsonService = {
+    targetPrefix: 'AmazonSQS',
+    signingName: 'sqs',
+    contentType: 'application/x-amz-json-1.0',
+    operations: Object.fromEntries(
+      Object.entries(OPERATIONS).map(([name, run]): [string, OperationHandler] => [name, (input) => run(core, input)]),
+    ),
+  };
+
+  const describe = (name: string) => ({ url: queueUrl(core, name), arn: queueArn(core, name) });
+
+  return {
+    service,
+    /** Idempotent, like CreateQueue; attributes in wire form (`{ VisibilityTimeout: '30', RedrivePolicy: '{…}' }`). */
+    createQueue: (name: string, attributes: Readonly<Record<string, string>> = {}): { url: string; arn: string } =>
+      describe(createQueueRecord(core, name, attributes).name),
+    /** For the local bus (a queue as a rule target): what SendMessage does, without the HTTP round trip. */
+    sendMessage: (
+      queueName: string,
+      body: string,
+      extra: { messageAttributes?: Record<string, MessageAttribute>; delaySeconds?: number } = {},
+    ): { messageId: string } => ({
+      messageId: sendMessage(core, findQueue(core, queueName), { body, ...extra }).messageId,
+    }),
+    /** An event source mapping from an existing queue to `options.handler`; detach() stops it. */
+    attachConsumer: (queueName: string, consumerOptions: ConsumerOptions): { detach(): void } => {
+      findQueue(core, queueName);
+      const consumer = createConsumer({
+        core,
+        clock: options.clock,
+        queueName,
+        options: consumerOptions,
+        log,
+        flushing: () => draining > 0,
+      });
+      consumers.push(consumer);
+      consumer.wake();
+      return {
+        detach: () => {
+          consumer.detach();
+          consumers.splice(consumers.indexOf(consumer), 1);
+        },
+      };
+    },
+    /**
+     * Resolves when no consumer has a batch in flight or messages ready. Batching windows are cut short while it
+     * waits; messages hidden by a visibility timeout or delay are not waited for (advance the clock for those).
+     */
+    drain: async (): Promise<void> => {
+      draining += 1;
+      try {
+        for (;;) {
+          for (const c of consumers) c.wake();
+          await Promise.all(consumers.map((c) => c.idle()));
+          if (consumers.every((c) => !c.busy() && c.readyCount() === 0)) return;
+        }
+      } finally {
+        draining -= 1;
+      }
+    },
+    /** A deep copy of every queue and message, plain JSON. */
+    snapshot: (): unknown => structuredClone(core.state),
+    restore: (snapshot: unknown): void => {
+      if (!isState(snapshot)) throw new Error('Not an SQS emulator snapshot');
+      core.state = structuredClone(snapshot);
+      for (const c of consumers) c.wake();
+    },
+  };
+};
+
+type SqsEmulator = ReturnType<typeof createSqs>;
+
+export type { BatchResponse, Clock, ConsumerHandler, ConsumerOptions } from './consumer.ts';
+export type { MessageAttribute } from './state.ts';
+export type { SqsEmulator, SqsOptions };
+export { createSqs };

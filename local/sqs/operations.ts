@@ -1,0 +1,237 @@
+// The SQS API over AWS JSON 1.0: each operation reads its members, acts on the core and returns SQS's output shape.
+
+import { checkEntries, failedEntry } from './batch.ts';
+import { type Core, nowMs, queueUrl } from './core.ts';
+import { invalidParameterValue, purgeQueueInProgress } from './errors.ts';
+import { type Input, int, messageAttributes, objectList, str, strList, strMap } from './input.ts';
+import { md5OfMessageAttributes } from './md5.ts';
+import { changeVisibility, deleteMessage, receiveMessages, type SendInput, sendMessage } from './messages.ts';
+import { createQueueRecord, findQueue, queueByUrl, readAttributes, validateAttributes } from './queues.ts';
+import type { MessageAttribute, StoredMessage } from './state.ts';
+
+const PURGE_INTERVAL_MS = 60_000;
+
+const SYSTEM_ATTRIBUTES = [
+  'SenderId',
+  'SentTimestamp',
+  'ApproximateReceiveCount',
+  'ApproximateFirstReceiveTimestamp',
+  'DeadLetterQueueSourceArn',
+] as const;
+
+const createQueue = (core: Core, input: Input) => {
+  const queue = createQueueRecord(core, str(input, 'QueueName', true), strMap(input, 'Attributes'));
+  return { QueueUrl: queueUrl(core, queue.name) };
+};
+
+const getQueueUrl = (core: Core, input: Input) => ({
+  QueueUrl: queueUrl(core, findQueue(core, str(input, 'QueueName', true)).name),
+});
+
+const getQueueAttributes = (core: Core, input: Input) => {
+  const queue = queueByUrl(core, str(input, 'QueueUrl', true));
+  const attributes = readAttributes(core, queue, strList(input, 'AttributeNames'));
+  return Object.keys(attributes).length > 0 ? { Attributes: attributes } : {};
+};
+
+const setQueueAttributes = (core: Core, input: Input) => {
+  const queue = queueByUrl(core, str(input, 'QueueUrl', true));
+  const attributes = validateAttributes(core, strMap(input, 'Attributes'));
+  queue.attributes = { ...queue.attributes, ...attributes };
+  queue.modifiedAt = nowMs(core);
+  return {};
+};
+
+const sendInput = (input: Input): SendInput => {
+  const body = str(input, 'MessageBody', true);
+  if (body === '') throw invalidParameterValue('The request must contain the parameter MessageBody.');
+  const delaySeconds = int(input, 'DelaySeconds');
+  return {
+    body,
+    messageAttributes: messageAttributes(input),
+    ...(delaySeconds === undefined ? {} : { delaySeconds }),
+  };
+};
+
+const sendOutput = (sent: ReturnType<typeof sendMessage>) => ({
+  MessageId: sent.messageId,
+  MD5OfMessageBody: sent.md5OfBody,
+  ...(sent.md5OfMessageAttributes ? { MD5OfMessageAttributes: sent.md5OfMessageAttributes } : {}),
+});
+
+const send = (core: Core, input: Input) => {
+  const queue = queueByUrl(core, str(input, 'QueueUrl', true));
+  return sendOutput(sendMessage(core, queue, sendInput(input)));
+};
+
+const sendBatch = (core: Core, input: Input) => {
+  const queue = queueByUrl(core, str(input, 'QueueUrl', true));
+  const entries = objectList(input, 'Entries');
+  const ids = checkEntries(entries);
+  const Successful: Record<string, unknown>[] = [];
+  const Failed: Record<string, unknown>[] = [];
+  entries.forEach((entry, i) => {
+    const Id = ids[i] ?? '';
+    try {
+      Successful.push({ Id, ...sendOutput(sendMessage(core, queue, sendInput(entry))) });
+    } catch (error) {
+      Failed.push(failedEntry(Id, error));
+    }
+  });
+  return { Successful, Failed };
+};
+
+/** `All` and `.*` match every name; `prefix.*` matches by prefix; anything else exactly. */
+const nameFilter = (requested: readonly string[]) => (name: string) =>
+  requested.some(
+    (r) => r === 'All' || r === '.*' || r === name || (r.endsWith('.*') && name.startsWith(r.slice(0, -1))),
+  );
+
+const systemAttributes = (message: StoredMessage, wanted: (name: string) => boolean) => {
+  const all: Record<(typeof SYSTEM_ATTRIBUTES)[number], string | undefined> = {
+    SenderId: message.senderId,
+    SentTimestamp: String(message.sentAt),
+    ApproximateReceiveCount: String(message.receiveCount),
+    ApproximateFirstReceiveTimestamp: message.firstReceiveAt === undefined ? undefined : String(message.firstReceiveAt),
+    DeadLetterQueueSourceArn: message.deadLetterQueueSourceArn,
+  };
+  return Object.fromEntries(Object.entries(all).filter(([name, value]) => value !== undefined && wanted(name)));
+};
+
+const receive = (core: Core, input: Input) => {
+  const queue = queueByUrl(core, str(input, 'QueueUrl', true));
+  const max = int(input, 'MaxNumberOfMessages') ?? 1;
+  if (max < 1 || max > 10) {
+    throw invalidParameterValue(
+      `Value ${max} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`,
+    );
+  }
+  const wait = int(input, 'WaitTimeSeconds');
+  if (wait !== undefined && (wait < 0 || wait > 20)) {
+    throw invalidParameterValue(
+      `Value ${wait} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.`,
+    );
+  }
+  const visibility = int(input, 'VisibilityTimeout');
+  if (visibility !== undefined && (visibility < 0 || visibility > 43200)) {
+    throw invalidParameterValue(
+      `Value ${visibility} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200.`,
+    );
+  }
+  const wantSystem = nameFilter([
+    ...strList(input, 'AttributeNames'),
+    ...strList(input, 'MessageSystemAttributeNames'),
+  ]);
+  const wantUser = nameFilter(strList(input, 'MessageAttributeNames'));
+  // Long polling returns at once: an empty answer is what a long poll that times out gives, and the local cloud's
+  // consumers are pushed to, not polled.
+  const messages = receiveMessages(core, queue, max, visibility);
+  if (messages.length === 0) return {};
+  return {
+    Messages: messages.map((m) => {
+      const attributes = systemAttributes(m, wantSystem);
+      const user: Record<string, MessageAttribute> = Object.fromEntries(
+        Object.entries(m.messageAttributes).filter(([name]) => wantUser(name)),
+      );
+      const md5OfUser = md5OfMessageAttributes(user);
+      return {
+        MessageId: m.messageId,
+        ReceiptHandle: m.receiptHandle,
+        MD5OfBody: m.md5OfBody,
+        Body: m.body,
+        ...(Object.keys(attributes).length > 0 ? { Attributes: attributes } : {}),
+        ...(md5OfUser ? { MD5OfMessageAttributes: md5OfUser, MessageAttributes: user } : {}),
+      };
+    }),
+  };
+};
+
+const remove = (core: Core, input: Input) => {
+  const queue = queueByUrl(core, str(input, 'QueueUrl', true));
+  deleteMessage(queue, str(input, 'ReceiptHandle', true));
+  return {};
+};
+
+const removeBatch = (core: Core, input: Input) => {
+  const queue = queueByUrl(core, str(input, 'QueueUrl', true));
+  const entries = objectList(input, 'Entries');
+  const ids = checkEntries(entries);
+  const Successful: Record<string, unknown>[] = [];
+  const Failed: Record<string, unknown>[] = [];
+  entries.forEach((entry, i) => {
+    const Id = ids[i] ?? '';
+    try {
+      deleteMessage(queue, str(entry, 'ReceiptHandle', true));
+      Successful.push({ Id });
+    } catch (error) {
+      Failed.push(failedEntry(Id, error));
+    }
+  });
+  return { Successful, Failed };
+};
+
+const changeMessageVisibility = (core: Core, input: Input) => {
+  const queue = queueByUrl(core, str(input, 'QueueUrl', true));
+  const seconds = int(input, 'VisibilityTimeout');
+  if (seconds === undefined) throw invalidParameterValue('The request must contain the parameter VisibilityTimeout.');
+  changeVisibility(core, queue, str(input, 'ReceiptHandle', true), seconds);
+  return {};
+};
+
+const purge = (core: Core, input: Input) => {
+  const url = str(input, 'QueueUrl', true);
+  const queue = queueByUrl(core, url);
+  const at = nowMs(core);
+  if (queue.lastPurgeAt !== undefined && at - queue.lastPurgeAt < PURGE_INTERVAL_MS) throw purgeQueueInProgress(url);
+  queue.lastPurgeAt = at;
+  queue.messages = [];
+  return {};
+};
+
+const listQueues = (core: Core, input: Input) => {
+  const prefix = str(input, 'QueueNamePrefix') ?? '';
+  const maxResults = int(input, 'MaxResults');
+  if (maxResults !== undefined && (maxResults < 1 || maxResults > 1000)) {
+    throw invalidParameterValue(
+      `Value ${maxResults} for parameter MaxResults is invalid. Reason: Must be between 1 and 1000.`,
+    );
+  }
+  const names = Object.keys(core.state.queues)
+    .filter((n) => n.startsWith(prefix))
+    .sort();
+  const token = str(input, 'NextToken');
+  const start = token ? names.findIndex((n) => n > Buffer.from(token, 'base64url').toString('utf8')) : 0;
+  const from = start < 0 ? names.length : start;
+  // Without MaxResults SQS returns up to 1000 and no token.
+  const page = names.slice(from, from + (maxResults ?? 1000));
+  const last = page.at(-1);
+  const more = maxResults !== undefined && last !== undefined && from + page.length < names.length;
+  return {
+    ...(page.length > 0 ? { QueueUrls: page.map((n) => queueUrl(core, n)) } : {}),
+    ...(more ? { NextToken: Buffer.from(last, 'utf8').toString('base64url') } : {}),
+  };
+};
+
+const deleteQueue = (core: Core, input: Input) => {
+  const queue = queueByUrl(core, str(input, 'QueueUrl', true));
+  delete core.state.queues[queue.name];
+  return {};
+};
+
+const OPERATIONS = {
+  ChangeMessageVisibility: changeMessageVisibility,
+  CreateQueue: createQueue,
+  DeleteMessage: remove,
+  DeleteMessageBatch: removeBatch,
+  DeleteQueue: deleteQueue,
+  GetQueueAttributes: getQueueAttributes,
+  GetQueueUrl: getQueueUrl,
+  ListQueues: listQueues,
+  PurgeQueue: purge,
+  ReceiveMessage: receive,
+  SendMessage: send,
+  SendMessageBatch: sendBatch,
+  SetQueueAttributes: setQueueAttributes,
+} as const satisfies Record<string, (core: Core, input: Input) => unknown>;
+
+export { OPERATIONS };

@@ -1,0 +1,269 @@
+// The local handler behind every Task (and converted Wait) state: invokes the Lambda or integration, mints task
+// tokens and parks `.waitForTaskToken` states until a callback, enforces TimeoutSeconds/HeartbeatSeconds and retry
+// backoff on the clock, and writes the task's history events (LambdaFunction* or Task*).
+import type { TaskSpec, WaitSpec } from './definition.ts';
+import { integrationFailure, lambdaFailure, taskError } from './failures.ts';
+import { appendEvent, json, notTruncated } from './history.ts';
+import type { RetryBook } from './retry.ts';
+import { statesTimeout } from './timeout-error.ts';
+import type { TokenRegistry } from './tokens.ts';
+import type { Clock, ExecutionRecord, ExecutionRuntime } from './types.ts';
+import { waitMs } from './wait.ts';
+
+interface TaskEnv {
+  readonly now: () => Date;
+  readonly clock: Clock;
+  readonly region: string;
+  readonly invokeLambda: (functionRef: string, payload: unknown) => Promise<unknown>;
+  readonly invokeIntegration: ((resource: string, parameters: unknown) => Promise<unknown>) | undefined;
+  readonly record: ExecutionRecord;
+  readonly runtime: ExecutionRuntime;
+  readonly tokens: TokenRegistry;
+  readonly retries: RetryBook;
+  /** What `$$.Task.Token` evaluates to in this execution; replaced by a fresh token per waiting task. */
+  readonly placeholder: string;
+}
+
+const CALLBACK = '.waitForTaskToken';
+const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:/;
+const INTEGRATION = /^arn:aws[a-z-]*:states:::([a-z0-9-]+):(.+)$/;
+
+// A handler of a stopped execution must not act: the library may still call it for a retry or a Catch path.
+const closed = () => taskError('States.Runtime', 'The execution is no longer running');
+const isTimeout = (error: unknown) => error instanceof Error && error.name === 'States.Timeout';
+
+/** Awaits something the clock or a callback ends: meanwhile the execution counts as idle for whenIdle(). */
+const parked = async <T>(env: TaskEnv, promise: Promise<T>): Promise<T> => {
+  env.runtime.active--;
+  try {
+    return await Promise.race([
+      promise,
+      env.runtime.closed.then(() => {
+        throw closed();
+      }),
+    ]);
+  } finally {
+    env.runtime.active++;
+  }
+};
+
+const replaceToken = (value: unknown, placeholder: string, token: string): unknown => {
+  if (typeof value === 'string') return value.split(placeholder).join(token);
+  if (Array.isArray(value)) return value.map((v) => replaceToken(v, placeholder, token));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceToken(v, placeholder, token)]));
+  }
+  return value;
+};
+
+/** TimeoutSeconds and HeartbeatSeconds on the clock: `race` rejects with States.Timeout once either elapses. */
+const guard = (env: TaskEnv, spec: TaskSpec) => {
+  let settled = false;
+  let lastBeat = env.now().getTime();
+  const { promise: expired, reject } = Promise.withResolvers<never>();
+  expired.catch(() => {});
+  if (spec.timeoutSeconds !== undefined) {
+    void env.clock.sleep(spec.timeoutSeconds * 1000).then(() => {
+      if (!settled) reject(statesTimeout('The task did not complete within its TimeoutSeconds'));
+    });
+  }
+  const heartbeatMs = spec.heartbeatSeconds === undefined ? undefined : spec.heartbeatSeconds * 1000;
+  const watchHeartbeat = async (ms: number) => {
+    while (!settled) {
+      const remaining = lastBeat + ms - env.now().getTime();
+      if (remaining <= 0) {
+        reject(statesTimeout('The task did not send a heartbeat within its HeartbeatSeconds'));
+        return;
+      }
+      await env.clock.sleep(remaining);
+    }
+  };
+  return {
+    race: <T>(work: Promise<T>) => Promise.race([work, expired]),
+    startHeartbeat: () => {
+      if (heartbeatMs !== undefined) void watchHeartbeat(heartbeatMs);
+    },
+    beat: () => {
+      lastBeat = env.now().getTime();
+    },
+    stop: () => {
+      settled = true;
+    },
+  };
+};
+
+const wrapInvokeResponse = (payload: unknown) => {
+  const requestId = crypto.randomUUID();
+  return {
+    ExecutedVersion: '$LATEST',
+    Payload: payload ?? null,
+    SdkHttpMetadata: {
+      HttpHeaders: {
+        'Content-Type': 'application/json',
+        'X-Amz-Executed-Version': '$LATEST',
+        'x-amzn-RequestId': requestId,
+      },
+      HttpStatusCode: 200,
+    },
+    SdkResponseMetadata: { RequestId: requestId },
+    StatusCode: 200,
+  };
+};
+
+/** Direct Lambda ARN resource: the effective input is the payload, the function's result the task result. */
+const runLambda = async (env: TaskEnv, spec: TaskSpec, input: unknown) => {
+  const add = (type: string, details?: Record<string, unknown>) => {
+    if (env.record.status === 'RUNNING') appendEvent(env.record, env.now, type, details);
+  };
+  add('LambdaFunctionScheduled', {
+    resource: spec.resource,
+    input: json(input),
+    inputDetails: notTruncated,
+    ...(spec.timeoutSeconds !== undefined ? { timeoutInSeconds: spec.timeoutSeconds } : {}),
+  });
+  add('LambdaFunctionStarted');
+  const timers = guard(env, spec);
+  try {
+    const result = (await timers.race(env.invokeLambda(spec.resource, input))) ?? null;
+    add('LambdaFunctionSucceeded', { output: json(result), outputDetails: notTruncated });
+    return result;
+  } catch (error) {
+    if (isTimeout(error)) {
+      add('LambdaFunctionTimedOut', { error: 'States.Timeout', cause: (error as Error).message });
+      throw error;
+    }
+    const failure = lambdaFailure(error);
+    add('LambdaFunctionFailed', failure);
+    throw taskError(failure.error, failure.cause);
+  } finally {
+    timers.stop();
+  }
+};
+
+const integrationOf = (env: TaskEnv, service: string, action: string, base: string) => {
+  if (service === 'lambda' && action === 'invoke') {
+    return {
+      invoke: async (params: unknown) => {
+        const p = (params ?? {}) as { FunctionName?: unknown; Payload?: unknown };
+        if (typeof p.FunctionName !== 'string') {
+          throw taskError('States.Runtime', 'lambda:invoke needs Parameters.FunctionName');
+        }
+        try {
+          return wrapInvokeResponse(await env.invokeLambda(p.FunctionName, p.Payload ?? {}));
+        } catch (error) {
+          const failure = lambdaFailure(error);
+          throw taskError(failure.error, failure.cause);
+        }
+      },
+    };
+  }
+  return {
+    invoke: async (params: unknown) => {
+      if (!env.invokeIntegration) throw taskError('States.Runtime', `The local cloud has no integration for ${base}`);
+      try {
+        return await env.invokeIntegration(base, params);
+      } catch (error) {
+        const failure = integrationFailure(service, error);
+        throw taskError(failure.error, failure.cause);
+      }
+    },
+  };
+};
+
+/** Service integration resource (`arn:aws:states:::service:action[.waitForTaskToken]`): Task* history events. */
+const runIntegration = async (env: TaskEnv, spec: TaskSpec, input: unknown, service: string, action: string) => {
+  const callback = action.endsWith(CALLBACK);
+  const baseAction = callback ? action.slice(0, -CALLBACK.length) : action;
+  const base = `arn:aws:states:::${service}:${baseAction}`;
+  const named = { resourceType: service, resource: action };
+  const add = (type: string, details: Record<string, unknown>) => {
+    if (env.record.status === 'RUNNING') appendEvent(env.record, env.now, type, { ...named, ...details });
+  };
+  const token = callback ? env.tokens.mint(env.record.arn) : undefined;
+  if (token) env.record.tokens.push(token);
+  const params = token ? replaceToken(input, env.placeholder, token) : input;
+  add('TaskScheduled', {
+    region: env.region,
+    parameters: json(params),
+    ...(spec.timeoutSeconds !== undefined ? { timeoutInSeconds: spec.timeoutSeconds } : {}),
+    ...(spec.heartbeatSeconds !== undefined ? { heartbeatInSeconds: spec.heartbeatSeconds } : {}),
+  });
+  add('TaskStarted', {});
+  const timers = guard(env, spec);
+  // Park the waiter before invoking: the invoked function may call SendTaskSuccess before it even returns.
+  const answer = token
+    ? new Promise<unknown>((resolve, reject) => {
+        env.tokens.park(token, {
+          executionArn: env.record.arn,
+          succeed: resolve,
+          fail: (error, cause) => reject(taskError(error, cause)),
+          heartbeat: timers.beat,
+          cancel: () => reject(closed()),
+        });
+      })
+    : undefined;
+  answer?.catch(() => {});
+  try {
+    const response = await timers.race(integrationOf(env, service, baseAction, base).invoke(params));
+    if (!answer) {
+      add('TaskSucceeded', { output: json(response), outputDetails: notTruncated });
+      return response;
+    }
+    add('TaskSubmitted', { output: json(response), outputDetails: notTruncated });
+    timers.startHeartbeat();
+    const result = await parked(env, timers.race(answer));
+    add('TaskSucceeded', { output: json(result), outputDetails: notTruncated });
+    return result;
+  } catch (error) {
+    if (env.record.status !== 'RUNNING') throw error;
+    const { name, message } = error as Error;
+    add(isTimeout(error) ? 'TaskTimedOut' : 'TaskFailed', { error: name, cause: message });
+    throw error;
+  } finally {
+    timers.stop();
+    if (token) env.tokens.release(token);
+  }
+};
+
+const runTask = (env: TaskEnv, spec: TaskSpec, input: unknown) => {
+  if (LAMBDA_ARN.test(spec.resource)) return runLambda(env, spec, input);
+  const integration = INTEGRATION.exec(spec.resource);
+  if (integration?.[1] && integration[2]) return runIntegration(env, spec, input, integration[1], integration[2]);
+  throw taskError('States.Runtime', `The local cloud cannot run the Task resource ${spec.resource}`);
+};
+
+/** The local handler the library calls with the state's effective input (InputPath and Parameters applied). */
+const handlerFor =
+  (env: TaskEnv, spec: TaskSpec | WaitSpec) =>
+  async (input: unknown): Promise<unknown> => {
+    env.runtime.active++;
+    try {
+      // One macrotask lets the event-log reader record this state's Entered event before the task's own events.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (env.record.status !== 'RUNNING') throw closed();
+      if (spec.kind === 'wait') {
+        const ms = waitMs(spec, input, env.now());
+        // A zero wait (Seconds 0, a past Timestamp) goes straight on; a manual clock would hold even sleep(0).
+        if (ms > 0) await parked(env, env.clock.sleep(ms));
+        if (env.record.status !== 'RUNNING') throw closed();
+        return input;
+      }
+      const backoff = env.retries.takeBackoff(spec.name);
+      if (backoff > 0) await parked(env, env.clock.sleep(backoff));
+      if (env.record.status !== 'RUNNING') throw closed();
+      try {
+        const result = await runTask(env, spec, input);
+        env.retries.succeeded(spec.name);
+        return result;
+      } catch (error) {
+        const name = error instanceof Error ? error.name : 'Error';
+        env.retries.failed(spec.name, spec.retry, name, isTimeout(error));
+        throw error;
+      }
+    } finally {
+      env.runtime.active--;
+    }
+  };
+
+export type { TaskEnv };
+export { handlerFor };
