@@ -11,6 +11,8 @@ const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]
 
 interface EndpointOptions {
   readonly services: readonly JsonService[];
+  /** Requests taken whole before the body is read (e.g. handed to dynalite); return true when taken. */
+  readonly intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Extra routes (console pages, approval callbacks) tried before the AWS dispatch; return false to pass. */
   readonly routes?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean> | boolean;
   /** Called before each AWS operation; throw an AwsError to inject a fault. */
@@ -20,6 +22,8 @@ interface EndpointOptions {
 interface Endpoint {
   readonly url: string;
   readonly server: Server;
+  /** Services can join after the endpoint listens (their resources need the endpoint's URL). */
+  addService(service: JsonService): void;
   close(): Promise<void>;
 }
 
@@ -75,6 +79,7 @@ const startEndpoint = async (options: EndpointOptions & { port: number; host?: s
     const requestId = randomUUID();
     let contentType = 'application/x-amz-json-1.1';
     try {
+      if (options.intercept?.(req, res)) return;
       const body = await readBody(req);
       if (options.routes && (await options.routes(req, res, body))) return;
       const target = req.headers['x-amz-target'];
@@ -137,6 +142,9 @@ const startEndpoint = async (options: EndpointOptions & { port: number; host?: s
   return {
     url: `http://127.0.0.1:${port}`,
     server,
+    addService: (service) => {
+      byPrefix.set(service.targetPrefix, service);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

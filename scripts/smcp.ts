@@ -1,26 +1,108 @@
 #!/usr/bin/env node
 // The `smcp` command line. `npm start` runs `smcp local`.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const USAGE = `Usage: smcp <command> [options]
 
 Commands:
-  local     run the control plane offline against a local cloud (npm start)
-  help      show this help
+  local [--port N] [--data-dir DIR] [--no-demo] [--stage NAME]
+        Run the control plane offline: one AWS-compatible endpoint (default http://127.0.0.1:4566, or SMCP_PORT)
+        with Secrets Manager, EventBridge, Step Functions, SQS, SNS and DynamoDB, driven by serverless.yml and
+        events/rules/. State is kept in the data directory (default .smcp/). Ctrl-C stops it.
+  replay <event files or folders...> [--endpoint URL] [--json] [--fresh-ids] [--timeout SECONDS]
+        Put recorded EventBridge events on a local bus (a running \`smcp local\` at --endpoint or SMCP_ENDPOINT, or an
+        embedded one), wait for the executions they start and print each as a timeline. Exit 1 if any execution
+        ended in a state the scenario's expect.json (default: SUCCEEDED) does not allow.
+  help  Show this help.
 `;
 
+class UsageError extends Error {}
+
+const local = async (args: string[]): Promise<number> => {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'no-demo': { type: 'boolean', default: false },
+      stage: { type: 'string' },
+    },
+  });
+  const port = Number(values.port ?? process.env.SMCP_PORT ?? 4566);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a port number, got ${values.port}`);
+  const dataDir = resolve(values['data-dir'] ?? '.smcp');
+  const { startLocalCloud } = await import('../local/cloud.ts');
+  const { createAdminRoutes } = await import('../local/admin.ts');
+  console.log(`smcp local: resolving serverless.yml and starting the local cloud (data in ${dataDir})…`);
+  const cloud = await startLocalCloud({
+    port,
+    dataDir,
+    schedules: true,
+    ...(values.stage ? { stage: values.stage } : {}),
+    ...(process.env.SMCP_FAULTS ? { faults: process.env.SMCP_FAULTS } : {}),
+    ...(process.env.SMCP_SLACK_WEBHOOK_URL ? { slackWebhookUrl: process.env.SMCP_SLACK_WEBHOOK_URL } : {}),
+  });
+  cloud.setAdminRoutes(createAdminRoutes(cloud));
+  // Persist now and then, so even a killed process loses little; Ctrl-C persists everything.
+  const saver = setInterval(() => cloud.persist(), 5_000);
+  saver.unref();
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(saver);
+    console.log('smcp local: stopping, state saved');
+    await cloud.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  const rules = cloud.bus?.rules().length ?? 0;
+  const machines = cloud.stack.stateMachines.length;
+  console.log(
+    `smcp local ready at ${cloud.url} — ${cloud.stack.functions.length} functions, ${machines} state machines, ${rules} rules`,
+  );
+  console.log(`  try: aws secretsmanager list-secrets --endpoint-url ${cloud.url}`);
+  console.log(`       npm run smcp -- replay events/recorded/demo --endpoint ${cloud.url}`);
+  if (!values['no-demo']) {
+    const { runDemo } = await import('../local/demo.ts');
+    await runDemo(cloud, (line) => console.log(line));
+    cloud.persist();
+  }
+  return new Promise<number>(() => {});
+};
+
+const replay = async (args: string[]): Promise<number> => {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      endpoint: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'fresh-ids': { type: 'boolean', default: false },
+      timeout: { type: 'string' },
+    },
+  });
+  if (positionals.length === 0) throw new UsageError('replay needs at least one event file or folder');
+  const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout) * 1000;
+  if (timeoutMs !== undefined && !(timeoutMs > 0))
+    throw new UsageError(`--timeout must be a number of seconds, got ${values.timeout}`);
+  const { replay: run } = await import('../local/replay/run.ts');
+  const report = await run({
+    paths: positionals,
+    json: values.json,
+    freshIds: values['fresh-ids'],
+    ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+    ...(timeoutMs ? { timeoutMs } : {}),
+  });
+  return report.ok ? 0 : 1;
+};
+
 const commands: Record<string, (args: string[]) => Promise<number>> = {
-  async local() {
-    console.log(
-      [
-        'smcp local: the local cloud is not built yet (see the open issue "The local cloud").',
-        'When it lands, this command starts one AWS-compatible endpoint on http://127.0.0.1:4566 (Secrets Manager,',
-        'EventBridge, Step Functions, SNS, SQS, DynamoDB), loads serverless.yml, statemachines/ and events/rules/,',
-        'seeds demo secrets and replays the demo events. Nothing is running now.',
-      ].join('\n'),
-    );
-    return 0;
-  },
+  local,
+  replay,
   async help() {
     console.log(USAGE);
     return 0;
@@ -28,14 +110,23 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
 };
 
 const main = async (argv: string[]): Promise<number> => {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
-  const [name = 'help', ...rest] = positionals;
-  const command = commands[name];
+  const [name = 'help', ...rest] = argv;
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     console.error(`smcp: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
-  return command(rest);
+  try {
+    return await command(rest);
+  } catch (error) {
+    const message = (error as Error).message;
+    console.error(`smcp ${name}: ${message}`);
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`\n${USAGE}`);
+      return 2;
+    }
+    return 1;
+  }
 };
 
 process.exitCode = await main(process.argv.slice(2));

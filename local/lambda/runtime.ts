@@ -1,0 +1,110 @@
+// Runs the project's Lambda handlers in process, unmodified: the module and export named by serverless.yml's
+// `handler`, an event that went through JSON as Lambda's does, and a Context object.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+interface LocalFunction {
+  /** The key in serverless.yml's `functions`. */
+  readonly key: string;
+  /** The deployed name, e.g. `smcp-dev-dispatch`. */
+  readonly name: string;
+  readonly arn: string;
+  /** `functions/dispatch/handler.handler` */
+  readonly handler: string;
+  readonly timeoutSeconds: number;
+}
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+interface InvocationRecord {
+  readonly functionName: string;
+  readonly requestId: string;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+class FunctionNotFoundError extends Error {
+  constructor(ref: string) {
+    super(`Function not found: ${ref}`);
+    this.name = 'ResourceNotFoundException';
+  }
+}
+
+const SOURCE_EXTENSIONS = ['.ts', '.mjs', '.js'];
+
+const createLambdaRuntime = ({
+  root,
+  functions,
+  onInvocation,
+}: {
+  root: string;
+  functions: readonly LocalFunction[];
+  onInvocation?: (record: InvocationRecord) => void;
+}) => {
+  const byName = new Map(functions.map((fn) => [fn.name, fn]));
+  const loaded = new Map<string, Promise<Handler>>();
+
+  /** Accepts a name, an ARN (with or without a qualifier such as `:$LATEST`), or a partial ARN. */
+  const resolve = (ref: string): LocalFunction => {
+    const name = ref.startsWith('arn:') ? (ref.split(':')[6] ?? '') : (ref.split(':')[0] ?? '');
+    const fn = byName.get(name);
+    if (!fn) throw new FunctionNotFoundError(ref);
+    return fn;
+  };
+
+  const load = (fn: LocalFunction): Promise<Handler> => {
+    let handler = loaded.get(fn.name);
+    if (!handler) {
+      const dot = fn.handler.lastIndexOf('.');
+      const base = join(root, fn.handler.slice(0, dot));
+      const exportName = fn.handler.slice(dot + 1);
+      const file = SOURCE_EXTENSIONS.map((ext) => base + ext).find((candidate) => existsSync(candidate));
+      if (!file) throw new Error(`${fn.key}: handler module ${fn.handler.slice(0, dot)} not found`);
+      handler = import(pathToFileURL(file).href).then((mod: Record<string, unknown>) => {
+        const exported = mod[exportName];
+        if (typeof exported !== 'function') throw new Error(`${fn.key}: ${file} does not export ${exportName}`);
+        return exported as Handler;
+      });
+      loaded.set(fn.name, handler);
+    }
+    return handler;
+  };
+
+  const invoke = async (ref: string, payload: unknown): Promise<unknown> => {
+    const fn = resolve(ref);
+    const handler = await load(fn);
+    const requestId = randomUUID();
+    const deadline = Date.now() + fn.timeoutSeconds * 1000;
+    const context = {
+      functionName: fn.name,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: fn.arn,
+      memoryLimitInMB: '256',
+      awsRequestId: requestId,
+      logGroupName: `/aws/lambda/${fn.name}`,
+      logStreamName: `local/${requestId}`,
+      callbackWaitsForEmptyEventLoop: true,
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    };
+    // Lambda hands the handler a fresh copy of JSON and returns JSON: no shared references leak across the boundary.
+    const event = payload === undefined ? {} : JSON.parse(JSON.stringify(payload));
+    try {
+      const result = await handler(event, context);
+      onInvocation?.({ functionName: fn.name, requestId, ok: true });
+      return result === undefined ? null : JSON.parse(JSON.stringify(result));
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      onInvocation?.({ functionName: fn.name, requestId, ok: false, error: err.name });
+      throw err;
+    }
+  };
+
+  return { invoke, resolve, functions: () => [...functions] };
+};
+
+type LambdaRuntime = ReturnType<typeof createLambdaRuntime>;
+
+export type { InvocationRecord, LambdaRuntime, LocalFunction };
+export { createLambdaRuntime, FunctionNotFoundError };

@@ -1,0 +1,194 @@
+// Builds the local stack from the resolved service: the same functions, queues, topics, tables, state machines and
+// rules CloudFormation would create, with their names, ARNs and intrinsic references resolved.
+import type { RuleDefinition } from '../eventbridge/bus.ts';
+import type { LocalFunction } from '../lambda/runtime.ts';
+import { type LocalResource, type Pseudo, resolveIntrinsics } from './intrinsics.ts';
+import type { ServiceConfig } from './service-config.ts';
+
+type CfnResource = { Type: string; Properties?: Record<string, unknown> };
+
+interface QueueDefinition {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly attributes: Record<string, string>;
+}
+
+interface EventSourceMapping {
+  readonly functionName: string;
+  readonly queueArn: string;
+  readonly batchSize: number;
+  readonly maximumBatchingWindowSeconds: number;
+  readonly reportBatchItemFailures: boolean;
+}
+
+interface LocalStack {
+  readonly pseudo: Pseudo;
+  readonly functions: LocalFunction[];
+  /** The union of every function's resolved environment (handlers share one process locally). */
+  readonly environment: Record<string, string>;
+  readonly queues: QueueDefinition[];
+  readonly topics: { logicalId: string; name: string }[];
+  readonly tables: { logicalId: string; properties: Record<string, unknown> }[];
+  readonly stateMachines: { key: string; name: string; arn: string; definition: unknown }[];
+  readonly rules: RuleDefinition[];
+  readonly eventSourceMappings: EventSourceMapping[];
+  readonly registry: Map<string, LocalResource>;
+}
+
+// serverless's logical id for a function key: `ingest-reads` → `IngestDashreadsLambdaFunction`.
+const functionLogicalId = (key: string) =>
+  `${key.charAt(0).toUpperCase()}${key.slice(1).replace(/-/g, 'Dash').replace(/_/g, 'Underscore')}LambdaFunction`;
+
+const asString = (value: unknown, where: string): string => {
+  if (typeof value !== 'string')
+    throw new Error(`${where}: expected a string after resolving, got ${JSON.stringify(value)}`);
+  return value;
+};
+
+const buildStack = (config: ServiceConfig, pseudo: Pseudo, baseUrl: string): LocalStack => {
+  const { region, account } = pseudo;
+  const registry = new Map<string, LocalResource>();
+  const resources = Object.entries(config.resources?.Resources ?? {}) as [string, CfnResource][];
+  const stage = config.provider.stage;
+
+  // Names and ARNs first, so that references between resources resolve whatever their order.
+  const functions: LocalFunction[] = Object.entries(config.functions ?? {}).map(([key, fn]) => {
+    const name = fn.name ?? `${config.service}-${stage}-${key}`;
+    const arn = `arn:aws:lambda:${region}:${account}:function:${name}`;
+    registry.set(functionLogicalId(key), { ref: name, attributes: { Arn: arn } });
+    return { key, name, arn, handler: fn.handler, timeoutSeconds: fn.timeout ?? config.provider.timeout ?? 6 };
+  });
+  const queues: QueueDefinition[] = [];
+  const topics: LocalStack['topics'] = [];
+  const tables: LocalStack['tables'] = [];
+  for (const [logicalId, resource] of resources) {
+    const props = resource.Properties ?? {};
+    if (resource.Type === 'AWS::SQS::Queue') {
+      const name = typeof props.QueueName === 'string' ? props.QueueName : `${config.service}-${stage}-${logicalId}`;
+      const arn = `arn:aws:sqs:${region}:${account}:${name}`;
+      registry.set(logicalId, {
+        ref: `${baseUrl}/${account}/${name}`,
+        attributes: { Arn: arn, QueueName: name, QueueUrl: `${baseUrl}/${account}/${name}` },
+      });
+      queues.push({ logicalId, name, attributes: {} });
+    } else if (resource.Type === 'AWS::SNS::Topic') {
+      const name = typeof props.TopicName === 'string' ? props.TopicName : `${config.service}-${stage}-${logicalId}`;
+      const arn = `arn:aws:sns:${region}:${account}:${name}`;
+      registry.set(logicalId, { ref: arn, attributes: { TopicArn: arn, TopicName: name } });
+      topics.push({ logicalId, name });
+    } else if (resource.Type === 'AWS::DynamoDB::Table') {
+      const name = typeof props.TableName === 'string' ? props.TableName : `${config.service}-${stage}-${logicalId}`;
+      registry.set(logicalId, {
+        ref: name,
+        attributes: { Arn: `arn:aws:dynamodb:${region}:${account}:table/${name}` },
+      });
+      tables.push({ logicalId, properties: { ...props, TableName: name } });
+    } else if (resource.Type === 'AWS::Events::Rule') {
+      const name = typeof props.Name === 'string' ? props.Name : `${config.service}-${stage}-${logicalId}`;
+      registry.set(logicalId, { ref: name, attributes: { Arn: `arn:aws:events:${region}:${account}:rule/${name}` } });
+    }
+  }
+  const machines = Object.entries(config.stepFunctions?.stateMachines ?? {}).map(([key, sm]) => {
+    const name = sm.name ?? `${config.service}-${stage}-${key}`;
+    const arn = `arn:aws:states:${region}:${account}:stateMachine:${name}`;
+    if (sm.id) registry.set(sm.id, { ref: arn, attributes: { Arn: arn, Name: name } });
+    return { key, name, arn, definition: sm.definition };
+  });
+
+  const resolve = (value: unknown, where: string) => resolveIntrinsics(value, registry, pseudo, where);
+
+  for (const [logicalId, resource] of resources) {
+    if (resource.Type !== 'AWS::SQS::Queue') continue;
+    const queue = queues.find((q) => q.logicalId === logicalId);
+    if (!queue) continue;
+    const props = resolve(resource.Properties ?? {}, `Resources.${logicalId}`) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(props)) {
+      // Queue attributes go over the wire as strings; RedrivePolicy as JSON text.
+      if (key !== 'QueueName' && key !== 'Tags')
+        queue.attributes[key] = typeof value === 'string' ? value : JSON.stringify(value);
+    }
+  }
+
+  const environment: Record<string, string> = {};
+  const sources: Record<string, string> = {};
+  const setEnv = (name: string, value: unknown, owner: string) => {
+    const text = asString(
+      typeof value === 'number' || typeof value === 'boolean' ? String(value) : value,
+      `${owner}.environment.${name}`,
+    );
+    if (name in environment && environment[name] !== text) {
+      throw new Error(
+        `Environment variable ${name} differs between ${sources[name]} and ${owner}; the local cloud runs every handler in one process, so give them different names`,
+      );
+    }
+    environment[name] = text;
+    sources[name] = owner;
+  };
+  for (const [name, value] of Object.entries(config.provider.environment ?? {})) {
+    setEnv(name, resolve(value, `provider.environment.${name}`), 'provider');
+  }
+  const eventSourceMappings: EventSourceMapping[] = [];
+  for (const [key, fn] of Object.entries(config.functions ?? {})) {
+    for (const [name, value] of Object.entries(fn.environment ?? {})) {
+      setEnv(name, resolve(value, `functions.${key}.environment.${name}`), `functions.${key}`);
+    }
+    for (const event of fn.events ?? []) {
+      const sqs = event.sqs as Record<string, unknown> | string | undefined;
+      if (!sqs) continue;
+      const spec = typeof sqs === 'string' ? { arn: sqs } : sqs;
+      eventSourceMappings.push({
+        functionName: functions.find((f) => f.key === key)?.name ?? key,
+        queueArn: asString(resolve(spec.arn, `functions.${key}.events.sqs.arn`), `functions.${key}.events.sqs.arn`),
+        batchSize: Number(spec.batchSize ?? 10),
+        maximumBatchingWindowSeconds: Number(spec.maximumBatchingWindow ?? 0),
+        reportBatchItemFailures: spec.functionResponseType === 'ReportBatchItemFailures',
+      });
+    }
+  }
+
+  const rules: RuleDefinition[] = resources
+    .filter(([, r]) => r.Type === 'AWS::Events::Rule')
+    .map(([logicalId, r]) => {
+      const props = resolve(r.Properties ?? {}, `Resources.${logicalId}`) as Record<string, unknown>;
+      const targets = (props.Targets as Record<string, unknown>[] | undefined) ?? [];
+      return {
+        name: String(props.Name),
+        state: String(props.State ?? 'ENABLED'),
+        ...(props.EventPattern ? { eventPattern: props.EventPattern } : {}),
+        ...(props.ScheduleExpression ? { scheduleExpression: String(props.ScheduleExpression) } : {}),
+        targets: targets.map((t) => ({
+          id: String(t.Id),
+          arn: String(t.Arn),
+          ...(typeof t.Input === 'string' ? { input: t.Input } : {}),
+          ...(t.InputTransformer ? { inputTransformer: t.InputTransformer as { InputTemplate: string } } : {}),
+          ...((t.DeadLetterConfig as { Arn?: string } | undefined)?.Arn
+            ? { deadLetterArn: (t.DeadLetterConfig as { Arn: string }).Arn }
+            : {}),
+          ...((t.RetryPolicy as { MaximumRetryAttempts?: number } | undefined)?.MaximumRetryAttempts !== undefined
+            ? { maximumRetryAttempts: (t.RetryPolicy as { MaximumRetryAttempts: number }).MaximumRetryAttempts }
+            : {}),
+        })),
+      };
+    });
+
+  const stateMachines = machines.map((m) => ({ ...m, definition: resolve(m.definition, `stepFunctions.${m.key}`) }));
+
+  return {
+    pseudo,
+    functions,
+    environment,
+    queues,
+    topics,
+    tables: tables.map((t) => ({
+      ...t,
+      properties: resolve(t.properties, `Resources.${t.logicalId}`) as Record<string, unknown>,
+    })),
+    stateMachines,
+    rules,
+    eventSourceMappings,
+    registry,
+  };
+};
+
+export type { EventSourceMapping, LocalStack, QueueDefinition };
+export { buildStack, functionLogicalId };
