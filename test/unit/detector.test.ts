@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createDetectorState,
+  type DetectorParams,
+  type DetectorResult,
+  type DetectorState,
+  defaultDetectorParams,
+  updateDetector,
+} from '../../functions/reads/domain/detector.ts';
+
+const minute = 60_000;
+const hour = 60 * minute;
+const day = 24 * hour;
+// A Monday, 00:00 UTC.
+const start = Date.UTC(2025, 0, 6);
+
+// Deterministic noise (LCG + Box–Muller) so every run sees the same series.
+const noise = (seed: number): (() => number) => {
+  let s = seed;
+  const uniform = (): number => {
+    s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return (s + 1) / 2_147_483_649;
+  };
+  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+};
+
+/** Counts around `mean(t)` with Poisson-like spread. */
+const series = (minutes: number, mean: (t: number) => number, seed = 1): { timestamp: number; count: number }[] => {
+  const gauss = noise(seed);
+  return Array.from({ length: minutes }, (_, i) => {
+    const timestamp = start + i * minute;
+    const m = mean(timestamp);
+    return { timestamp, count: Math.max(0, Math.round(m + Math.sqrt(m) * gauss())) };
+  });
+};
+
+const run = (
+  buckets: readonly { timestamp: number; count: number }[],
+  params: DetectorParams = defaultDetectorParams,
+): DetectorResult[] => {
+  let state = createDetectorState(params);
+  return buckets.map((b) => {
+    const result = updateDetector(state, b, params);
+    state = result.state;
+    return result;
+  });
+};
+
+const alertTimes = (buckets: readonly { timestamp: number }[], results: readonly DetectorResult[]): number[] =>
+  results.flatMap((r, i) => (r.alert ? [buckets[i]?.timestamp ?? 0] : []));
+
+describe('read-spike detector', () => {
+  it('stays quiet on a steady series', () => {
+    const results = run(series(3 * 24 * 60, () => 50));
+
+    expect(results.filter((r) => r.alert)).toHaveLength(0);
+    expect(results.at(-1)?.expected).toBeGreaterThan(40);
+    expect(results.at(-1)?.expected).toBeLessThan(60);
+  });
+
+  it('raises one alert for a 20× burst, however many buckets it lasts', () => {
+    const burstAt = start + 2 * day + 10 * hour;
+    const buckets = series(3 * 24 * 60, (t) => (t >= burstAt && t < burstAt + 30 * minute ? 200 : 10));
+
+    const results = run(buckets);
+
+    const alerts = results.flatMap((r, i) => (r.alert ? [buckets[i]?.timestamp] : []));
+    expect(alerts).toEqual([burstAt]);
+    expect(results.filter((r) => r.isAnomaly).length).toBeGreaterThan(1);
+    const first = results[buckets.findIndex((b) => b.timestamp === burstAt)];
+    expect(first?.score).toBeGreaterThan(0.5);
+    expect(first?.expected).toBeLessThan(20);
+  });
+
+  it('alerts again for a burst in a later episode', () => {
+    const bursts = [start + 2 * day + 10 * hour, start + 9 * day + 15 * hour];
+    const buckets = series(11 * 24 * 60, (t) => (bursts.some((b) => t >= b && t < b + 20 * minute) ? 200 : 10));
+
+    const alerts = run(buckets).flatMap((r, i) => (r.alert ? [buckets[i]?.timestamp] : []));
+
+    expect(alerts).toEqual(bursts);
+  });
+
+  it('learns a daily peak and does not alarm on it after warm-up', () => {
+    // Every day 09:00–10:00 UTC a batch job reads 20× the usual volume.
+    const daily = (t: number): number => ((t - start) % day >= 9 * hour && (t - start) % day < 10 * hour ? 200 : 10);
+    const results = run(series(14 * 24 * 60, daily));
+
+    const lastWeek = results.slice(7 * 24 * 60);
+    expect(lastWeek.filter((r) => r.alert)).toHaveLength(0);
+    // By then the expectation at the peak has caught up with it.
+    const peakMinute = results[13 * 24 * 60 + 9 * 60 + 30];
+    expect(peakMinute?.expected).toBeGreaterThan(100);
+  });
+
+  it('does not alarm when a rarely read secret goes from 0 to 3 reads', () => {
+    const buckets = series(5 * 24 * 60, () => 0).map((b, i) => ({ ...b, count: i % 360 === 359 ? 3 : 0 }));
+
+    const results = run(buckets);
+
+    expect(results.filter((r) => r.isAnomaly)).toHaveLength(0);
+  });
+
+  it('keeps its state under 2 KB after a long run, identical when reloaded from JSON each bucket', () => {
+    const buckets = series(30 * 24 * 60, (t) => 20 + 15 * Math.sin((2 * Math.PI * (t - start)) / day), 7);
+
+    let inMemory = createDetectorState();
+    let persisted = createDetectorState();
+    let largest = 0;
+    let same = true;
+    for (const b of buckets) {
+      const a = updateDetector(inMemory, b);
+      const p = updateDetector(JSON.parse(JSON.stringify(persisted)), b);
+      inMemory = a.state;
+      persisted = p.state;
+      largest = Math.max(largest, JSON.stringify(a.state).length);
+      same &&= a.score === p.score && a.alert === p.alert;
+    }
+
+    expect(largest).toBeLessThanOrEqual(2048);
+    expect(same).toBe(true);
+    expect(persisted).toEqual(inMemory);
+  });
+
+  it('alerts on a repeat burst the next day: a past burst does not raise the bar', () => {
+    const bursts = [start + 2 * day + 10 * hour, start + 3 * day + 14 * hour, start + 5 * day + 9 * hour];
+    for (const seed of [1, 2, 3]) {
+      const buckets = series(6 * 24 * 60, (t) => (bursts.some((b) => t >= b && t < b + 20 * minute) ? 200 : 10), seed);
+
+      expect(alertTimes(buckets, run(buckets))).toEqual(bursts);
+    }
+  });
+
+  it('catches a sustained rise that no single bucket makes obvious, within the hour', () => {
+    // 20 → 34 reads a minute: each bucket is only ~3 Poisson deviations up, the half hour is not.
+    const shiftAt = start + 3 * day + 14 * hour;
+    for (const seed of [1, 2, 3]) {
+      const buckets = series(5 * 24 * 60, (t) => (t >= shiftAt ? 34 : 20), seed);
+
+      const alerts = alertTimes(buckets, run(buckets));
+
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]).toBeGreaterThanOrEqual(shiftAt);
+      expect(alerts[0]).toBeLessThan(shiftAt + hour);
+    }
+  });
+
+  it('does not alarm when reads come back after an outage, and scores the outage only when asked to', () => {
+    const outageAt = start + 3 * day + 14 * hour;
+    const buckets = series(5 * 24 * 60, (t) => (t >= outageAt && t < outageAt + 3 * hour ? 0 : 50));
+
+    expect(run(buckets).filter((r) => r.alert)).toHaveLength(0);
+
+    const both = run(buckets, { ...defaultDetectorParams, direction: 'both' });
+    const atOutage = both[buckets.findIndex((b) => b.timestamp === outageAt)];
+    expect(atOutage?.alert).toBe(true);
+    expect(atOutage?.direction).toBe(-1);
+    expect(alertTimes(buckets, both).filter((t) => t > outageAt)).toEqual([]);
+  });
+
+  it('lets a major incident through the refractory period after a minor alert', () => {
+    const minorAt = start + 2 * day + 10 * hour;
+    const majorAt = start + 2 * day + 16 * hour;
+    const buckets = series(4 * 24 * 60, (t) =>
+      t >= minorAt && t < minorAt + 10 * minute ? 60 : t >= majorAt && t < majorAt + 30 * minute ? 1000 : 10,
+    );
+
+    const results = run(buckets);
+
+    expect(alertTimes(buckets, results)).toEqual([minorAt, majorAt]);
+    const [minor, major] = results.filter((r) => r.alert);
+    expect(major?.score).toBeGreaterThan((minor?.score ?? 1) + defaultDetectorParams.escalation);
+  });
+
+  it('starts afresh from a state persisted by an older version', () => {
+    const old = { v: 1, n: 5000, t0: start, t: start, lvl: 3, dev: 0.1, sus: 0, pk: 6, ep: 0, al: 0 };
+
+    const result = updateDetector(old as unknown as DetectorState, { timestamp: start + minute, count: 10 });
+
+    expect(result.state).toEqual({
+      ...createDetectorState(),
+      n: 1,
+      t0: start + minute,
+      t: start + minute,
+      lvl: result.state.lvl,
+      slow: result.state.slow,
+    });
+    expect(result.alert).toBe(false);
+  });
+
+  it('is deterministic', () => {
+    const buckets = series(2 * 24 * 60, () => 30, 3);
+
+    expect(run(buckets)).toEqual(run(buckets));
+  });
+});
