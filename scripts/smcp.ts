@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 const USAGE = `Usage: smcp <command> [options]
 
 Commands:
-  local [--port N] [--data-dir DIR] [--no-demo] [--stage NAME]
+  local [--port N] [--data-dir DIR] [--no-demo] [--stage NAME] [--faults SPEC]
         Run the control plane offline: one AWS-compatible endpoint (default http://127.0.0.1:4566, or SMCP_PORT)
         with Secrets Manager, EventBridge, Step Functions, SQS, SNS and DynamoDB, driven by serverless.yml and
         events/rules/. State is kept in the data directory (default .smcp/). Ctrl-C stops it.
@@ -27,6 +27,7 @@ const local = async (args: string[]): Promise<number> => {
       'data-dir': { type: 'string' },
       'no-demo': { type: 'boolean', default: false },
       stage: { type: 'string' },
+      faults: { type: 'string' },
     },
   });
   const port = Number(values.port ?? process.env.SMCP_PORT ?? 4566);
@@ -41,7 +42,7 @@ const local = async (args: string[]): Promise<number> => {
     dataDir,
     schedules: true,
     ...(values.stage ? { stage: values.stage } : {}),
-    ...(process.env.SMCP_FAULTS ? { faults: process.env.SMCP_FAULTS } : {}),
+    ...((values.faults ?? process.env.SMCP_FAULTS) ? { faults: values.faults ?? process.env.SMCP_FAULTS } : {}),
     ...(process.env.SMCP_SLACK_WEBHOOK_URL ? { slackWebhookUrl: process.env.SMCP_SLACK_WEBHOOK_URL } : {}),
   });
   cloud.setAdminRoutes(createAdminRoutes(cloud));
