@@ -1,0 +1,57 @@
+// Errors of the approvals area. State machines and callbacks match these names. Messages carry the approval id only:
+// never a task token, a signing secret or a request body.
+
+/** The record was decided before (a replayed request, a reused link, or the loser of a concurrent race). */
+class ApprovalAlreadyDecidedError extends Error {
+  readonly approvalId: string;
+  constructor(approvalId: string, options?: ErrorOptions) {
+    super(`Approval ${approvalId} was already decided`, options);
+    this.name = 'ApprovalAlreadyDecidedError';
+    this.approvalId = approvalId;
+  }
+}
+
+/** Still pending, but its expiry has passed: the waiting step times out and counts that as a rejection. */
+class ApprovalExpiredError extends Error {
+  readonly approvalId: string;
+  constructor(approvalId: string, options?: ErrorOptions) {
+    super(`Approval ${approvalId} has expired`, options);
+    this.name = 'ApprovalExpiredError';
+    this.approvalId = approvalId;
+  }
+}
+
+class ApprovalNotFoundError extends Error {
+  readonly approvalId: string;
+  constructor(approvalId: string, options?: ErrorOptions) {
+    super(`Approval ${approvalId} does not exist`, options);
+    this.name = 'ApprovalNotFoundError';
+    this.approvalId = approvalId;
+  }
+}
+
+/** An approval id is used once: a second put with the same id is a bug or a replayed step, never an overwrite. */
+class ApprovalAlreadyExistsError extends Error {
+  readonly approvalId: string;
+  constructor(approvalId: string, options?: ErrorOptions) {
+    super(`Approval ${approvalId} already exists`, options);
+    this.name = 'ApprovalAlreadyExistsError';
+    this.approvalId = approvalId;
+  }
+}
+
+/** The caller passed a record or decision the store refuses to write (e.g. a non-canonical timestamp). */
+class InvalidApprovalError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InvalidApprovalError';
+  }
+}
+
+export {
+  ApprovalAlreadyDecidedError,
+  ApprovalAlreadyExistsError,
+  ApprovalExpiredError,
+  ApprovalNotFoundError,
+  InvalidApprovalError,
+};
