@@ -111,6 +111,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}) => {
     region,
     account: LOCAL_ACCOUNT,
     invokeLambda: (ref, payload) => lambda.invoke(ref, payload),
+    invokeIntegration: (resource, parameters) => integrate(resource.replace(/\.waitForTaskToken$/, ''), parameters),
     emit: (event) => publish(event as unknown as BusEvent),
   });
   const sqs = createSqs({
@@ -130,6 +131,36 @@ const startLocalCloud = async (options: LocalCloudOptions = {}) => {
     ...(options.slackWebhookUrl ? { slackWebhookUrl: options.slackWebhookUrl } : {}),
   });
   for (const service of [secretsmanager.service, stepfunctions.service, sqs.service]) endpoint.addService(service);
+
+  // Step Functions service integrations the workflows may use directly, without a Lambda step.
+  const integrate = async (resource: string, parameters: unknown): Promise<unknown> => {
+    const params = (parameters ?? {}) as Record<string, unknown>;
+    const ctx = { region, account: LOCAL_ACCOUNT, requestId: crypto.randomUUID() };
+    if (resource === 'arn:aws:states:::sns:publish') {
+      const query = new URLSearchParams({ Action: 'Publish', TopicArn: String(params.TopicArn ?? '') });
+      query.set('Message', typeof params.Message === 'string' ? params.Message : JSON.stringify(params.Message));
+      if (typeof params.Subject === 'string') query.set('Subject', params.Subject);
+      const out = sns?.handleQuery(query, ctx);
+      if (!out || out.status !== 200)
+        throw Object.assign(new Error(out?.body ?? 'SNS unavailable'), { name: 'SNS.SnsException' });
+      return { MessageId: /<MessageId>([^<]+)</.exec(out.body)?.[1] };
+    }
+    if (resource === 'arn:aws:states:::events:putEvents') {
+      const operation = bus?.service.operations.PutEvents;
+      if (!operation) throw new Error('The event bus is not ready');
+      return operation(params, {
+        ...ctx,
+        service: 'events',
+        operation: 'PutEvents',
+        accessKeyId: undefined,
+        sourceIp: '127.0.0.1',
+        userAgent: 'states',
+      });
+    }
+    throw Object.assign(new Error(`The local cloud has no Step Functions integration for ${resource}`), {
+      name: 'States.Runtime',
+    });
+  };
 
   // Dead-letter queues first: a queue's RedrivePolicy names its dead-letter queue.
   const queues = [...stack.queues].sort(
