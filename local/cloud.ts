@@ -100,7 +100,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}) => {
 
   const secretsmanager = createSecretsManager({
     now: () => clock.now(),
-    emit: (event) => publish(event as BusEvent),
+    emit: publish,
     invokeRotation: async (lambdaArn, request) => {
       await lambda.invoke(lambdaArn, request);
     },

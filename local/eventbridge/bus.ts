@@ -5,21 +5,12 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { AwsError, type JsonService } from '../protocol.ts';
 import { InvalidEventPatternError } from './errors.ts';
+import type { EventBridgeEvent } from './event.ts';
 import { type InputTransformer, transformInput } from './input-transformer.ts';
 import { type CompiledPattern, compilePattern, matches } from './pattern.ts';
 import { parseSchedule, type Schedule } from './schedule.ts';
 
-interface BusEvent {
-  readonly version: string;
-  readonly id: string;
-  readonly 'detail-type': string;
-  readonly source: string;
-  readonly account: string;
-  readonly time: string;
-  readonly region: string;
-  readonly resources: readonly string[];
-  readonly detail: unknown;
-}
+type BusEvent = EventBridgeEvent;
 
 interface RuleTarget {
   readonly id: string;

@@ -1,20 +1,11 @@
 // CloudTrail-shaped events as EventBridge delivers them (shared/data/aws-event-samples/), and the native
 // "Secret Label Updated" event. Secret values are stripped from request parameters at any depth: AWS omits them.
 import { randomUUID } from 'node:crypto';
+import type { EventBridgeEvent as BusEvent } from '../eventbridge/event.ts';
 import type { CallContext } from '../protocol.ts';
 import { LOCAL_ACCOUNT } from '../protocol.ts';
 
-interface EventBridgeEvent {
-  readonly version: '0';
-  readonly id: string;
-  readonly 'detail-type': string;
-  readonly source: string;
-  readonly account: string;
-  readonly time: string;
-  readonly region: string;
-  readonly resources: readonly string[];
-  readonly detail: Record<string, unknown>;
-}
+type EventBridgeEvent = BusEvent<Record<string, unknown>>;
 
 const SOURCE = 'aws.secretsmanager';
 const EVENT_SOURCE = 'secretsmanager.amazonaws.com';
