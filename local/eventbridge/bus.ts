@@ -46,6 +46,8 @@ interface BusOptions {
 }
 
 const MAX_ENTRY_BYTES = 256 * 1024;
+// The bus keeps the latest events it saw, for tests and for looking back at a local run.
+const RECENT_EVENTS = 10_000;
 // The local bus retries a failing target a few times with short backoff; AWS's own policy is hours long.
 const LOCAL_RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
 
@@ -60,6 +62,7 @@ const createEventBus = (options: BusOptions) => {
   })) as (RuleDefinition & { arn: string; pattern?: CompiledPattern; schedule?: Schedule })[];
   const inFlight = new Set<Promise<void>>();
   const stats = { events: 0, matched: 0, delivered: 0, failed: 0 };
+  const recent: BusEvent[] = [];
   let scheduling = false;
 
   const track = (work: Promise<void>) => {
@@ -106,6 +109,8 @@ const createEventBus = (options: BusOptions) => {
   /** Routes one event through every enabled rule whose pattern matches; deliveries run in the background. */
   const publish = (event: BusEvent): number => {
     stats.events++;
+    recent.push(event);
+    if (recent.length > RECENT_EVENTS) recent.splice(0, recent.length - RECENT_EVENTS);
     const detail = event.detail as { readOnly?: unknown; eventType?: unknown } | undefined;
     // Read-only CloudTrail management events reach only rules in the ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS state.
     const readOnlyManagement = detail?.eventType === 'AwsApiCall' && detail.readOnly === true;
@@ -142,6 +147,7 @@ const createEventBus = (options: BusOptions) => {
     if (!rule) throw new Error(`No scheduled rule named ${name}`);
     const event = scheduledEvent(rule);
     stats.events++;
+    recent.push(event);
     stats.matched++;
     for (const target of rule.targets) track(deliverWithRetry(rule, target, event));
     return event;
@@ -262,6 +268,8 @@ const createEventBus = (options: BusOptions) => {
     },
     rules: () => rules.map(describe),
     stats: () => ({ ...stats }),
+    /** The latest events published on the bus (scheduled events included), oldest first. */
+    recentEvents: (): readonly BusEvent[] => [...recent],
     /** Resolves when no delivery is in flight (deliveries started by deliveries included). */
     async whenIdle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
