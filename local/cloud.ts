@@ -9,6 +9,7 @@ import { type Clock, createRealClock } from './clock.ts';
 import { createDynamoDb } from './dynamodb/index.ts';
 import { type BusEvent, createEventBus, type EventBus } from './eventbridge/bus.ts';
 import { createFaultInjector } from './faults.ts';
+import { createInvokeRoute } from './lambda/invoke-api.ts';
 import { createLambdaRuntime, type LambdaRuntime } from './lambda/runtime.ts';
 import { DEFAULT_REGION, LOCAL_ACCOUNT } from './protocol.ts';
 import { createSecretsManager } from './secretsmanager/index.ts';
@@ -71,8 +72,11 @@ const startLocalCloud = async (options: LocalCloudOptions = {}) => {
       res.end(out.body);
       return true;
     }
+    if (invokeRoute && (await invokeRoute(req, res, body))) return true;
     return admin ? admin(req, res, body) : false;
   };
+  let invokeRoute: ReturnType<typeof createInvokeRoute> | undefined;
+  const background = new Set<Promise<unknown>>();
   let admin: ((req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>) | undefined;
 
   const endpoint: Endpoint = await startEndpoint({
@@ -95,6 +99,10 @@ const startLocalCloud = async (options: LocalCloudOptions = {}) => {
   });
 
   const lambda: LambdaRuntime = createLambdaRuntime({ root, functions: stack.functions });
+  invokeRoute = createInvokeRoute(lambda, (work) => {
+    background.add(work);
+    void work.finally(() => background.delete(work));
+  });
   let bus: EventBus | undefined;
   const publish = (event: BusEvent) => bus?.publish(event);
 
@@ -232,6 +240,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}) => {
     for (let round = 0; round < 50; round++) {
       const before = JSON.stringify([bus?.stats(), stepfunctions.executions().map((e) => e.status)]);
       await bus?.whenIdle();
+      await Promise.allSettled([...background]);
       await secretsmanager.whenIdle();
       await sqs.drain();
       await stepfunctions.whenIdle();

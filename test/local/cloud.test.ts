@@ -150,6 +150,19 @@ describe('local cloud', () => {
     expect(await deadLetters(t)).toBeGreaterThan(before);
   });
 
+  it("invokes the local functions through Lambda's Invoke API", async () => {
+    const invoke = (name: string, payload: string) =>
+      fetch(`${t.cloud.url}/2015-03-31/functions/${name}/invocations`, { method: 'POST', body: payload });
+
+    const ok = await invoke('smcp-local-dispatch', JSON.stringify({ rule: 'nope', event: {} }));
+    const missing = await invoke('smcp-local-nothing', '{}');
+    const garbled = await invoke('smcp-local-dispatch', '{');
+
+    expect([ok.status, await ok.json()]).toEqual([200, expect.objectContaining({ status: 'rejected' })]);
+    expect([missing.status, missing.headers.get('x-amzn-errortype')]).toEqual([404, 'ResourceNotFoundException']);
+    expect([garbled.status, garbled.headers.get('x-amzn-errortype')]).toEqual([400, 'InvalidRequestContentException']);
+  });
+
   it('answers malformed requests with AWS-shaped errors and keeps serving', async () => {
     const post = (target: string, body: string) =>
       fetch(t.cloud.url, {
