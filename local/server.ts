@@ -127,7 +127,14 @@ const startEndpoint = async (options: EndpointOptions & { port: number; host?: s
         error instanceof AwsError
           ? error
           : new AwsError('InternalServiceError', 'The local cloud failed to handle the request', 500);
-      if (!(error instanceof AwsError)) console.error('[local] internal error', error);
+      if (!(error instanceof AwsError)) {
+        // A bug in an emulator. Its message may quote request data (a secret value, even), so only the error's name
+        // and where it was thrown are logged.
+        const where = error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 4).join('\n') : '';
+        console.error(
+          `[local] internal error in ${String(req.headers['x-amz-target'] ?? req.url)}: ${(error as Error)?.name}\n${where}`,
+        );
+      }
       sendError(res, contentType, awsError, requestId);
     }
   };
