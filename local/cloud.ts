@@ -35,6 +35,8 @@ interface LocalCloudOptions {
   readonly slackWebhookUrl?: string;
   /** Log lines from the services (SNS deliveries, dead letters, rejected deliveries); default: console. */
   readonly log?: (line: string) => void;
+  /** The handlers' POWERTOOLS_LOG_LEVEL, over the stage's (e.g. ERROR for replays, whose output is the timeline). */
+  readonly logLevel?: string;
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -52,7 +54,14 @@ const startLocalCloud = async (options: LocalCloudOptions = {}) => {
   const config = await loadServiceConfig({ root, stage });
   const faults = createFaultInjector(options.faults);
   const dynamodb = createDynamoDb(dataDir ? { path: join(dataDir, 'dynamodb') } : {});
-  let sns: ReturnType<typeof createSns> | undefined;
+  const sns = createSns({
+    now: () => clock.now(),
+    region,
+    account: LOCAL_ACCOUNT,
+    log,
+    ...(dataDir ? { dataDir } : {}),
+    ...(options.slackWebhookUrl ? { slackWebhookUrl: options.slackWebhookUrl } : {}),
+  });
 
   const routes = async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
     if (dynamodb.isDynamoDbRequest(req)) {
@@ -60,7 +69,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}) => {
       return true;
     }
     const contentType = String(req.headers['content-type'] ?? '');
-    if (req.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded') && sns) {
+    if (req.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) {
       const params = new URLSearchParams(body.toString('utf8'));
       const scope = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(String(req.headers.authorization ?? ''));
       const out = sns.handleQuery(params, {
@@ -96,6 +105,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}) => {
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_SESSION_TOKEN: '',
     ...stack.environment,
+    ...(options.logLevel ? { POWERTOOLS_LOG_LEVEL: options.logLevel } : {}),
   });
 
   const lambda: LambdaRuntime = createLambdaRuntime({ root, functions: stack.functions });
@@ -130,14 +140,6 @@ const startLocalCloud = async (options: LocalCloudOptions = {}) => {
     baseUrl: () => endpoint.url,
     log,
   });
-  sns = createSns({
-    now: () => clock.now(),
-    region,
-    account: LOCAL_ACCOUNT,
-    log,
-    ...(dataDir ? { dataDir } : {}),
-    ...(options.slackWebhookUrl ? { slackWebhookUrl: options.slackWebhookUrl } : {}),
-  });
   for (const service of [secretsmanager.service, stepfunctions.service, sqs.service]) endpoint.addService(service);
 
   // Step Functions service integrations the workflows may use directly, without a Lambda step.
@@ -148,8 +150,8 @@ const startLocalCloud = async (options: LocalCloudOptions = {}) => {
       const query = new URLSearchParams({ Action: 'Publish', TopicArn: String(params.TopicArn ?? '') });
       query.set('Message', typeof params.Message === 'string' ? params.Message : JSON.stringify(params.Message));
       if (typeof params.Subject === 'string') query.set('Subject', params.Subject);
-      const out = sns?.handleQuery(query, ctx);
-      if (!out || out.status !== 200)
+      const out = sns.handleQuery(query, ctx);
+      if (out.status !== 200)
         throw Object.assign(new Error(out?.body ?? 'SNS unavailable'), { name: 'SNS.SnsException' });
       return { MessageId: /<MessageId>([^<]+)</.exec(out.body)?.[1] };
     }
@@ -226,7 +228,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}) => {
       secretsmanager: secretsmanager.snapshot(),
       stepfunctions: stepfunctions.snapshot(),
       sqs: sqs.snapshot(),
-      sns: sns?.snapshot(),
+      sns: sns.snapshot(),
     };
     // Write then rename: a crash mid-write never leaves a torn state file.
     writeFileSync(`${stateFile}.tmp`, JSON.stringify(state));
@@ -244,7 +246,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}) => {
       await secretsmanager.whenIdle();
       await sqs.drain();
       await stepfunctions.whenIdle();
-      await sns?.whenIdle();
+      await sns.whenIdle();
       const after = JSON.stringify([bus?.stats(), stepfunctions.executions().map((e) => e.status)]);
       if (before === after) return;
     }

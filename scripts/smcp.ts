@@ -14,7 +14,15 @@ Commands:
         Put recorded EventBridge events on a local bus (a running \`smcp local\` at --endpoint or SMCP_ENDPOINT, or an
         embedded one), wait for the executions they start and print each as a timeline. Exit 1 if any execution
         ended in a state the scenario's expect.json (default: SUCCEEDED) does not allow.
+  rotate <secret> [--reason TEXT] [--as USER] [--endpoint URL]
+        Ask for an orchestrated rotation (puts a \`Rotation Requested\` event on the local bus).
+  approvals [--all] [--endpoint URL] [--stage NAME]
+        List pending approvals (never their task tokens).
+  approve|reject <approval id> --as USER [--endpoint URL] [--stage NAME]
+        Decide an approval as USER; the allowlist (APPROVERS) and the no-self-approval rule apply.
   help  Show this help.
+
+--endpoint defaults to SMCP_ENDPOINT, else http://127.0.0.1:4566 (a running \`smcp local\`).
 `;
 
 class UsageError extends Error {}
@@ -104,6 +112,10 @@ const replay = async (args: string[]): Promise<number> => {
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   local,
   replay,
+  rotate: async (args) => (await import('./cli/rotate.ts')).rotate(args),
+  approvals: async (args) => (await import('./cli/approvals.ts')).listApprovals(args),
+  approve: async (args) => (await import('./cli/approvals.ts')).decide('approve')(args),
+  reject: async (args) => (await import('./cli/approvals.ts')).decide('reject')(args),
   async help() {
     console.log(USAGE);
     return 0;
@@ -122,7 +134,8 @@ const main = async (argv: string[]): Promise<number> => {
   } catch (error) {
     const message = (error as Error).message;
     console.error(`smcp ${name}: ${message}`);
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    const usage = error instanceof UsageError || (error as { usage?: boolean }).usage === true;
+    if (usage || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`\n${USAGE}`);
       return 2;
     }
@@ -130,4 +143,5 @@ const main = async (argv: string[]): Promise<number> => {
   }
 };
 
-process.exitCode = await main(process.argv.slice(2));
+// Exit explicitly: keep-alive sockets of SDK clients (ours and the handlers') must not hold a finished command open.
+process.exit(await main(process.argv.slice(2)));

@@ -42,10 +42,40 @@ class StrategyConfigError extends Error {
   }
 }
 
+/**
+ * An AWS call failed transiently (throttling, 5xx) after the SDK's own retries. The workflow retries the step with
+ * backoff. A step rethrows under this name so the state machine matches one name whatever the service.
+ */
+class TransientAwsError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'TransientAwsError';
+  }
+}
+
+/** The target refused the credentials a rotation step had to prove (pending, or current after promotion). Not retryable. */
+class VerificationFailedError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'VerificationFailedError';
+  }
+}
+
+/** The secret's staging labels are not what the step can work from (no AWSCURRENT, no prior version). Not retryable. */
+class LabelStateError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'LabelStateError';
+  }
+}
+
 export {
   CredentialsRejectedError,
+  LabelStateError,
   PendingVersionMissingError,
   SecretNotFoundError,
   StrategyConfigError,
   TargetUnreachableError,
+  TransientAwsError,
+  VerificationFailedError,
 };

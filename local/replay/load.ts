@@ -14,6 +14,8 @@ interface ScenarioExpectation {
 }
 
 const EXPECT_FILE = 'expect.json';
+// Read by setup.ts; not an event.
+const SETUP_FILE = 'setup.json';
 const REQUIRED = ['id', 'source', 'detail-type', 'detail'] as const;
 
 const listJson = (path: string): string[] => {
@@ -24,7 +26,7 @@ const listJson = (path: string): string[] => {
     .flatMap((entry) => {
       const full = join(path, entry);
       if (statSync(full).isDirectory()) return listJson(full);
-      return entry.endsWith('.json') && entry !== EXPECT_FILE ? [full] : [];
+      return entry.endsWith('.json') && entry !== EXPECT_FILE && entry !== SETUP_FILE ? [full] : [];
     });
 };
 

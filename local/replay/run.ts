@@ -6,6 +6,7 @@ import { createManualClock } from '../clock.ts';
 import { type LocalCloud, startLocalCloud } from '../cloud.ts';
 import type { SettledExecution } from '../settle.ts';
 import { loadExpectations, loadRecordedEvents } from './load.ts';
+import { applySetup, loadSetup } from './setup.ts';
 import { formatTimeline, type HistoryEventLike } from './timeline.ts';
 
 interface ReplayOptions {
@@ -68,15 +69,23 @@ const replay = async (options: ReplayOptions): Promise<ReplayReport> => {
   const err = options.err ?? ((line: string) => console.error(line));
   const recorded = loadRecordedEvents(options.paths);
   const expected = loadExpectations(options.paths).executions ?? {};
+  const setup = loadSetup(options.paths);
   let cloud: LocalCloud | undefined;
   let endpoint = options.endpoint ?? process.env.SMCP_ENDPOINT;
   if (!endpoint) {
     // Quiet services: the timeline is the output. Waits and backoffs are skipped by the manual clock.
-    cloud = await startLocalCloud({ clock: createManualClock(new Date()), log: () => {} });
+    // Handler logs at ERROR only: the timeline (or the JSON report) is the output.
+    cloud = await startLocalCloud({
+      clock: createManualClock(new Date()),
+      log: () => {},
+      logLevel: options.json ? 'SILENT' : 'ERROR',
+    });
     cloud.setAdminRoutes(createAdminRoutes(cloud));
     endpoint = cloud.url;
   }
   try {
+    const created = await applySetup(endpoint, setup);
+    if (created.length > 0) err(`replay: created ${created.join(', ')} from setup.json`);
     const deadLettersBefore = await countDeadLetters(endpoint);
     const since = new Date(((await (await fetch(`${endpoint}/_smcp/health`)).json()) as { now: string }).now);
     for (let i = 0; i < recorded.length; i += PROGRESS_EVERY) {

@@ -76,7 +76,15 @@ const formatDuration = (value: number | undefined): string => {
 const formatTimeline = (execution: ExecutionLike, history: readonly HistoryEventLike[]): string => {
   const total = ms(execution.stopDate) - ms(execution.startDate);
   const header = `${execution.workflow} ${execution.name}: ${execution.status}${execution.error ? ` (${execution.error})` : ''} in ${formatDuration(Number.isNaN(total) ? undefined : total)}`;
-  const lines = stepsOf(history).map(
+  const steps = stepsOf(history);
+  // Fail and Succeed states end the execution without a StateExited event: they end with it.
+  if (execution.status !== 'RUNNING' && execution.status !== 'WAITING') {
+    for (const step of steps.filter((s) => s.outcome === 'running')) {
+      step.durationMs = Math.max(0, ms(execution.stopDate) - step.startedMs) || 0;
+      step.outcome = execution.status === 'SUCCEEDED' ? 'ok' : execution.status.toLowerCase();
+    }
+  }
+  const lines = steps.map(
     (step) => `  ${step.state.padEnd(32)} ${formatDuration(step.durationMs).padStart(8)}  ${step.outcome}`,
   );
   return [header, ...lines].join('\n');

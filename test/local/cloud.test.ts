@@ -11,7 +11,12 @@ import {
   ReplicateSecretToRegionsCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+} from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 
@@ -20,16 +25,6 @@ const ROTATION = 'arn:aws:states:us-east-1:000000000000:stateMachine:smcp-local-
 let dataDir: string;
 let port: number;
 let t: TestCloud;
-
-// A stand-in rotation workflow: this file tests the plumbing from the bus to an execution, not rotation itself.
-const registerRotation = (test: TestCloud) =>
-  test.cloud.stepfunctions.registerStateMachine({
-    name: 'smcp-local-rotation',
-    definition: {
-      StartAt: 'Plan Rotation',
-      States: { 'Plan Rotation': { Type: 'Pass', Result: { planned: true }, End: true } },
-    },
-  });
 
 const rotationRequested = (id: string) => ({
   version: '0',
@@ -51,11 +46,37 @@ const deadLetters = async (test: TestCloud) => {
   return Number(Attributes?.ApproximateNumberOfMessages);
 };
 
+/** Takes every message out of the dead-letter queue and returns their reasons. */
+const deadLetterReasons = async (test: TestCloud): Promise<string[]> => {
+  const { QueueUrl } = await test.clients.sqs.send(new GetQueueUrlCommand({ QueueName: 'smcp-local-dead-letters' }));
+  const reasons: string[] = [];
+  for (;;) {
+    const { Messages = [] } = await test.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }),
+    );
+    if (Messages.length === 0) return reasons;
+    for (const message of Messages) {
+      reasons.push(JSON.parse(message.Body ?? '{}').reason);
+      await test.clients.sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: message.ReceiptHandle }));
+    }
+  }
+};
+
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'smcp-cloud-'));
   port = await freePort();
   t = await startTestCloud({ port, dataDir, schedules: true });
-  registerRotation(t);
+  // A secret the real rotation workflow can rotate without a target or an approval.
+  await t.clients.sm.send(
+    new CreateSecretCommand({
+      Name: 'app/db',
+      SecretString: JSON.stringify({ password: 'initial' }),
+      Tags: [
+        { Key: 'smcp:strategy', Value: 'random-password' },
+        { Key: 'smcp:approval', Value: 'none' },
+      ],
+    }),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -110,33 +131,12 @@ describe('local cloud', () => {
   it('parks an event whose workflow has no state machine in the dead-letter queue, with the reason', async () => {
     const before = await deadLetters(t);
 
-    await t.clients.events.send(
-      new PutEventsCommand({
-        Entries: [
-          {
-            Source: 'smcp',
-            DetailType: 'Read Spike Detected',
-            Detail: JSON.stringify({
-              secretId: 'x',
-              windowStart: '2026-01-05T09:00:00Z',
-              windowEnd: '2026-01-05T09:01:00Z',
-              observed: 90,
-              expected: 3,
-              score: 0.99,
-            }),
-          },
-        ],
-      }),
-    );
+    t.cloud.bus?.fireSchedule('smcp-local-cleanup-scan');
     await t.cloud.whenIdle();
 
     expect(await deadLetters(t)).toBe(before + 1);
-    const { QueueUrl } = await t.clients.sqs.send(new GetQueueUrlCommand({ QueueName: 'smcp-local-dead-letters' }));
-    const { Messages = [] } = await t.clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
-    );
-    expect(Messages.map((m) => JSON.parse(m.Body ?? '{}').reason)).toContain(
-      'Workflow "read-anomaly-response" has no state machine in this stage; deploy it or disable its rule',
+    expect(await deadLetterReasons(t)).toContain(
+      'Workflow "cleanup" has no state machine in this stage; deploy it or disable its rule',
     );
   });
 
@@ -202,7 +202,6 @@ describe('local cloud', () => {
 
     await t.cloud.stop();
     t = await startTestCloud({ port, dataDir, start: t.clock.now().toISOString() });
-    registerRotation(t);
 
     const { $metadata: _a, ...secretAfter } = await t.clients.sm.send(
       new DescribeSecretCommand({ SecretId: 'keep/me' }),

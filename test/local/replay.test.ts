@@ -40,19 +40,42 @@ beforeAll(() => {
 afterAll(() => rmSync(scenario, { recursive: true, force: true }));
 
 describe('smcp replay', () => {
-  it('replays recorded events through an embedded local cloud and reports what they started', async () => {
-    const { code, stdout } = await smcp('replay', 'events/recorded/demo', '--json');
+  it("creates the scenario's secrets, replays its events through an embedded local cloud and reports the executions", async () => {
+    const { code, stdout, stderr } = await smcp('replay', 'events/recorded/demo', '--json');
 
     const report = JSON.parse(stdout);
     expect(code).toBe(0);
-    expect(report).toMatchObject({ events: 2, executions: [], deadLetters: 2, ok: true });
+    expect(stderr).toContain('created demo/app/api-key, demo/app/payments-token from setup.json');
+    expect(report).toMatchObject({ events: 3, deadLetters: 2, ok: true, unexpected: [] });
+    const statuses = report.executions.map((e: { status: string; awaitingCallback: boolean }) => [
+      e.status,
+      e.awaitingCallback,
+    ]);
+    expect(statuses).toHaveLength(2);
+    expect(statuses).toEqual(
+      expect.arrayContaining([
+        ['SUCCEEDED', false],
+        ['RUNNING', true],
+      ]),
+    );
   });
 
-  it('exits 1 when the scenario expects an execution that never started', async () => {
+  it('prints each execution as a timeline of its states', async () => {
+    const { stdout } = await smcp('replay', 'events/recorded/demo');
+
+    expect(stdout).toMatch(/rotation 5f0c4a53-demo-4c1e-9a57-000000000001: SUCCEEDED in /);
+    expect(stdout).toMatch(/Promote Pending To Current\s+\d+ ms {2}ok/);
+    expect(stdout).toMatch(/Wait For Approval\s+… {2}waiting for a callback/);
+    expect(stdout).toContain('3 events replayed, 2 executions, 2 new dead letters');
+  });
+
+  it('exits 1 when an execution ends in a state the scenario does not expect', async () => {
     const { code, stdout } = await smcp('replay', scenario);
 
     expect(code).toBe(1);
-    expect(stdout).toContain('unexpected: no rotation execution started');
+    expect(stdout).toContain(
+      'unexpected: rotation f00d0000-0000-4000-8000-000000000001 ended FAILED, expected SUCCEEDED',
+    );
   });
 
   it('names the file when a recording is not valid', async () => {

@@ -38,6 +38,20 @@ const stop = (child: ChildProcess) =>
     child.kill('SIGINT');
   });
 
+const cli = (...args: string[]) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ['scripts/smcp.ts', ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c;
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c;
+    });
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+
 const client = () =>
   new SecretsManagerClient({
     endpoint: `http://127.0.0.1:${port}`,
@@ -69,22 +83,33 @@ describe('smcp local', () => {
     expect(SecretList.map((s) => s.Name)).toEqual(['survives/restart']);
   });
 
-  it('seeds the demo secrets and replays the demo events', async () => {
+  it('runs the demo: one rotation completes, one waits for an approval that `smcp approve` gives', async () => {
     const run = start();
     await run.ready;
-    const until = async () => {
-      while (!run.output().includes('demo: the dispatcher validated the events')) {
-        await new Promise((resolve) => run.child.stdout?.once('data', resolve));
-      }
-    };
-    await until();
+    while (!run.output().includes('demo: events whose workflow is not deployed yet')) {
+      await new Promise((resolve) => run.child.stdout?.once('data', resolve));
+    }
+    const approvalId = /approve (apr-[0-9a-f]+) --as local-operator/.exec(run.output())?.[1] ?? '';
+    const endpoint = `http://127.0.0.1:${port}`;
+    const selfApproval = await cli('approve', approvalId, '--as', 'demo', '--endpoint', endpoint);
+    const listed = await cli('approvals', '--endpoint', endpoint);
+    const approved = await cli('approve', approvalId, '--as', 'local-operator', '--endpoint', endpoint);
+    const again = await cli('approve', approvalId, '--as', 'local-operator', '--endpoint', endpoint);
     const { SecretList = [] } = await client().send(new ListSecretsCommand({}));
     await stop(run.child);
 
-    expect(SecretList.map((s) => s.Name)).toEqual(expect.arrayContaining(['demo/app/api-key', 'demo/db/orders']));
-    expect(run.output()).toContain(
-      'demo: replayed events/recorded/demo/01-rotation-requested.json (Rotation Requested) → 1 rule(s) matched',
+    expect(SecretList.map((s) => s.Name)).toEqual(
+      expect.arrayContaining(['demo/app/api-key', 'demo/app/payments-token']),
     );
+    expect(run.output()).toMatch(/rotation 5f0c4a53-demo-4c1e-9a57-000000000001: SUCCEEDED/);
+    expect(run.output()).toMatch(/rotation 5f0c4a53-demo-4c1e-9a57-000000000003: WAITING/);
+    expect(listed.stdout).toContain(`${approvalId}  pending`);
+    expect([selfApproval.code, selfApproval.stderr]).toEqual([1, expect.stringContaining('refused')]);
+    expect([approved.code, approved.stdout]).toEqual([
+      0,
+      expect.stringContaining(`Approved ${approvalId} as local-operator`),
+    ]);
+    expect([again.code, again.stderr]).toEqual([1, expect.stringContaining('already decided')]);
   });
 
   it('refuses a bad port with a clear message', async () => {

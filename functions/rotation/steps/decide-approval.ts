@@ -1,0 +1,85 @@
+// The approval decision: checks the approver against policy, decides the record once (a conditional write), then
+// completes the waiting task with SendTaskSuccess (approved) or SendTaskFailure `ApprovalRejected` (rejected). A
+// refusal answers with a reason and calls nothing. Entry points (the approve function today; the HTTP endpoint,
+// Slack and `smcp approve` later) verify their caller first and then call this.
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Decision, decide, withoutTaskToken } from '../../approvals/domain/record.ts';
+import { ApprovalAlreadyDecidedError, ApprovalExpiredError, ApprovalNotFoundError } from '../../approvals/errors.ts';
+import type { ApprovalStore } from '../../approvals/store.ts';
+import type { EventPublisher } from '../../shared/adapters/bus.ts';
+
+const REJECTED_ERROR = 'ApprovalRejected';
+
+interface TaskCallbacks {
+  succeed(taskToken: string, output: object): Promise<void>;
+  fail(taskToken: string, error: string, cause: string): Promise<void>;
+}
+
+interface DecideDeps {
+  readonly store: Pick<ApprovalStore, 'get' | 'markDecided'>;
+  readonly tasks: TaskCallbacks;
+  readonly bus: EventPublisher;
+  readonly logger: Logger;
+  readonly allowlist: () => Iterable<string>;
+  readonly now?: () => Date;
+}
+
+interface DecisionRequest {
+  readonly approvalId: string;
+  readonly decision: Decision;
+  readonly approver: string;
+}
+
+type DecisionResult =
+  | { ok: true; approvalId: string; status: string; decidedBy: string; workflowNotified: boolean }
+  | { ok: false; approvalId: string; reason: string };
+
+// The workflow stopped waiting (timed out, aborted): the decision is recorded but nothing is left to complete.
+const GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+
+const createDecideStep =
+  ({ store, tasks, bus, logger, allowlist, now = () => new Date() }: DecideDeps) =>
+  async ({ approvalId, decision, approver }: DecisionRequest): Promise<DecisionResult> => {
+    const refuse = (reason: string): DecisionResult => {
+      // Fixed reasons only: the approver comes from a request and is not echoed.
+      logger.warn('Approval decision refused', { approvalId, reason });
+      return { ok: false, approvalId, reason };
+    };
+    const record = await store.get(approvalId);
+    if (!record) return refuse('approval not found');
+    const at = now();
+    const verdict = decide(record, { decision, approver, now: at, allowlist: allowlist() });
+    if (!verdict.ok) return refuse(verdict.reason);
+    const next = verdict.next;
+    let decided: typeof record;
+    try {
+      decided = await store.markDecided(approvalId, {
+        status: next.status as 'approved' | 'rejected',
+        decidedBy: next.decidedBy ?? '',
+        decidedAt: next.decidedAt ?? at.toISOString(),
+      });
+    } catch (error) {
+      if (error instanceof ApprovalAlreadyDecidedError) return refuse('already decided');
+      if (error instanceof ApprovalExpiredError) return refuse('expired');
+      if (error instanceof ApprovalNotFoundError) return refuse('approval not found');
+      throw error;
+    }
+    const decidedBy = decided.decidedBy ?? '';
+    let workflowNotified = true;
+    try {
+      if (decided.status === 'approved') {
+        await tasks.succeed(decided.taskToken, { approvalId, decidedBy, decidedAt: decided.decidedAt });
+      } else {
+        await tasks.fail(decided.taskToken, REJECTED_ERROR, `Rejected by ${decidedBy}`);
+      }
+    } catch (error) {
+      if (!GONE.has((error as Error).name)) throw error;
+      workflowNotified = false;
+    }
+    await bus.publish('Approval Decided', { ...withoutTaskToken(decided), workflowNotified }, [decided.secretId]);
+    logger.info('Approval decided', { approvalId, status: decided.status, decidedBy, workflowNotified });
+    return { ok: true, approvalId, status: decided.status, decidedBy, workflowNotified };
+  };
+
+export type { DecideDeps, DecisionRequest, DecisionResult, TaskCallbacks };
+export { createDecideStep, REJECTED_ERROR };

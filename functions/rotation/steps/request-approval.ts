@@ -1,0 +1,108 @@
+// Wait For Approval's task: stores the approval record with the task token (Slack buttons and links cannot carry a
+// token), notifies approvers with signed approve/reject links and says `Approval Requested` on the bus. The workflow
+// then waits until the decide step calls SendTaskSuccess/SendTaskFailure, or TimeoutSeconds passes.
+import { createHash, randomUUID } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type LinkKey, signLinkToken } from '../../approvals/domain/link-token.ts';
+import { APPROVAL_STATUSES, type ApprovalRecord, CHANNELS } from '../../approvals/domain/record.ts';
+import { ApprovalAlreadyExistsError } from '../../approvals/errors.ts';
+import type { ApprovalStore } from '../../approvals/store.ts';
+import type { EventPublisher } from '../../shared/adapters/bus.ts';
+import type { Notifier } from './notifications.ts';
+
+const ACTION = 'rotate-secret';
+
+interface RequestApprovalDeps {
+  readonly store: Pick<ApprovalStore, 'put'>;
+  readonly notifier: Notifier;
+  readonly bus: EventPublisher;
+  readonly logger: Logger;
+  /** The link-signing key, or undefined when none is configured (then only the console and CLI can decide). */
+  readonly linkKey: () => Promise<LinkKey | undefined>;
+  /** Where the approval endpoint takes `?token=`. */
+  readonly linkBaseUrl: string;
+  readonly now?: () => Date;
+}
+
+interface ApprovalRequest {
+  readonly taskToken: string;
+  readonly secretId: string;
+  readonly executionArn: string;
+  readonly requestedBy: string;
+  readonly reason: string;
+  readonly strategy: string;
+  readonly timeoutSeconds: number;
+}
+
+/**
+ * One record per task token: a retried request (same token) finds its own record, a new attempt (new token) gets a
+ * new one. A digest, so the id can be shown and logged while the token cannot.
+ */
+const approvalIdFor = (taskToken: string) => `apr-${createHash('sha256').update(taskToken).digest('hex').slice(0, 32)}`;
+
+const linkFor = (base: string, token: string) => `${base}${base.includes('?') ? '&' : '?'}token=${token}`;
+
+const createRequestApprovalStep =
+  ({ store, notifier, bus, logger, linkKey, linkBaseUrl, now = () => new Date() }: RequestApprovalDeps) =>
+  async (request: ApprovalRequest) => {
+    const approvalId = approvalIdFor(request.taskToken);
+    // Whole seconds, canonical form: the store compares expiresAt as a string.
+    const expiresAt = new Date(Math.floor(now().getTime() / 1000) * 1000 + request.timeoutSeconds * 1000).toISOString();
+    const record: ApprovalRecord = {
+      approvalId,
+      taskToken: request.taskToken,
+      secretId: request.secretId,
+      action: ACTION,
+      requestedBy: request.requestedBy,
+      reason: request.reason,
+      expiresAt,
+      status: APPROVAL_STATUSES.pending,
+      channel: CHANNELS.sns,
+    };
+    try {
+      await store.put(record);
+    } catch (error) {
+      if (!(error instanceof ApprovalAlreadyExistsError)) throw error;
+    }
+
+    const key = await linkKey();
+    const links = key
+      ? (['approve', 'reject'] as const).map(
+          (decision) =>
+            `${decision === 'approve' ? 'Approve' : 'Reject'}: ${linkFor(
+              linkBaseUrl,
+              signLinkToken({ approvalId, decision, expiresAt, nonce: randomUUID() }, key),
+            )}`,
+        )
+      : ['(no approval link key is configured: decide with the approve function or the local console)'];
+    await notifier.notify(
+      `[smcp] Approval requested: rotate ${request.secretId}`,
+      [
+        `Rotation of ${request.secretId} (strategy ${request.strategy}) waits for approval.`,
+        `Requested by: ${request.requestedBy}`,
+        `Reason: ${request.reason}`,
+        `Approval id: ${approvalId}`,
+        `Expires at: ${expiresAt} (no decision by then counts as a rejection)`,
+        ...links,
+        `Execution: ${request.executionArn}`,
+      ].join('\n'),
+    );
+    await bus.publish(
+      'Approval Requested',
+      {
+        approvalId,
+        secretId: request.secretId,
+        action: ACTION,
+        requestedBy: request.requestedBy,
+        reason: request.reason,
+        expiresAt,
+        executionArn: request.executionArn,
+      },
+      [request.secretId],
+    );
+    logger.info('Approval requested', { approvalId, secretId: request.secretId, expiresAt, links: Boolean(key) });
+    return { approvalId, expiresAt };
+  };
+
+export type { ApprovalRequest, RequestApprovalDeps };
+export { ACTION, approvalIdFor, createRequestApprovalStep };

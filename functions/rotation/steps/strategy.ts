@@ -1,0 +1,91 @@
+// The steps that run the secret's strategy: Create Pending Version, and the target steps (Set Secret On Target, Test
+// Pending Secret, Verify Current On Target, Revert Target, Restore Previous On Target, Verify Rollback). Each is the
+// strategy's idempotent step; this module adds the verdict checks and returns ids only.
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { holderOf, Stage } from '../domain/labels.ts';
+import { LabelStateError, VerificationFailedError } from '../errors.ts';
+import { strategyFor } from '../strategies/index.ts';
+import type { PostgresOptions, RotationContext, SecretStore } from '../strategies/types.ts';
+
+interface StrategyDeps {
+  readonly secrets: SecretStore;
+  readonly logger: Logger;
+  readonly postgres?: PostgresOptions;
+}
+
+interface RotationRef {
+  readonly secretId: string;
+  readonly token: string;
+  readonly strategy: string;
+}
+
+type TargetOperation = 'setSecret' | 'testPending' | 'verifyCurrent' | 'revertTarget' | 'rollbackTarget';
+
+interface TargetRequest extends RotationRef {
+  readonly operation: TargetOperation;
+  readonly expectCurrent?: string | undefined;
+}
+
+interface StepResult {
+  readonly secretId: string;
+  readonly token: string;
+  readonly done: string;
+}
+
+const createStrategySteps = ({ secrets, logger, postgres }: StrategyDeps) => {
+  const contextFor = ({ secretId, token }: RotationRef): RotationContext => ({
+    secrets,
+    secretId,
+    token,
+    ...(postgres ? { postgres } : {}),
+  });
+
+  const verify = async (ref: RotationRef, expectCurrent: string | undefined) => {
+    const ctx = contextFor(ref);
+    const strategy = strategyFor(ref.strategy);
+    if (expectCurrent) {
+      const current = holderOf(await secrets.describeVersions(ref.secretId), Stage.current);
+      if (current !== expectCurrent) {
+        throw new LabelStateError(`AWSCURRENT is on version ${current ?? 'none'}, expected ${expectCurrent}`);
+      }
+    }
+    const verdict = await strategy.testSecret(ctx, Stage.current);
+    if (!verdict.ok)
+      throw new VerificationFailedError(`AWSCURRENT failed verification: ${verdict.reason ?? 'no reason'}`);
+  };
+
+  const operations: Record<TargetOperation, (request: TargetRequest) => Promise<void>> = {
+    setSecret: (request) => strategyFor(request.strategy).setSecret(contextFor(request)),
+    testPending: async (request) => {
+      const verdict = await strategyFor(request.strategy).testSecret(contextFor(request), Stage.pending);
+      if (!verdict.ok)
+        throw new VerificationFailedError(`AWSPENDING failed its test: ${verdict.reason ?? 'no reason'}`);
+    },
+    verifyCurrent: (request) => verify(request, request.expectCurrent),
+    revertTarget: (request) => strategyFor(request.strategy).revertTarget(contextFor(request)),
+    rollbackTarget: (request) => strategyFor(request.strategy).rollbackTarget(contextFor(request)),
+  };
+
+  return {
+    async createPending(ref: RotationRef): Promise<StepResult> {
+      await strategyFor(ref.strategy).createPending(contextFor(ref));
+      logger.info('Pending version ready', { secretId: ref.secretId, token: ref.token, strategy: ref.strategy });
+      return { secretId: ref.secretId, token: ref.token, done: 'createPending' };
+    },
+
+    async target(request: TargetRequest): Promise<StepResult> {
+      const operation = operations[request.operation];
+      await operation(request);
+      logger.info('Target step done', {
+        operation: request.operation,
+        secretId: request.secretId,
+        token: request.token,
+        strategy: request.strategy,
+      });
+      return { secretId: request.secretId, token: request.token, done: request.operation };
+    },
+  };
+};
+
+export type { RotationRef, StepResult, StrategyDeps, TargetOperation, TargetRequest };
+export { createStrategySteps };

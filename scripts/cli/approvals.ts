@@ -1,0 +1,82 @@
+// `smcp approvals`, `smcp approve <id> --as USER`, `smcp reject <id> --as USER`: the local way to answer an approval.
+// A decision goes through the same `approve` function as Slack and signed links do, which checks the approver against
+// the allowlist, refuses self-approval and decides once.
+import { parseArgs } from 'node:util';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { localClientConfig, localEndpoint, unreachable } from './client-config.ts';
+
+const stageOption = { stage: { type: 'string', default: 'local' }, endpoint: { type: 'string' } } as const;
+
+const listApprovals = async (args: string[]): Promise<number> => {
+  const { values } = parseArgs({ args, options: { ...stageOption, all: { type: 'boolean', default: false } } });
+  const endpoint = localEndpoint(values.endpoint);
+  const ddb = new DynamoDBClient(localClientConfig(endpoint));
+  // The task token is never read out: it lets anyone complete the task.
+  const { Items = [] } = await ddb
+    .send(
+      new ScanCommand({
+        TableName: `smcp-${values.stage}-approvals`,
+        ProjectionExpression: 'approvalId, secretId, #action, requestedBy, expiresAt, #status, decidedBy',
+        ExpressionAttributeNames: { '#action': 'action', '#status': 'status' },
+      }),
+    )
+    .catch((error: unknown) => {
+      throw unreachable(endpoint, error);
+    });
+  const rows = Items.map((item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v.S ?? v.N ?? ''])))
+    .filter((row) => values.all || row.status === 'pending')
+    .sort((a, b) => String(a.expiresAt).localeCompare(String(b.expiresAt)));
+  if (rows.length === 0) {
+    console.log(values.all ? 'No approvals.' : 'No pending approvals.');
+    return 0;
+  }
+  for (const row of rows) {
+    console.log(
+      `${row.approvalId}  ${row.status}  ${row.action} ${row.secretId}  requested by ${row.requestedBy}  expires ${row.expiresAt}${row.decidedBy ? `  decided by ${row.decidedBy}` : ''}`,
+    );
+  }
+  console.log('Answer with: npm run smcp -- approve <id> --as <you>   (or reject)');
+  return 0;
+};
+
+const decide =
+  (decision: 'approve' | 'reject') =>
+  async (args: string[]): Promise<number> => {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { ...stageOption, as: { type: 'string' } },
+    });
+    const [approvalId] = positionals;
+    if (!approvalId || positionals.length > 1)
+      throw Object.assign(new Error(`${decision} needs exactly one approval id`), { usage: true });
+    if (!values.as)
+      throw Object.assign(
+        new Error(`${decision} needs --as <approver>: who decides is checked against the allowlist`),
+        { usage: true },
+      );
+    const endpoint = localEndpoint(values.endpoint);
+    const response = await fetch(`${endpoint}/2015-03-31/functions/smcp-${values.stage}-approve/invocations`, {
+      method: 'POST',
+      body: JSON.stringify({ approvalId, decision, approver: values.as }),
+    }).catch((error: unknown) => {
+      throw unreachable(endpoint, error);
+    });
+    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    if (response.status !== 200 || response.headers.get('x-amz-function-error')) {
+      console.error(
+        `${decision} ${approvalId}: failed — ${String(body.errorMessage ?? body.message ?? response.status)}`,
+      );
+      return 1;
+    }
+    // The function answers `{ ok: false, reason }` when it refuses: self-approval, not allowed, decided, expired.
+    if (body.ok !== true) {
+      console.error(`${decision} ${approvalId}: refused — ${String(body.reason ?? 'no reason given')}`);
+      return 1;
+    }
+    const late = body.workflowNotified === false ? ' (the workflow had already stopped waiting)' : '';
+    console.log(`${decision === 'approve' ? 'Approved' : 'Rejected'} ${approvalId} as ${values.as}${late}.`);
+    return 0;
+  };
+
+export { decide, listApprovals };

@@ -1,0 +1,40 @@
+// `smcp rotate <secret> [--reason TEXT] [--as USER]`: asks for an orchestrated rotation (a `Rotation Requested` event).
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { localClientConfig, localEndpoint, unreachable } from './client-config.ts';
+
+const rotate = async (args: string[]): Promise<number> => {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { reason: { type: 'string' }, as: { type: 'string' }, endpoint: { type: 'string' } },
+  });
+  const [secretId] = positionals;
+  if (!secretId || positionals.length > 1)
+    throw Object.assign(new Error('rotate needs exactly one secret id'), { usage: true });
+  const endpoint = localEndpoint(values.endpoint);
+  const events = new EventBridgeClient(localClientConfig(endpoint));
+  const detail = {
+    secretId,
+    requestedBy: values.as ?? userInfo().username,
+    ...(values.reason ? { reason: values.reason } : {}),
+  };
+  const out = await events
+    .send(
+      new PutEventsCommand({
+        Entries: [{ Source: 'smcp', DetailType: 'Rotation Requested', Detail: JSON.stringify(detail) }],
+      }),
+    )
+    .catch((error: unknown) => {
+      throw unreachable(endpoint, error);
+    });
+  const entry = out.Entries?.[0];
+  if (!entry?.EventId) throw new Error(`The bus refused the request: ${entry?.ErrorCode} ${entry?.ErrorMessage}`);
+  console.log(
+    `Rotation requested for ${secretId} (event ${entry.EventId}); follow it with \`smcp approvals\` or the execution list.`,
+  );
+  return 0;
+};
+
+export { rotate };
