@@ -9,6 +9,10 @@ const RULES_DIR = join(__dirname, '..', '..', 'events', 'rules');
 /** Rule targets by name: the CloudFormation logical id of the resource, and whether EventBridge must be allowed to invoke it. */
 const TARGETS = {
   dispatch: { logicalId: 'DispatchLambdaFunction', kind: 'lambda' },
+  // Reads are too many for a Lambda per event: they queue, and ingest-reads takes them in large batches. An SQS target
+  // needs no Lambda permission; the queue's policy (serverless/reads.yml) lets this rule send.
+  'read-events-queue': { logicalId: 'ReadEventsQueue', kind: 'sqs' },
+  'detect-spikes': { logicalId: 'DetectDashspikesLambdaFunction', kind: 'lambda' },
 };
 
 const STATES = ['ENABLED', 'DISABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS'];
@@ -69,6 +73,8 @@ const resources = async ({ resolveVariable }) => {
             ...(rule.target === 'dispatch' && {
               InputTransformer: { InputTemplate: dispatchInputTemplate(rule.name) },
             }),
+            // Other targets may shape their input in the rule file (read-events sends only the fields it counts).
+            ...(rule.target !== 'dispatch' && rule.inputTransformer && { InputTransformer: rule.inputTransformer }),
             RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 86400 },
             DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
           },

@@ -17,7 +17,7 @@ describe('rules and dispatch routes', () => {
   });
 
   it('patterns name the source and detail-type their route accepts', () => {
-    for (const rule of loadRules().filter((r) => r.eventPattern)) {
+    for (const rule of loadRules().filter((r) => r.target === 'dispatch' && r.eventPattern)) {
       const route = routes[rule.name as keyof typeof routes];
 
       expect(rule.eventPattern?.source, rule.name).toEqual([route.source]);

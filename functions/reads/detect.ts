@@ -1,0 +1,105 @@
+// detect-spikes: every minute, for each secret read in the recently closed minutes, feed its counts to its detector
+// and announce each new episode as `Read Spike Detected`. Secrets with no new reads cost nothing: their silent minutes
+// are fed as zeros the next time they are read (a spike is never silent). No cursor: each run looks back a few
+// closed minutes, and each detector remembers the last minute it was fed, so a missed or repeated run neither skips
+// nor double-feeds a minute.
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { EventPublisher } from '../shared/adapters/bus.ts';
+import type { Counters } from './adapters/counters.ts';
+import type { DetectorStore } from './adapters/detector-store.ts';
+import { MINUTE_MS, minuteOf } from './domain/aggregate.ts';
+import { type Alert, feedMinutes } from './domain/detect-window.ts';
+import type { DetectorParams } from './domain/detector.ts';
+import { describeReaders } from './readers.ts';
+
+interface DetectDeps {
+  readonly counters: Counters;
+  readonly store: DetectorStore;
+  readonly bus: EventPublisher;
+  readonly logger: Logger;
+  readonly params: DetectorParams;
+  /** CloudTrail delivers events minutes late: a minute is closed this long after it ends. */
+  readonly closeAfterMs: number;
+  /** How many closed minutes each run looks back for active secrets (covers runs that were missed). */
+  readonly lookbackMinutes?: number;
+  /** How many principals, IPs, user agents and regions an alert names. */
+  readonly topN?: number;
+}
+
+interface DetectSummary {
+  readonly closedThrough: string;
+  readonly secrets: number;
+  readonly alerts: readonly { secretArn: string; windowStart: string; score: number }[];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const createDetect = ({
+  counters,
+  store,
+  bus,
+  logger,
+  params,
+  closeAfterMs,
+  lookbackMinutes = 10,
+  topN = 5,
+}: DetectDeps) => {
+  const alertDetail = async (secretArn: string, alert: Alert) => ({
+    secretId: secretArn,
+    windowStart: iso(alert.minute),
+    windowEnd: iso(alert.minute + MINUTE_MS),
+    observed: alert.observed,
+    expected: alert.result.expected,
+    score: alert.result.score,
+    ...(await describeReaders(counters, secretArn, alert.minute, alert.minute, topN)),
+  });
+
+  /** `now`: the schedule's event time, so a late or retried invocation judges the minutes it was meant to. */
+  return async (now: Date): Promise<DetectSummary> => {
+    const lastClosed = minuteOf(now.getTime() - closeAfterMs) - MINUTE_MS;
+    const minutes = Array.from(
+      { length: lookbackMinutes },
+      (_, i) => lastClosed - (lookbackMinutes - 1 - i) * MINUTE_MS,
+    );
+    const active = await counters.activeSecrets(minutes);
+    // Each secret read in the look-back window, with the first minute it was read there.
+    const firstActive = new Map<string, number>();
+    for (const minute of minutes) {
+      for (const arn of active.get(minute) ?? []) if (!firstActive.has(arn)) firstActive.set(arn, minute);
+    }
+
+    const alerts: DetectSummary['alerts'][number][] = [];
+    let updated = 0;
+    for (const [secretArn, first] of firstActive) {
+      const stored = await store.load(secretArn);
+      if (stored && stored.last >= lastClosed) continue;
+      const start = stored ? stored.last + MINUTE_MS : first;
+      const counts = await counters.bucketCounts(secretArn, start, lastClosed);
+      const fed = feedMinutes(stored, first, lastClosed, counts, params);
+      const details = await Promise.all(fed.alerts.map((alert) => alertDetail(secretArn, alert)));
+      // Saved before the alerts are sent: a retry after a failed send finds the episode open and stays quiet rather
+      // than alerting twice; the failure itself is logged as an error below, with the alert.
+      await store.save(secretArn, fed.stored);
+      updated++;
+      for (const detail of details) {
+        alerts.push({ secretArn, windowStart: detail.windowStart, score: detail.score });
+        try {
+          await bus.publish('Read Spike Detected', detail, [secretArn]);
+          logger.warn('Read spike detected', { secretArn, windowStart: detail.windowStart, score: detail.score });
+        } catch (error) {
+          logger.error('Could not publish a read-spike alert', {
+            secretArn,
+            windowStart: detail.windowStart,
+            error: (error as Error).message,
+          });
+          throw error;
+        }
+      }
+    }
+    if (updated > 0) logger.debug('Detectors updated', { closedThrough: iso(lastClosed), secrets: updated });
+    return { closedThrough: iso(lastClosed), secrets: updated, alerts };
+  };
+};
+
+export type { DetectDeps, DetectSummary };
+export { createDetect };

@@ -1,0 +1,127 @@
+// What the read-anomaly-response workflow decides, as pure functions: severity, the remediation policy, whom to act
+// on, and the notification text. Ids, counts and names only: a notification never carries a value.
+
+const Severity = { low: 'low', medium: 'medium', high: 'high' } as const;
+type Severity = (typeof Severity)[keyof typeof Severity];
+
+const Remediation = { none: 'none', rotate: 'rotate', quarantine: 'quarantine', escalate: 'escalate' } as const;
+type Remediation = (typeof Remediation)[keyof typeof Remediation];
+
+/** The tag a secret's owner sets to choose the response; the stage default applies without it. */
+const RESPONSE_TAG = 'smcp:anomaly-response';
+const APPROVAL_TAG = 'smcp:approval';
+
+interface Suspect {
+  readonly principal: string;
+  readonly accessKeyId?: string;
+  readonly count: number;
+}
+
+interface Spike {
+  readonly secretId: string;
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly observed: number;
+  readonly expected: number;
+  readonly score: number;
+}
+
+/**
+ * Severity from how far the window stands above normal and how sure the detector is: a 20× burst is high whatever
+ * the score, a detector score of 0.6 (well past its 0.4 threshold) is high whatever the ratio.
+ */
+const severityOf = (spike: Spike): Severity => {
+  const ratio = spike.observed / Math.max(spike.expected, 1);
+  if (ratio >= 20 || spike.score >= 0.6) return Severity.high;
+  if (ratio >= 5 || spike.score >= 0.5) return Severity.medium;
+  return Severity.low;
+};
+
+const isPolicy = (value: string | undefined): value is 'none' | 'rotate' | 'quarantine' =>
+  value === 'none' || value === 'rotate' || value === 'quarantine';
+
+/** smcp:approval on the secret (required | none), else the stage's approvalDefault. */
+const approvalRequiredBy = (tags: Readonly<Record<string, string>>, stageDefault: string): boolean =>
+  (tags[APPROVAL_TAG] ?? stageDefault).trim().toLowerCase() !== 'none';
+
+/** The tag wins over the stage default; an unknown tag value falls back to the default (and says so). */
+const policyOf = (
+  tags: Readonly<Record<string, string>>,
+  stageDefault: string,
+): { policy: 'none' | 'rotate' | 'quarantine'; source: 'tag' | 'stage'; ignoredTag?: string } => {
+  const tag = tags[RESPONSE_TAG]?.trim().toLowerCase();
+  const fallback = isPolicy(stageDefault) ? stageDefault : 'none';
+  if (isPolicy(tag)) return { policy: tag, source: 'tag' };
+  return { policy: fallback, source: 'stage', ...(tag === undefined ? {} : { ignoredTag: tag }) };
+};
+
+// A resource policy can deny users, roles and role sessions; denying the account root (or a service) would lock
+// out the whole account, so such a suspect is escalated to a human instead.
+const QUARANTINABLE = /^arn:aws[a-z-]*:(iam::\d{12}:(user|role)\/.+|sts::\d{12}:assumed-role\/.+\/.+)$/;
+
+const canQuarantine = (principal: string): boolean => QUARANTINABLE.test(principal);
+
+/** The remediation to run: quarantine needs a principal a resource policy can name, otherwise a human decides. */
+const remediationOf = (
+  policy: 'none' | 'rotate' | 'quarantine',
+  suspect: Suspect | undefined,
+  approvalRequired = false,
+): { remediation: Remediation; reason: string } => {
+  // A rotation goes through the rotation workflow, which applies the secret's approval policy itself.
+  if (policy !== 'quarantine') return { remediation: policy, reason: `policy is ${policy}` };
+  // This workflow has no approval gate of its own yet: a quarantine that needs one goes to a human instead.
+  if (approvalRequired) return { remediation: Remediation.escalate, reason: 'quarantine requires approval' };
+  if (!suspect) return { remediation: Remediation.escalate, reason: 'no principal read in the window' };
+  if (!canQuarantine(suspect.principal)) {
+    return {
+      remediation: Remediation.escalate,
+      reason: `${suspect.principal} cannot be quarantined by a resource policy (only IAM users, roles and role sessions)`,
+    };
+  }
+  return { remediation: Remediation.quarantine, reason: `top reader ${suspect.principal}` };
+};
+
+const notificationOf = (input: {
+  spike: Spike;
+  severity: Severity;
+  remediation: Remediation;
+  reason: string;
+  topPrincipals: readonly Suspect[];
+  sourceIps: readonly string[];
+  regions: readonly string[];
+}): { subject: string; message: string } => {
+  const { spike, severity, remediation } = input;
+  const name = spike.secretId.split(':secret:')[1] ?? spike.secretId;
+  const who = input.topPrincipals
+    .map((p) => `  ${p.count} × ${p.principal}${p.accessKeyId ? ` (key ${p.accessKeyId})` : ''}`)
+    .join('\n');
+  return {
+    // SNS subjects: at most 100 characters, ASCII.
+    subject: `[smcp] ${severity} read spike on ${name}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 100),
+    message: [
+      `Read spike on ${spike.secretId}`,
+      `Window: ${spike.windowStart} – ${spike.windowEnd}`,
+      `Reads: ${spike.observed} (expected about ${spike.expected}); detector score ${spike.score}`,
+      `Severity: ${severity}`,
+      'Top readers:',
+      who || '  (none recorded)',
+      `Source IPs: ${input.sourceIps.join(', ') || 'none recorded'}`,
+      `Regions: ${input.regions.join(', ') || 'none recorded'}`,
+      `Response: ${remediation} (${input.reason})`,
+    ].join('\n'),
+  };
+};
+
+export type { Spike, Suspect };
+export {
+  APPROVAL_TAG,
+  approvalRequiredBy,
+  canQuarantine,
+  notificationOf,
+  policyOf,
+  RESPONSE_TAG,
+  Remediation,
+  remediationOf,
+  Severity,
+  severityOf,
+};

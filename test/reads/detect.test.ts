@@ -1,0 +1,94 @@
+// detect-spikes' business function with in-memory fakes of its adapters: which minutes it feeds, and what it sends.
+import { describe, expect, it, vi } from 'vitest';
+import type { Counters } from '../../functions/reads/adapters/counters.ts';
+import type { DetectorStore } from '../../functions/reads/adapters/detector-store.ts';
+import { createDetect } from '../../functions/reads/detect.ts';
+import type { StoredDetector } from '../../functions/reads/domain/detect-window.ts';
+import { defaultDetectorParams } from '../../functions/reads/domain/detector.ts';
+import { createLogger } from '../../functions/shared/logger.ts';
+import { MINUTE, seededState } from './support.ts';
+
+const ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:app/db-AbCdEf';
+const NOW = Date.parse('2026-01-07T10:20:30Z');
+// With a 5-minute allowance, the last closed minute at 10:20:30 is 10:14.
+const LAST_CLOSED = Date.parse('2026-01-07T10:14:00Z');
+
+const fakes = (counts: Map<number, number>, stored?: StoredDetector) => {
+  const states = new Map<string, StoredDetector>(stored ? [[ARN, stored]] : []);
+  const counters = {
+    activeSecrets: async (minutes: readonly number[]) =>
+      new Map(minutes.filter((m) => counts.has(m)).map((m) => [m, [ARN]])),
+    bucketCounts: async (_arn: string, from: number, to: number) =>
+      new Map([...counts].filter(([m]) => m >= from && m <= to)),
+    readers: async () => ({
+      principals: [{ principal: 'arn:aws:iam::000000000000:user/ci|AKIA9', count: 100 }],
+      sourceIps: ['198.51.100.7'],
+      userAgents: ['curl/8.5'],
+      regions: ['us-east-1'],
+    }),
+  } as unknown as Counters;
+  const store: DetectorStore = {
+    load: async (arn) => states.get(arn),
+    save: async (arn, value) => {
+      states.set(arn, value);
+    },
+  };
+  const bus = { publish: vi.fn(async () => {}) };
+  const detect = createDetect({
+    counters,
+    store,
+    bus,
+    logger: createLogger('test'),
+    params: defaultDetectorParams,
+    closeAfterMs: 5 * MINUTE,
+  });
+  return { detect, states, bus };
+};
+
+/** A detector that has seen two days of ~5 reads a minute, up to `last`. */
+const warmed = (last: number): StoredDetector => seededState(last + MINUTE, () => 5, 2);
+
+describe('detect-spikes', () => {
+  it('feeds every minute since the detector’s last one, zeros included, and announces a burst once', async () => {
+    const stored = warmed(LAST_CLOSED - 10 * MINUTE);
+    const burst = LAST_CLOSED - 2 * MINUTE;
+    const { detect, states, bus } = fakes(new Map([[burst, 105]]), stored);
+
+    const summary = await detect(new Date(NOW));
+
+    expect(summary).toMatchObject({ closedThrough: '2026-01-07T10:14:00.000Z', secrets: 1 });
+    expect(states.get(ARN)?.last).toBe(LAST_CLOSED);
+    expect(states.get(ARN)?.state.n).toBe(stored.state.n + 10);
+    expect(bus.publish).toHaveBeenCalledTimes(1);
+    expect(bus.publish).toHaveBeenCalledWith(
+      'Read Spike Detected',
+      expect.objectContaining({
+        secretId: ARN,
+        windowStart: new Date(burst).toISOString(),
+        observed: 105,
+        topPrincipals: [{ principal: 'arn:aws:iam::000000000000:user/ci', accessKeyId: 'AKIA9', count: 100 }],
+      }),
+      [ARN],
+    );
+  });
+
+  it('does nothing for a detector that has already seen the last closed minute (a repeated run)', async () => {
+    const stored = warmed(LAST_CLOSED);
+    const { detect, states, bus } = fakes(new Map([[LAST_CLOSED, 105]]), stored);
+
+    const summary = await detect(new Date(NOW));
+
+    expect(summary.secrets).toBe(0);
+    expect(states.get(ARN)).toBe(stored);
+    expect(bus.publish).not.toHaveBeenCalled();
+  });
+
+  it('starts a new secret at its first read and stays quiet during warm-up', async () => {
+    const { detect, states, bus } = fakes(new Map([[LAST_CLOSED - 3 * MINUTE, 500]]));
+
+    await detect(new Date(NOW));
+
+    expect(states.get(ARN)?.state.n).toBe(4);
+    expect(bus.publish).not.toHaveBeenCalled();
+  });
+});

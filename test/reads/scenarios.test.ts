@@ -1,0 +1,288 @@
+// The read-spike scenarios end to end, on a manual clock: real GetSecretValue calls through the SDK, real CloudTrail
+// events through the real read-events rule and queue, ingest-reads, the counters, detect-spikes on its schedule, the
+// `Read Spike Detected` event through dispatch and the read-anomaly-response workflow.
+import { PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetResourcePolicyCommand, PutResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BusEvent } from '../../local/eventbridge/bus.ts';
+import { loadRecordedEvents } from '../../local/replay/load.ts';
+import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
+import { createSecret, MINUTE, reader, readFor, seedDetector } from './support.ts';
+
+const START = Date.parse('2026-01-07T10:00:00Z');
+let t: TestCloud;
+/** Every event the bus saw, in order (read events included). */
+const seen: BusEvent[] = [];
+/** Events put through the PutEvents API (detect-spikes, the workflow's outcome and rotation requests). */
+const put: { DetailType: string; Detail: Record<string, unknown> }[] = [];
+
+type Detail = Record<string, unknown>;
+const detailOf = (event: unknown, key: string): Detail | undefined => {
+  const text = (event as Record<string, { input?: string; output?: string } | undefined> | undefined)?.[key];
+  const raw = text?.input ?? text?.output;
+  return raw === undefined ? undefined : (JSON.parse(raw) as Detail);
+};
+
+/** Each read-anomaly-response execution about `secretArn`: status, input, the assessment step's output, output. */
+const responses = (secretArn: string) =>
+  t.cloud.stepfunctions
+    .executions()
+    .filter((e) => e.stateMachineArn.endsWith('-read-anomaly-response'))
+    .map((e) => {
+      const history = t.cloud.stepfunctions.history(e.executionArn);
+      const find = (type: string) => history.find((h) => h.type === type);
+      return {
+        status: e.status,
+        input: detailOf(find('ExecutionStarted'), 'executionStartedEventDetails') ?? {},
+        assessment: detailOf(find('LambdaFunctionSucceeded'), 'lambdaFunctionSucceededEventDetails') ?? {},
+        output: detailOf(find('ExecutionSucceeded'), 'executionSucceededEventDetails'),
+      };
+    })
+    .filter((e) => e.input.secretId === secretArn);
+
+/** One minute of traffic: `reads` is [reader, count] pairs, all within the current minute; then the clock moves on. */
+const minute = async (secretId: string, reads: [ReturnType<typeof reader>, number][]) => {
+  for (const [client, count] of reads) await readFor(client, secretId, count);
+  await t.clock.advance(MINUTE);
+  await t.cloud.whenIdle();
+};
+
+/** Lets the schedule close the minutes read so far (CloudTrail delay allowance: 5 minutes). */
+const closeMinutes = async (minutes = 7) => {
+  for (let i = 0; i < minutes; i++) {
+    await t.clock.advance(MINUTE);
+    await t.cloud.whenIdle();
+  }
+};
+
+const bucketCount = async (secretArn: string, at: number): Promise<number> => {
+  const out = await t.clients.ddb.send(
+    new QueryCommand({
+      TableName: 'smcp-local-read-counters',
+      KeyConditionExpression: 'pk = :pk AND sk = :sk',
+      ExpressionAttributeValues: { ':pk': { S: `S#${secretArn}` }, ':sk': { S: `M#${new Date(at).toISOString()}` } },
+    }),
+  );
+  return Number(out.Items?.[0]?.n?.N ?? 0);
+};
+
+beforeAll(async () => {
+  t = await startTestCloud({ start: new Date(START).toISOString(), schedules: true });
+  const publish = t.cloud.bus.publish.bind(t.cloud.bus);
+  // The cloud calls bus.publish for every event (CloudTrail records included): keep a copy to assert on and replay.
+  t.cloud.bus.publish = (event: BusEvent) => {
+    seen.push(event);
+    return publish(event);
+  };
+  // PutEvents (from Lambdas and Step Functions) publishes inside the bus: keep a copy of what was put, too.
+  const operations = t.cloud.bus.service.operations as Record<
+    string,
+    (input: Record<string, unknown>, ctx: never) => unknown
+  >;
+  const putEvents = operations.PutEvents;
+  if (!putEvents) throw new Error('The local bus has no PutEvents');
+  operations.PutEvents = (input, ctx) => {
+    for (const entry of (input.Entries as { DetailType: string; Detail: string }[]) ?? [])
+      put.push({ DetailType: entry.DetailType, Detail: JSON.parse(entry.Detail) });
+    return putEvents(input, ctx);
+  };
+});
+afterAll(async () => t?.cloud.stop());
+
+describe('read-spike scenarios', () => {
+  const app = () => reader(t, 'AKIAAPPSERVER0000001', 'app/1.0');
+  const intruder = () => reader(t, 'AKIANEWPRINCIPAL0001', 'curl/8.5');
+
+  it('steady reads raise nothing', async () => {
+    const arn = await createSecret(t, 'steady/db');
+    await seedDetector(t, arn, t.clock.now().getTime(), () => 5);
+
+    for (let i = 0; i < 10; i++) await minute('steady/db', [[app(), 5]]);
+    await closeMinutes();
+
+    expect(responses(arn)).toEqual([]);
+  });
+
+  it('a 20× burst by a new principal raises exactly one alert naming that principal', async () => {
+    const arn = await createSecret(t, 'burst/db');
+    await seedDetector(t, arn, t.clock.now().getTime(), () => 5);
+    for (let i = 0; i < 3; i++) await minute('burst/db', [[app(), 5]]);
+    const burstAt = t.clock.now().getTime();
+
+    await minute('burst/db', [
+      [app(), 5],
+      [intruder(), 100],
+    ]);
+    await minute('burst/db', [
+      [app(), 5],
+      [intruder(), 100],
+    ]);
+    await closeMinutes();
+
+    const runs = responses(arn);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.input.detail).toMatchObject({
+      secretId: arn,
+      windowStart: new Date(burstAt).toISOString(),
+      observed: 105,
+    });
+    expect(runs[0]?.status).toBe('SUCCEEDED');
+    // The assessment names the new principal first. The emulator signs every caller as the account root; the access
+    // key tells them apart.
+    expect(runs[0]?.assessment).toMatchObject({
+      severity: 'high',
+      topPrincipals: [
+        { principal: 'arn:aws:iam::000000000000:root', accessKeyId: 'AKIANEWPRINCIPAL0001', count: 100 },
+        { principal: 'arn:aws:iam::000000000000:root', accessKeyId: 'AKIAAPPSERVER0000001', count: 5 },
+      ],
+      regions: ['us-east-1'],
+    });
+    expect(String(runs[0]?.assessment.userAgents)).toContain('curl/8.5');
+    // The stage default (local: none) applies: notified, not remediated, and the outcome is on the bus.
+    // The workflow's output is the `Read Anomaly Handled` detail it put on the bus.
+    expect(runs[0]?.output).toMatchObject({ secretId: arn, severity: 'high', remediation: 'none', remediated: false });
+  });
+
+  it('counts the same burst once when its events are delivered twice', async () => {
+    const arn = await createSecret(t, 'dupes/db');
+    const at = t.clock.now().getTime();
+    const before = seen.length;
+    await readFor(intruder(), 'dupes/db', 40);
+    await t.cloud.whenIdle();
+    const reads = seen.slice(before).filter((e) => (e.detail as { eventName?: string }).eventName === 'GetSecretValue');
+    expect(reads).toHaveLength(40);
+
+    // EventBridge delivers at least once: the same CloudTrail events (same eventID) arrive again.
+    for (const event of reads) t.cloud.bus.publish(event);
+    await t.cloud.whenIdle();
+
+    expect(await bucketCount(arn, at)).toBe(40);
+  });
+
+  it('a daily peak that recurs raises nothing once the detector has learned it', async () => {
+    // Move to ten minutes before the next full hour; that hour is the daily peak (10× the usual reads).
+    const now = t.clock.now().getTime();
+    const peakStart = Math.ceil((now + 11 * MINUTE) / (60 * MINUTE)) * 60 * MINUTE;
+    await t.clock.advance(peakStart - 10 * MINUTE - now);
+    await t.cloud.whenIdle();
+    const peakHour = new Date(peakStart).getUTCHours();
+    const arn = await createSecret(t, 'daily/reports');
+    // A week of history with the same peak every day: what warm-up and the first days would have taught it.
+    await seedDetector(t, arn, t.clock.now().getTime(), (at) => (new Date(at).getUTCHours() === peakHour ? 30 : 3), 7);
+
+    for (let i = 0; i < 10; i++) await minute('daily/reports', [[app(), 3]]);
+    for (let i = 0; i < 20; i++) await minute('daily/reports', [[app(), 30]]);
+    await closeMinutes();
+
+    expect(put.filter((e) => e.DetailType === 'Read Spike Detected' && e.Detail.secretId === arn)).toEqual([]);
+    expect(responses(arn)).toEqual([]);
+  });
+
+  it('rotates a secret whose policy says rotate', async () => {
+    const arn = await createSecret(t, 'rotate/db', { 'smcp:anomaly-response': 'rotate' });
+    await seedDetector(t, arn, t.clock.now().getTime(), () => 5);
+    await minute('rotate/db', [[app(), 5]]);
+
+    await minute('rotate/db', [
+      [app(), 5],
+      [intruder(), 100],
+    ]);
+    await closeMinutes();
+
+    const runs = responses(arn);
+    expect(runs.map((r) => [r.status, r.output?.remediation, r.output?.remediated])).toEqual([
+      ['SUCCEEDED', 'rotate', true],
+    ]);
+    expect(put.filter((e) => e.DetailType === 'Rotation Requested' && e.Detail.secretId === arn)).toMatchObject([
+      { Detail: { secretId: arn, requestedBy: 'read-anomaly-response' } },
+    ]);
+  });
+
+  it('escalates instead of quarantining when the reader is the account root', async () => {
+    const arn = await createSecret(t, 'root-reader/db', {
+      'smcp:anomaly-response': 'quarantine',
+      'smcp:approval': 'none',
+    });
+    await seedDetector(t, arn, t.clock.now().getTime(), () => 5);
+    await minute('root-reader/db', [[app(), 5]]);
+
+    await minute('root-reader/db', [
+      [app(), 5],
+      [intruder(), 100],
+    ]);
+    await closeMinutes();
+
+    expect(responses(arn).map((r) => r.output)).toMatchObject([
+      { remediation: 'escalate', remediated: false, suspect: 'arn:aws:iam::000000000000:root' },
+    ]);
+    const policy = await t.clients.sm.send(new GetResourcePolicyCommand({ SecretId: arn }));
+    expect(policy.ResourcePolicy).toBeUndefined();
+  });
+
+  it('quarantines the top reader, keeping the existing resource policy (recorded event)', async () => {
+    const arn = await createSecret(t, 'prod/payments/db', {
+      'smcp:anomaly-response': 'quarantine',
+      'smcp:approval': 'none',
+    });
+    const existing = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'AppReads',
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::000000000000:role/payments-app' },
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: '*',
+        },
+      ],
+    };
+    await t.clients.sm.send(new PutResourcePolicyCommand({ SecretId: arn, ResourcePolicy: JSON.stringify(existing) }));
+    const [recorded] = loadRecordedEvents(['events/recorded/reads-quarantine']);
+    const event = JSON.parse(JSON.stringify(recorded?.event).replaceAll(recorded?.event.resources[0] ?? '', arn));
+    // The window's counters, as ingest-reads would have written them.
+    await t.clients.ddb.send(
+      new PutItemCommand({
+        TableName: 'smcp-local-read-counters',
+        Item: {
+          pk: { S: `S#${arn}` },
+          sk: { S: `M#${event.detail.windowStart}` },
+          n: { N: '105' },
+          'p:arn:aws:iam::000000000000:user/ci-deployer|AKIANEWPRINCIPAL0001': { N: '100' },
+          'p:arn:aws:sts::000000000000:assumed-role/payments-app/i-0abc': { N: '5' },
+          ips: { SS: ['10.0.3.21', '198.51.100.7'] },
+          uas: { SS: ['aws-sdk-js/3', 'curl/8.5'] },
+          regions: { SS: ['us-east-1'] },
+        },
+      }),
+    );
+
+    t.cloud.bus.publish(event);
+    await t.cloud.whenIdle();
+
+    expect(responses(arn).map((r) => r.output)).toMatchObject([
+      { remediation: 'quarantine', remediated: true, suspect: 'arn:aws:iam::000000000000:user/ci-deployer' },
+    ]);
+    const policy = JSON.parse(
+      (await t.clients.sm.send(new GetResourcePolicyCommand({ SecretId: arn }))).ResourcePolicy ?? '{}',
+    );
+    expect(policy.Statement).toEqual([
+      existing.Statement[0],
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: { AWS: 'arn:aws:iam::000000000000:user/ci-deployer' },
+        Action: ['secretsmanager:GetSecretValue'],
+      }),
+    ]);
+  });
+
+  it('counts a recorded burst once when the whole recording is delivered twice', async () => {
+    const events = loadRecordedEvents(['events/recorded/reads-duplicate-burst']).map((r) => r.event);
+    expect(events).toHaveLength(10);
+
+    for (const event of events) t.cloud.bus.publish(event);
+    await t.cloud.whenIdle();
+
+    const secretArn = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/payments/db-Qx7Rt2';
+    expect(await bucketCount(secretArn, Date.parse('2026-01-07T10:03:00Z'))).toBe(5);
+  });
+});

@@ -1,0 +1,85 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+// Helpers for the read-spike scenarios: readers with their own credentials (a new access key id is a new principal
+// in the CloudTrail event the emulator records) and the counters as the detector will see them.
+import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createDetectorState, defaultDetectorParams, updateDetector } from '../../functions/reads/domain/detector.ts';
+import type { TestCloud } from '../support/local-cloud.ts';
+
+const reader = (cloud: TestCloud, accessKeyId: string, userAgent = `app/${accessKeyId}`) =>
+  new SecretsManagerClient({
+    endpoint: cloud.cloud.url,
+    region: 'us-east-1',
+    maxAttempts: 1,
+    customUserAgent: userAgent,
+    credentials: { accessKeyId, secretAccessKey: 'test' },
+  });
+
+const createSecret = async (cloud: TestCloud, name: string, tags: Record<string, string> = {}): Promise<string> => {
+  const out = await cloud.clients.sm.send(
+    new CreateSecretCommand({
+      Name: name,
+      SecretString: 'not-a-real-value',
+      Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+    }),
+  );
+  return out.ARN ?? '';
+};
+
+/** `count` reads of `secretId`, spread evenly over the current minute of the clock, from one reader. */
+const readFor = async (client: SecretsManagerClient, secretId: string, count: number): Promise<void> => {
+  for (let i = 0; i < count; i++) await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+};
+
+export { createSecret, reader, readFor };
+
+// --- detector seeding -------------------------------------------------------------------------------------------
+// A real secret needs 12 hours of history before its detector may score (warm-up). Scenarios that are about what
+// happens after warm-up seed the detector table with the state the detector reaches on a synthetic history, then
+// send real reads through the pipeline. The history is fed through the same pure detector the Lambda uses.
+
+const MINUTE = 60_000;
+
+/** Deterministic Poisson-like counts around `mean(t)`. */
+const syntheticCounts = (from: number, to: number, mean: (t: number) => number, seed = 7) => {
+  let s = seed;
+  const uniform = () => {
+    s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return (s + 1) / 2_147_483_649;
+  };
+  const out: { timestamp: number; count: number }[] = [];
+  for (let t = from; t <= to; t += MINUTE) {
+    const m = mean(t);
+    const gauss = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+    out.push({ timestamp: t, count: Math.max(0, Math.round(m + Math.sqrt(m) * gauss)) });
+  }
+  return out;
+};
+
+/** The detector state reached after `days` of history ending with the minute before `until`. */
+const seededState = (until: number, mean: (t: number) => number, days = 3) => {
+  let state = createDetectorState();
+  const last = until - MINUTE;
+  for (const bucket of syntheticCounts(until - days * 24 * 60 * MINUTE, last, mean)) {
+    state = updateDetector(state, bucket, defaultDetectorParams).state;
+  }
+  return { state, last };
+};
+
+/** Stores that state in the local cloud's detector table, as detect-spikes would have after those days. */
+const seedDetector = async (
+  cloud: TestCloud,
+  secretArn: string,
+  until: number,
+  mean: (t: number) => number,
+  days = 3,
+): Promise<void> => {
+  const { state, last } = seededState(until, mean, days);
+  await cloud.clients.ddb.send(
+    new PutItemCommand({
+      TableName: 'smcp-local-read-detectors',
+      Item: { pk: { S: secretArn }, state: { S: JSON.stringify(state) }, last: { N: String(last) } },
+    }),
+  );
+};
+
+export { MINUTE, seedDetector, seededState, syntheticCounts };
