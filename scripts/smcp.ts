@@ -20,6 +20,9 @@ Commands:
         List pending approvals (never their task tokens).
   approve|reject <approval id> --as USER [--endpoint URL] [--stage NAME]
         Decide an approval as USER; the allowlist (APPROVERS) and the no-self-approval rule apply.
+  unquarantine <secret> [<principal ARN>] [--list] [--endpoint URL] [--region REGION]
+        Lift a read-anomaly quarantine (the Deny statements smcp added to the secret's resource policy). Unlike the
+        other commands this one talks to AWS unless --endpoint or SMCP_ENDPOINT names a local cloud.
   help  Show this help.
 
 --endpoint defaults to SMCP_ENDPOINT, else http://127.0.0.1:4566 (a running \`smcp local\`).
@@ -116,6 +119,11 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   approvals: async (args) => (await import('./cli/approvals.ts')).listApprovals(args),
   approve: async (args) => (await import('./cli/approvals.ts')).decide('approve')(args),
   reject: async (args) => (await import('./cli/approvals.ts')).decide('reject')(args),
+  unquarantine: async (args) => {
+    const { main: lift, report } = await import('./unquarantine.ts');
+    report(await lift(args));
+    return 0;
+  },
   async help() {
     console.log(USAGE);
     return 0;

@@ -55,22 +55,21 @@ const main = async (args: string[] = process.argv.slice(2)): Promise<Outcome> =>
   }
 };
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().then(
-    (outcome) => {
-      console.log(
-        outcome.removed > 0
-          ? `${outcome.secretId}: lifted ${outcome.removed} quarantine(s)${outcome.policyDeleted ? '; the resource policy was empty and is deleted' : ''}`
-          : `${outcome.secretId}: nothing to lift`,
-      );
-      if (outcome.remaining.length > 0) console.log(`still quarantined: ${outcome.remaining.join(', ')}`);
-    },
-    (error: unknown) => {
-      console.error((error as Error).message);
-      process.exit(2);
-    },
+const report = (outcome: Outcome): void => {
+  console.log(
+    outcome.removed > 0
+      ? `${outcome.secretId}: lifted ${outcome.removed} quarantine(s)${outcome.policyDeleted ? '; the resource policy was empty and is deleted' : ''}`
+      : `${outcome.secretId}: nothing to lift`,
   );
+  if (outcome.remaining.length > 0) console.log(`still quarantined: ${outcome.remaining.join(', ')}`);
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().then(report, (error: unknown) => {
+    console.error((error as Error).message);
+    process.exit(2);
+  });
 }
 
 export type { Outcome };
-export { main, unquarantine };
+export { main, report, unquarantine };
