@@ -39,8 +39,8 @@ describe('ingest-reads through the local cloud', () => {
     expect(bucket?.sk?.S).toBe('M#2026-01-05T09:00:00.000Z');
     expect(bucket?.n?.N).toBe('5');
     // One count per principal, in the same item: the emulator signs as the account root, the key tells them apart.
-    expect(bucket?.['p:arn:aws:iam::000000000000:root|AKIAAPPSERVER0000001']?.N).toBe('3');
-    expect(bucket?.['p:arn:aws:iam::000000000000:root|AKIAAPPSERVER0000002']?.N).toBe('2');
+    expect(bucket?.['p:arn:aws:iam::000000000000:user/AKIAAPPSERVER0000001|AKIAAPPSERVER0000001']?.N).toBe('3');
+    expect(bucket?.['p:arn:aws:iam::000000000000:user/AKIAAPPSERVER0000002|AKIAAPPSERVER0000002']?.N).toBe('2');
     expect(bucket?.ids?.SS).toHaveLength(5);
   });
 

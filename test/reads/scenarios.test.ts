@@ -92,6 +92,7 @@ afterAll(async () => t?.cloud.stop());
 describe('read-spike scenarios', () => {
   const app = () => reader(t, 'AKIAAPPSERVER0000001', 'app/1.0');
   const intruder = () => reader(t, 'AKIANEWPRINCIPAL0001', 'curl/8.5');
+  const rootReader = () => reader(t, 'LOCALROOTREADER', 'curl/8.5');
 
   it('steady reads raise nothing', async () => {
     const arn = await createSecret(t, 'steady/db');
@@ -127,13 +128,20 @@ describe('read-spike scenarios', () => {
       observed: 105,
     });
     expect(runs[0]?.status).toBe('SUCCEEDED');
-    // The assessment names the new principal first. The emulator signs every caller as the account root; the access
-    // key tells them apart.
+    // The assessment names the new principal first (locally an AKIA… key signs as the IAM user of that name).
     expect(runs[0]?.assessment).toMatchObject({
       severity: 'high',
       topPrincipals: [
-        { principal: 'arn:aws:iam::000000000000:root', accessKeyId: 'AKIANEWPRINCIPAL0001', count: 100 },
-        { principal: 'arn:aws:iam::000000000000:root', accessKeyId: 'AKIAAPPSERVER0000001', count: 5 },
+        {
+          principal: 'arn:aws:iam::000000000000:user/AKIANEWPRINCIPAL0001',
+          accessKeyId: 'AKIANEWPRINCIPAL0001',
+          count: 100,
+        },
+        {
+          principal: 'arn:aws:iam::000000000000:user/AKIAAPPSERVER0000001',
+          accessKeyId: 'AKIAAPPSERVER0000001',
+          count: 5,
+        },
       ],
       regions: ['us-east-1'],
     });
@@ -206,9 +214,10 @@ describe('read-spike scenarios', () => {
     await seedDetector(t, arn, t.clock.now().getTime(), () => 5);
     await minute('root-reader/db', [[app(), 5]]);
 
+    // A key that is not shaped like an IAM user's signs as the account root locally.
     await minute('root-reader/db', [
       [app(), 5],
-      [intruder(), 100],
+      [rootReader(), 100],
     ]);
     await closeMinutes();
 
@@ -217,6 +226,30 @@ describe('read-spike scenarios', () => {
     ]);
     const policy = await t.clients.sm.send(new GetResourcePolicyCommand({ SecretId: arn }));
     expect(policy.ResourcePolicy).toBeUndefined();
+  });
+
+  it('quarantines a new principal whose burst the detector caught, from live reads', async () => {
+    const arn = await createSecret(t, 'quarantine-live/db', {
+      'smcp:anomaly-response': 'quarantine',
+      'smcp:approval': 'none',
+    });
+    await seedDetector(t, arn, t.clock.now().getTime(), () => 5);
+    await minute('quarantine-live/db', [[app(), 5]]);
+
+    await minute('quarantine-live/db', [
+      [app(), 5],
+      [intruder(), 100],
+    ]);
+    await closeMinutes();
+
+    expect(responses(arn).map((r) => r.output)).toMatchObject([
+      { remediation: 'quarantine', remediated: true, suspect: 'arn:aws:iam::000000000000:user/AKIANEWPRINCIPAL0001' },
+    ]);
+    const policy = await t.clients.sm.send(new GetResourcePolicyCommand({ SecretId: arn }));
+    const statements = JSON.parse(policy.ResourcePolicy ?? '{}').Statement as { Effect: string; Principal: unknown }[];
+    expect(statements).toMatchObject([
+      { Effect: 'Deny', Principal: { AWS: 'arn:aws:iam::000000000000:user/AKIANEWPRINCIPAL0001' } },
+    ]);
   });
 
   it('quarantines the top reader, keeping the existing resource policy (recorded event)', async () => {
