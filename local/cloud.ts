@@ -9,6 +9,7 @@ import { type Clock, createRealClock } from './clock.ts';
 import { createDynamoDb } from './dynamodb/index.ts';
 import { type BusEvent, createEventBus, type EventBus } from './eventbridge/bus.ts';
 import { createFaultInjector } from './faults.ts';
+import { createHttpApiRoutes } from './http-api.ts';
 import { createInvokeRoute } from './lambda/invoke-api.ts';
 import { createLambdaRuntime, type LambdaRuntime } from './lambda/runtime.ts';
 import { DEFAULT_REGION, LOCAL_ACCOUNT } from './protocol.ts';
@@ -68,6 +69,8 @@ const startLocalCloud = async (options: LocalCloudOptions = {}) => {
       dynamodb.handle(req, res, body);
       return true;
     }
+    // Before the SNS query protocol: an HTTP API route may take form posts too (Slack's interactivity requests).
+    if (httpApi && (await httpApi(req, res, body))) return true;
     const contentType = String(req.headers['content-type'] ?? '');
     if (req.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) {
       const params = new URLSearchParams(body.toString('utf8'));
@@ -85,6 +88,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}) => {
     return admin ? admin(req, res, body) : false;
   };
   let invokeRoute: ReturnType<typeof createInvokeRoute> | undefined;
+  let httpApi: ReturnType<typeof createHttpApiRoutes> | undefined;
   const background = new Set<Promise<unknown>>();
   let admin: ((req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>) | undefined;
 
@@ -112,6 +116,11 @@ const startLocalCloud = async (options: LocalCloudOptions = {}) => {
   invokeRoute = createInvokeRoute(lambda, (work) => {
     background.add(work);
     void work.finally(() => background.delete(work));
+  });
+  httpApi = createHttpApiRoutes({
+    routes: stack.httpApiRoutes,
+    invoke: (name, event) => lambda.invoke(name, event),
+    now: () => clock.now(),
   });
   let bus: EventBus | undefined;
   const publish = (event: BusEvent) => bus?.publish(event);

@@ -1,5 +1,5 @@
 // The `npm start` demo: the secrets in events/recorded/demo/setup.json, a few reads, and the demo events replayed
-// once: one rotation runs to the end, one waits for a human approval, one event has no workflow yet.
+// once: one rotation runs to the end, a failed rotation is remediated, and one rotation waits for a human approval.
 import { fileURLToPath } from 'node:url';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { LocalCloud } from './cloud.ts';
@@ -48,7 +48,9 @@ const runDemo = async (cloud: LocalCloud, say: (line: string) => void) => {
       `        npm run smcp -- approve ${approvalId} --as local-operator     (or: reject …; list: npm run smcp -- approvals)`,
     );
   }
-  say('demo: events whose workflow is not deployed yet were parked in the dead-letter queue (see the ERROR lines).');
+  say(
+    `demo: done — ${executions.length} executions. Replay it with: npm run smcp -- replay events/recorded/demo --endpoint ${cloud.url}`,
+  );
 };
 
 export { runDemo };

@@ -1,4 +1,5 @@
-// Wait For Approval's task (lambda:invoke.waitForTaskToken). Wiring only: see steps/request-approval.ts.
+// Wait For Approval's task (lambda:invoke.waitForTaskToken), for the rotation and the read-anomaly response's
+// quarantine. Wiring only: see steps/request-approval.ts.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
@@ -8,9 +9,8 @@ import { createEventPublisher } from '../shared/adapters/bus.ts';
 import { requireEnv } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
 import { dynamoDocumentClient, eventBridgeClient, secretsManagerClient, snsClient } from './steps/clients.ts';
-import { RequestApprovalInput } from './steps/inputs.ts';
 import { createNotifier } from './steps/notifications.ts';
-import { createRequestApprovalStep } from './steps/request-approval.ts';
+import { createRequestApprovalStep, RequestApprovalStepInput } from './steps/request-approval.ts';
 import { transientErrors } from './steps/transient.ts';
 
 const logger = createLogger();
@@ -44,9 +44,9 @@ const requestApproval = createRequestApprovalStep({
   linkBaseUrl: requireEnv('APPROVAL_LINK_BASE_URL'),
 });
 
-const handler = middy((input: RequestApprovalInput) => requestApproval(input))
+const handler = middy((input: RequestApprovalStepInput) => requestApproval(input))
   .use(injectLambdaContext(logger, { clearState: true }))
   .use(transientErrors())
-  .use(parser({ schema: RequestApprovalInput }));
+  .use(parser({ schema: RequestApprovalStepInput }));
 
 export { handler };

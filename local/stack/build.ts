@@ -21,6 +21,17 @@ interface EventSourceMapping {
   readonly reportBatchItemFailures: boolean;
 }
 
+/** A function's `events: - httpApi: { method, path }` (or `'METHOD /path'`): a route of the service's HTTP API. */
+interface HttpApiRoute {
+  readonly functionName: string;
+  /** Upper-case, or `*` for any method. */
+  readonly method: string;
+  /** `/approvals/link`, with `{name}` / `{name+}` path parameters as API Gateway writes them. */
+  readonly path: string;
+  /** API Gateway's `routeKey`: `GET /approvals/link`, `ANY /x`. */
+  readonly routeKey: string;
+}
+
 interface LocalStack {
   readonly pseudo: Pseudo;
   readonly functions: LocalFunction[];
@@ -32,6 +43,7 @@ interface LocalStack {
   readonly stateMachines: { key: string; name: string; arn: string; definition: unknown }[];
   readonly rules: RuleDefinition[];
   readonly eventSourceMappings: EventSourceMapping[];
+  readonly httpApiRoutes: HttpApiRoute[];
   readonly registry: Map<string, LocalResource>;
 }
 
@@ -43,6 +55,18 @@ const asString = (value: unknown, where: string): string => {
   if (typeof value !== 'string')
     throw new Error(`${where}: expected a string after resolving, got ${JSON.stringify(value)}`);
   return value;
+};
+
+// serverless's two spellings: `httpApi: 'GET /path'` and `httpApi: { method: GET, path: /path }`; `'*'` is the
+// catch-all route, which the local cloud does not serve (it would shadow the AWS APIs on the same endpoint).
+const httpApiRoute = (spec: unknown, functionName: string): HttpApiRoute | undefined => {
+  let method: unknown;
+  let path: unknown;
+  if (typeof spec === 'string') [method, path] = spec.trim().split(/\s+/);
+  else if (spec && typeof spec === 'object') ({ method, path } = spec as Record<string, unknown>);
+  if (typeof method !== 'string' || typeof path !== 'string' || !path.startsWith('/')) return undefined;
+  const upper = method.toUpperCase();
+  return { functionName, method: upper, path, routeKey: `${upper === '*' ? 'ANY' : upper} ${path}` };
 };
 
 const buildStack = (config: ServiceConfig, pseudo: Pseudo, baseUrl: string): LocalStack => {
@@ -128,7 +152,12 @@ const buildStack = (config: ServiceConfig, pseudo: Pseudo, baseUrl: string): Loc
     setEnv(name, resolve(value, `provider.environment.${name}`), 'provider');
   }
   const eventSourceMappings: EventSourceMapping[] = [];
+  const httpApiRoutes: HttpApiRoute[] = [];
   for (const [key, fn] of Object.entries(config.functions ?? {})) {
+    for (const event of fn.events ?? []) {
+      const route = httpApiRoute(event.httpApi, functions.find((f) => f.key === key)?.name ?? key);
+      if (route) httpApiRoutes.push(route);
+    }
     for (const [name, value] of Object.entries(fn.environment ?? {})) {
       setEnv(name, resolve(value, `functions.${key}.environment.${name}`), `functions.${key}`);
     }
@@ -186,9 +215,10 @@ const buildStack = (config: ServiceConfig, pseudo: Pseudo, baseUrl: string): Loc
     stateMachines,
     rules,
     eventSourceMappings,
+    httpApiRoutes,
     registry,
   };
 };
 
-export type { EventSourceMapping, LocalStack, QueueDefinition };
+export type { EventSourceMapping, HttpApiRoute, LocalStack, QueueDefinition };
 export { buildStack, functionLogicalId };

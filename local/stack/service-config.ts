@@ -31,7 +31,7 @@ interface ServiceConfig {
   readonly params?: Record<string, Record<string, unknown>>;
 }
 
-const INPUTS = ['serverless.yml', 'package.json', 'statemachines', 'events/rules', 'scripts/sls'];
+const INPUTS = ['serverless.yml', 'serverless', 'package.json', 'statemachines', 'events/rules', 'scripts/sls'];
 
 const listFiles = (root: string, path: string): string[] => {
   const full = join(root, path);

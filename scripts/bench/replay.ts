@@ -53,14 +53,30 @@ const main = async () => {
   await bus.whenIdle();
   const matched = bus.stats().matched - matchedBefore;
 
-  const suiteStarted = process.hrtime.bigint();
-  const { stdout } = await run(process.execPath, ['scripts/smcp.ts', 'replay', 'events/recorded', '--json'], {
-    cwd: ROOT,
-    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-    maxBuffer: 64 * 1024 * 1024,
-  }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
-  const suiteSeconds = Number(process.hrtime.bigint() - suiteStarted) / 1e9;
-  const report = JSON.parse(stdout) as { events: number; executions: unknown[] };
+  // The scenario suite: every recorded scenario replayed by vitest through the local cloud (rotation against a real
+  // PostgreSQL, read anomalies); and the demo replayed by the CLI.
+  const timed = async (args: string[]) => {
+    const started = process.hrtime.bigint();
+    const result = await run(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      maxBuffer: 64 * 1024 * 1024,
+    }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    return { seconds: Number(process.hrtime.bigint() - started) / 1e9, stdout: result.stdout };
+  };
+  const vitest = await timed([
+    'node_modules/vitest/vitest.mjs',
+    'run',
+    'test/scenarios',
+    'test/reads',
+    '--reporter=json',
+  ]);
+  const suite = JSON.parse(vitest.stdout.slice(vitest.stdout.indexOf('{'))) as {
+    numPassedTests: number;
+    numFailedTests: number;
+  };
+  const demo = await timed(['scripts/smcp.ts', 'replay', 'events/recorded/demo', '--json']);
+  const report = JSON.parse(demo.stdout) as { events: number; executions: unknown[] };
 
   const figures = {
     benchmark: 'replay',
@@ -74,17 +90,26 @@ const main = async () => {
       deliveriesStarted: deliveries,
     },
     scenarioSuite: {
-      command: 'smcp replay events/recorded',
+      command: 'vitest run test/scenarios test/reads',
+      passed: suite.numPassedTests,
+      failed: suite.numFailedTests,
+      wallSeconds: Number(vitest.seconds.toFixed(2)),
+    },
+    demoReplay: {
+      command: 'smcp replay events/recorded/demo',
       events: report.events,
       executions: report.executions.length,
-      wallSeconds: Number(suiteSeconds.toFixed(2)),
+      wallSeconds: Number(demo.seconds.toFixed(2)),
     },
   };
   console.log(
     `Routing through ${stack.rules.length} rules: ${figures.routing.eventsPerSecond} events/s (${matched} matches in ${EVENTS} events)`,
   );
   console.log(
-    `Scenario suite (smcp replay events/recorded): ${report.events} events, ${figures.scenarioSuite.executions} executions, ${figures.scenarioSuite.wallSeconds} s wall`,
+    `Scenario suite (vitest run test/scenarios test/reads): ${suite.numPassedTests} passed, ${suite.numFailedTests} failed, ${figures.scenarioSuite.wallSeconds} s wall`,
+  );
+  console.log(
+    `Demo replay (smcp replay events/recorded/demo): ${report.events} events, ${report.executions.length} executions, ${figures.demoReplay.wallSeconds} s wall`,
   );
   console.log(`  figures written to ${writeFigures('replay', figures)}`);
 };

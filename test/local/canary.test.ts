@@ -55,6 +55,18 @@ describe('secret values in the local cloud', () => {
       }),
     );
     await sm.send(new BatchGetSecretValueCommand({ SecretIdList: ['canary/db'] }));
+    // A malformed request about the secret: the dispatcher parks it, and the dead letter must not carry a value either.
+    t.cloud.bus?.publish({
+      version: '0',
+      id: 'c4a7c4a7-0000-4000-8000-000000000001',
+      'detail-type': 'Rotation Requested',
+      source: 'smcp',
+      account: '000000000000',
+      time: '2026-01-05T09:00:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: { secretId: 42 },
+    });
     await events.send(
       new PutEventsCommand({
         Entries: [

@@ -46,18 +46,16 @@ describe('smcp replay', () => {
     const report = JSON.parse(stdout);
     expect(code).toBe(0);
     expect(stderr).toContain('created demo/app/api-key, demo/app/payments-token from setup.json');
-    expect(report).toMatchObject({ events: 3, deadLetters: 2, ok: true, unexpected: [] });
-    const statuses = report.executions.map((e: { status: string; awaitingCallback: boolean }) => [
-      e.status,
-      e.awaitingCallback,
-    ]);
-    expect(statuses).toHaveLength(2);
-    expect(statuses).toEqual(
-      expect.arrayContaining([
-        ['SUCCEEDED', false],
-        ['RUNNING', true],
-      ]),
+    expect(report).toMatchObject({ events: 3, deadLetters: 0, ok: true, unexpected: [] });
+    const outcomes = report.executions.map((e: { workflow: string; status: string; awaitingCallback: boolean }) =>
+      e.awaitingCallback ? `${e.workflow} WAITING` : `${e.workflow} ${e.status}`,
     );
+    // The requested rotation, the remediation of the failed one (which asks for a retry), the verification of a moved
+    // AWSCURRENT, and the rotation that waits for an approval.
+    expect(outcomes).toEqual(
+      expect.arrayContaining(['rotation SUCCEEDED', 'rotation WAITING', 'rotation-remediation SUCCEEDED']),
+    );
+    expect(outcomes.filter((o: string) => !o.endsWith('SUCCEEDED'))).toEqual(['rotation WAITING']);
   });
 
   it('prints each execution as a timeline of its states', async () => {
@@ -66,7 +64,7 @@ describe('smcp replay', () => {
     expect(stdout).toMatch(/rotation 5f0c4a53-demo-4c1e-9a57-000000000001: SUCCEEDED in /);
     expect(stdout).toMatch(/Promote Pending To Current\s+\d+ ms {2}ok/);
     expect(stdout).toMatch(/Wait For Approval\s+… {2}waiting for a callback/);
-    expect(stdout).toContain('3 events replayed, 2 executions, 2 new dead letters');
+    expect(stdout).toMatch(/3 events replayed, \d+ executions, 0 new dead letters/);
   });
 
   it('exits 1 when an execution ends in a state the scenario does not expect', async () => {

@@ -86,7 +86,7 @@ describe('smcp local', () => {
   it('runs the demo: one rotation completes, one waits for an approval that `smcp approve` gives', async () => {
     const run = start();
     await run.ready;
-    while (!run.output().includes('demo: events whose workflow is not deployed yet')) {
+    while (!run.output().includes('demo: done')) {
       await new Promise((resolve) => run.child.stdout?.once('data', resolve));
     }
     const approvalId = /approve (apr-[0-9a-f]+) --as local-operator/.exec(run.output())?.[1] ?? '';

@@ -47,16 +47,27 @@ describe('read-anomaly response policy', () => {
     expect(remediationOf('rotate', user).remediation).toBe('rotate');
   });
 
-  it('escalates a quarantine that needs approval, from the tag or the stage default', () => {
+  it('keeps a quarantine that needs approval a quarantine (the workflow waits), from the tag or the stage default', () => {
     const user = { principal: 'arn:aws:iam::123456789012:user/ci', count: 100 };
 
     expect(approvalRequiredBy({}, 'required')).toBe(true);
     expect(approvalRequiredBy({ 'smcp:approval': 'none' }, 'required')).toBe(false);
+    expect(approvalRequiredBy({ 'smcp:approval': 'Required' }, 'none')).toBe(true);
     expect(remediationOf('quarantine', user, true)).toEqual({
-      remediation: 'escalate',
-      reason: 'quarantine requires approval',
+      remediation: 'quarantine',
+      reason: 'top reader arn:aws:iam::123456789012:user/ci, once approved',
     });
     expect(remediationOf('rotate', user, true).remediation).toBe('rotate');
+  });
+
+  it('still escalates the root or a missing reader when approval is required: nobody is asked to approve those', () => {
+    expect(remediationOf('quarantine', { principal: 'arn:aws:iam::123456789012:root', count: 9 }, true)).toMatchObject({
+      remediation: 'escalate',
+    });
+    expect(remediationOf('quarantine', undefined, true)).toEqual({
+      remediation: 'escalate',
+      reason: 'no principal read in the window',
+    });
   });
 
   it('writes a notification with ids and counts only', () => {

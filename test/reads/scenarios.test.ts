@@ -7,38 +7,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../../local/eventbridge/bus.ts';
 import { loadRecordedEvents } from '../../local/replay/load.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
-import { createSecret, MINUTE, reader, readFor, seedDetector } from './support.ts';
+import {
+  createSecret,
+  decideApproval,
+  MINUTE,
+  type PutEntry,
+  reader,
+  readFor,
+  recordPutEvents,
+  responsesOf,
+  seedDetector,
+} from './support.ts';
 
 const START = Date.parse('2026-01-07T10:00:00Z');
 let t: TestCloud;
 /** Every event the bus saw, in order (read events included). */
 const seen: BusEvent[] = [];
 /** Events put through the PutEvents API (detect-spikes, the workflow's outcome and rotation requests). */
-const put: { DetailType: string; Detail: Record<string, unknown> }[] = [];
+let put: PutEntry[] = [];
 
-type Detail = Record<string, unknown>;
-const detailOf = (event: unknown, key: string): Detail | undefined => {
-  const text = (event as Record<string, { input?: string; output?: string } | undefined> | undefined)?.[key];
-  const raw = text?.input ?? text?.output;
-  return raw === undefined ? undefined : (JSON.parse(raw) as Detail);
-};
-
-/** Each read-anomaly-response execution about `secretArn`: status, input, the assessment step's output, output. */
-const responses = (secretArn: string) =>
-  t.cloud.stepfunctions
-    .executions()
-    .filter((e) => e.stateMachineArn.endsWith('-read-anomaly-response'))
-    .map((e) => {
-      const history = t.cloud.stepfunctions.history(e.executionArn);
-      const find = (type: string) => history.find((h) => h.type === type);
-      return {
-        status: e.status,
-        input: detailOf(find('ExecutionStarted'), 'executionStartedEventDetails') ?? {},
-        assessment: detailOf(find('LambdaFunctionSucceeded'), 'lambdaFunctionSucceededEventDetails') ?? {},
-        output: detailOf(find('ExecutionSucceeded'), 'executionSucceededEventDetails'),
-      };
-    })
-    .filter((e) => e.input.secretId === secretArn);
+/** Each read-anomaly-response execution about `secretArn`. */
+const responses = (secretArn: string) => responsesOf(t, secretArn);
 
 /** One minute of traffic: `reads` is [reader, count] pairs, all within the current minute; then the clock moves on. */
 const minute = async (secretId: string, reads: [ReturnType<typeof reader>, number][]) => {
@@ -75,17 +64,7 @@ beforeAll(async () => {
     return publish(event);
   };
   // PutEvents (from Lambdas and Step Functions) publishes inside the bus: keep a copy of what was put, too.
-  const operations = t.cloud.bus.service.operations as Record<
-    string,
-    (input: Record<string, unknown>, ctx: never) => unknown
-  >;
-  const putEvents = operations.PutEvents;
-  if (!putEvents) throw new Error('The local bus has no PutEvents');
-  operations.PutEvents = (input, ctx) => {
-    for (const entry of (input.Entries as { DetailType: string; Detail: string }[]) ?? [])
-      put.push({ DetailType: entry.DetailType, Detail: JSON.parse(entry.Detail) });
-    return putEvents(input, ctx);
-  };
+  put = recordPutEvents(t);
 });
 afterAll(async () => t?.cloud.stop());
 
@@ -249,6 +228,63 @@ describe('read-spike scenarios', () => {
     const statements = JSON.parse(policy.ResourcePolicy ?? '{}').Statement as { Effect: string; Principal: unknown }[];
     expect(statements).toMatchObject([
       { Effect: 'Deny', Principal: { AWS: 'arn:aws:iam::000000000000:user/AKIANEWPRINCIPAL0001' } },
+    ]);
+  });
+
+  it('waits for an approval before quarantining when policy asks, and quarantines once approved', async () => {
+    // No smcp:approval tag: the stage default (local: required) applies.
+    const arn = await createSecret(t, 'quarantine-approved/db', { 'smcp:anomaly-response': 'quarantine' });
+    await seedDetector(t, arn, t.clock.now().getTime(), () => 5);
+    await minute('quarantine-approved/db', [[app(), 5]]);
+
+    await minute('quarantine-approved/db', [
+      [app(), 5],
+      [intruder(), 100],
+    ]);
+    await closeMinutes();
+
+    const suspect = 'arn:aws:iam::000000000000:user/AKIANEWPRINCIPAL0001';
+    const [waiting] = responses(arn);
+    expect(waiting).toMatchObject({ status: 'RUNNING', awaitingCallback: true });
+    expect(waiting?.assessment).toMatchObject({ remediation: 'quarantine', approvalRequired: true, suspect });
+    expect(waiting?.states.at(-1)).toBe('Wait For Quarantine Approval');
+    const requested = put.filter((e) => e.DetailType === 'Approval Requested' && e.Detail.secretId === arn);
+    expect(requested).toMatchObject([
+      {
+        Detail: {
+          action: 'quarantine-principal',
+          requestedBy: 'read-anomaly-response',
+          executionArn: expect.any(String),
+        },
+      },
+    ]);
+    // Nothing is denied while the approval is pending.
+    expect((await t.clients.sm.send(new GetResourcePolicyCommand({ SecretId: arn }))).ResourcePolicy).toBeUndefined();
+
+    const approvalId = String(requested[0]?.Detail.approvalId);
+    const decision = await decideApproval(t, { approvalId, decision: 'approve', approver: 'local-operator' });
+    await t.cloud.whenIdle();
+
+    expect(decision).toMatchObject({
+      ok: true,
+      status: 'approved',
+      decidedBy: 'local-operator',
+      workflowNotified: true,
+    });
+    const [done] = responses(arn);
+    expect(done?.status).toBe('SUCCEEDED');
+    expect(done?.states).toEqual(
+      expect.arrayContaining(['Wait For Quarantine Approval', 'Quarantine The Principal', 'Principal Was Quarantined']),
+    );
+    expect(done?.output).toMatchObject({
+      remediation: 'quarantine',
+      remediated: true,
+      approvalRequired: true,
+      suspect,
+    });
+    const policy = await t.clients.sm.send(new GetResourcePolicyCommand({ SecretId: arn }));
+    expect(JSON.parse(policy.ResourcePolicy ?? '{}').Statement).toMatchObject([
+      { Effect: 'Deny', Principal: { AWS: suspect }, Action: ['secretsmanager:GetSecretValue'] },
     ]);
   });
 

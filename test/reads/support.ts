@@ -3,6 +3,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 // in the CloudTrail event the emulator records) and the counters as the detector will see them.
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDetectorState, defaultDetectorParams, updateDetector } from '../../functions/reads/domain/detector.ts';
+import { awaitingCallback } from '../../local/settle.ts';
 import type { TestCloud } from '../support/local-cloud.ts';
 
 const reader = (cloud: TestCloud, accessKeyId: string, userAgent = `app/${accessKeyId}`) =>
@@ -30,7 +31,81 @@ const readFor = async (client: SecretsManagerClient, secretId: string, count: nu
   for (let i = 0; i < count; i++) await client.send(new GetSecretValueCommand({ SecretId: secretId }));
 };
 
-export { createSecret, reader, readFor };
+type Detail = Record<string, unknown>;
+
+interface PutEntry {
+  readonly DetailType: string;
+  readonly Detail: Detail;
+}
+
+/**
+ * Keeps a parsed copy of every entry put through the PutEvents API (detect-spikes, the workflows, the approval
+ * steps): the bus publishes those internally, so wrapping `bus.publish` alone would not see them.
+ */
+const recordPutEvents = (cloud: TestCloud): PutEntry[] => {
+  const put: PutEntry[] = [];
+  const operations = cloud.cloud.bus.service.operations as Record<
+    string,
+    (input: Record<string, unknown>, ctx: never) => unknown
+  >;
+  const putEvents = operations.PutEvents;
+  if (!putEvents) throw new Error('The local bus has no PutEvents');
+  operations.PutEvents = (input, ctx) => {
+    for (const entry of (input.Entries as { DetailType: string; Detail: string }[]) ?? [])
+      put.push({ DetailType: entry.DetailType, Detail: JSON.parse(entry.Detail) });
+    return putEvents(input, ctx);
+  };
+  return put;
+};
+
+const detailOf = (event: unknown, key: string): Detail | undefined => {
+  const text = (event as Record<string, { input?: string; output?: string } | undefined> | undefined)?.[key];
+  const raw = text?.input ?? text?.output;
+  return raw === undefined ? undefined : (JSON.parse(raw) as Detail);
+};
+
+/**
+ * Each read-anomaly-response execution about `secretArn`: status, whether it waits for a callback (an approval),
+ * input, the assessment step's output, the states it entered and its output.
+ */
+const responsesOf = (cloud: TestCloud, secretArn: string) =>
+  cloud.cloud.stepfunctions
+    .executions()
+    .filter((e) => e.stateMachineArn.endsWith('-read-anomaly-response'))
+    .map((e) => {
+      const history = cloud.cloud.stepfunctions.history(e.executionArn);
+      const find = (type: string) => history.find((h) => h.type === type);
+      return {
+        status: e.status,
+        awaitingCallback: e.status === 'RUNNING' && awaitingCallback(history),
+        input: detailOf(find('ExecutionStarted'), 'executionStartedEventDetails') ?? {},
+        assessment: detailOf(find('LambdaFunctionSucceeded'), 'lambdaFunctionSucceededEventDetails') ?? {},
+        states: history
+          .filter((h) => h.type.endsWith('StateEntered'))
+          .map((h) => String((h as { stateEnteredEventDetails?: { name?: string } }).stateEnteredEventDetails?.name)),
+        output: detailOf(find('ExecutionSucceeded'), 'executionSucceededEventDetails'),
+      };
+    })
+    .filter((e) => e.input.secretId === secretArn);
+
+/** A decision on an approval through Lambda's Invoke API, as `aws lambda invoke … smcp-local-approve` sends it. */
+const decideApproval = async (
+  cloud: TestCloud,
+  decision: { approvalId: string; decision: 'approve' | 'reject'; approver: string },
+): Promise<Detail> => {
+  const response = await fetch(`${cloud.cloud.url}/2015-03-31/functions/smcp-local-approve/invocations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(decision),
+  });
+  if (response.status !== 200 || response.headers.get('x-amz-function-error')) {
+    throw new Error(`approve answered ${response.status}: ${await response.text()}`);
+  }
+  return (await response.json()) as Detail;
+};
+
+export type { PutEntry };
+export { createSecret, decideApproval, reader, readFor, recordPutEvents, responsesOf };
 
 // --- detector seeding -------------------------------------------------------------------------------------------
 // A real secret needs 12 hours of history before its detector may score (warm-up). Scenarios that are about what

@@ -61,7 +61,10 @@ const QUARANTINABLE = /^arn:aws[a-z-]*:(iam::\d{12}:(user|role)\/.+|sts::\d{12}:
 
 const canQuarantine = (principal: string): boolean => QUARANTINABLE.test(principal);
 
-/** The remediation to run: quarantine needs a principal a resource policy can name, otherwise a human decides. */
+/**
+ * The remediation to run: quarantine needs a principal a resource policy can name, otherwise a human decides. A
+ * quarantine that needs approval stays a quarantine: the workflow waits for an approver before applying it.
+ */
 const remediationOf = (
   policy: 'none' | 'rotate' | 'quarantine',
   suspect: Suspect | undefined,
@@ -69,8 +72,7 @@ const remediationOf = (
 ): { remediation: Remediation; reason: string } => {
   // A rotation goes through the rotation workflow, which applies the secret's approval policy itself.
   if (policy !== 'quarantine') return { remediation: policy, reason: `policy is ${policy}` };
-  // This workflow has no approval gate of its own yet: a quarantine that needs one goes to a human instead.
-  if (approvalRequired) return { remediation: Remediation.escalate, reason: 'quarantine requires approval' };
+  // Checked before approval: nobody should be asked to approve what would be refused anyway.
   if (!suspect) return { remediation: Remediation.escalate, reason: 'no principal read in the window' };
   if (!canQuarantine(suspect.principal)) {
     return {
@@ -78,7 +80,8 @@ const remediationOf = (
       reason: `${suspect.principal} cannot be quarantined by a resource policy (only IAM users, roles and role sessions)`,
     };
   }
-  return { remediation: Remediation.quarantine, reason: `top reader ${suspect.principal}` };
+  const reason = `top reader ${suspect.principal}`;
+  return { remediation: Remediation.quarantine, reason: approvalRequired ? `${reason}, once approved` : reason };
 };
 
 const notificationOf = (input: {

@@ -1,16 +1,32 @@
 // Wait For Approval's task: stores the approval record with the task token (Slack buttons and links cannot carry a
 // token), notifies approvers with signed approve/reject links and says `Approval Requested` on the bus. The workflow
 // then waits until the decide step calls SendTaskSuccess/SendTaskFailure, or TimeoutSeconds passes.
+// The rotation workflow uses it for `rotate-secret`; read-anomaly-response for `quarantine-principal`. Deciding is the
+// same for every action, so only the record's `action` and the notification's wording differ.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { z } from 'zod';
 import { type LinkKey, signLinkToken } from '../../approvals/domain/link-token.ts';
 import { APPROVAL_STATUSES, type ApprovalRecord, CHANNELS } from '../../approvals/domain/record.ts';
 import { ApprovalAlreadyExistsError } from '../../approvals/errors.ts';
 import type { ApprovalStore } from '../../approvals/store.ts';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
+import { RequestApprovalInput } from './inputs.ts';
 import type { Notifier } from './notifications.ts';
 
-const ACTION = 'rotate-secret';
+/** What an approval lets happen, as the record and the `Approval Requested` event name it. */
+const APPROVAL_ACTIONS = { rotateSecret: 'rotate-secret', quarantinePrincipal: 'quarantine-principal' } as const;
+type ApprovalAction = (typeof APPROVAL_ACTIONS)[keyof typeof APPROVAL_ACTIONS];
+
+/** The action when a request names none: the rotation workflow's payload predates `action`. */
+const ACTION = APPROVAL_ACTIONS.rotateSecret;
+
+/** The task's payload: the rotation's fields, plus the action and a one-line summary other workflows send. */
+const RequestApprovalStepInput = RequestApprovalInput.extend({
+  action: z.enum([APPROVAL_ACTIONS.rotateSecret, APPROVAL_ACTIONS.quarantinePrincipal]).default(ACTION),
+  summary: z.string().min(1).max(512).optional(),
+});
+type RequestApprovalStepInput = z.infer<typeof RequestApprovalStepInput>;
 
 interface RequestApprovalDeps {
   readonly store: Pick<ApprovalStore, 'put'>;
@@ -32,6 +48,10 @@ interface ApprovalRequest {
   readonly reason: string;
   readonly strategy: string;
   readonly timeoutSeconds: number;
+  /** Default `rotate-secret`. */
+  readonly action?: ApprovalAction;
+  /** What waits for approval, in one line (subject and first line of the message); default the rotation's wording. */
+  readonly summary?: string;
 }
 
 /**
@@ -42,17 +62,33 @@ const approvalIdFor = (taskToken: string) => `apr-${createHash('sha256').update(
 
 const linkFor = (base: string, token: string) => `${base}${base.includes('?') ? '&' : '?'}token=${token}`;
 
+// A summary comes from a state machine's input: line breaks would forge lines in the message (SNS rejects them in
+// subjects anyway).
+const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ').trim();
+
+/** The notification's subject and first line: the rotation's own wording unless the request brings a summary. */
+const headlineOf = (request: ApprovalRequest) => {
+  const summary = request.summary === undefined ? '' : oneLine(request.summary);
+  return summary
+    ? { subject: `[smcp] Approval requested: ${summary}`, first: `${summary}: waits for approval.` }
+    : {
+        subject: `[smcp] Approval requested: rotate ${request.secretId}`,
+        first: `Rotation of ${request.secretId} (strategy ${request.strategy}) waits for approval.`,
+      };
+};
+
 const createRequestApprovalStep =
   ({ store, notifier, bus, logger, linkKey, linkBaseUrl, now = () => new Date() }: RequestApprovalDeps) =>
   async (request: ApprovalRequest) => {
     const approvalId = approvalIdFor(request.taskToken);
+    const action = request.action ?? ACTION;
     // Whole seconds, canonical form: the store compares expiresAt as a string.
     const expiresAt = new Date(Math.floor(now().getTime() / 1000) * 1000 + request.timeoutSeconds * 1000).toISOString();
     const record: ApprovalRecord = {
       approvalId,
       taskToken: request.taskToken,
       secretId: request.secretId,
-      action: ACTION,
+      action,
       requestedBy: request.requestedBy,
       reason: request.reason,
       expiresAt,
@@ -75,10 +111,11 @@ const createRequestApprovalStep =
             )}`,
         )
       : ['(no approval link key is configured: decide with the approve function or the local console)'];
+    const headline = headlineOf(request);
     await notifier.notify(
-      `[smcp] Approval requested: rotate ${request.secretId}`,
+      headline.subject,
       [
-        `Rotation of ${request.secretId} (strategy ${request.strategy}) waits for approval.`,
+        headline.first,
         `Requested by: ${request.requestedBy}`,
         `Reason: ${request.reason}`,
         `Approval id: ${approvalId}`,
@@ -92,7 +129,7 @@ const createRequestApprovalStep =
       {
         approvalId,
         secretId: request.secretId,
-        action: ACTION,
+        action,
         requestedBy: request.requestedBy,
         reason: request.reason,
         expiresAt,
@@ -100,9 +137,15 @@ const createRequestApprovalStep =
       },
       [request.secretId],
     );
-    logger.info('Approval requested', { approvalId, secretId: request.secretId, expiresAt, links: Boolean(key) });
+    logger.info('Approval requested', {
+      approvalId,
+      secretId: request.secretId,
+      action,
+      expiresAt,
+      links: Boolean(key),
+    });
     return { approvalId, expiresAt };
   };
 
-export type { ApprovalRequest, RequestApprovalDeps };
-export { ACTION, approvalIdFor, createRequestApprovalStep };
+export type { ApprovalAction, ApprovalRequest, RequestApprovalDeps };
+export { ACTION, APPROVAL_ACTIONS, approvalIdFor, createRequestApprovalStep, RequestApprovalStepInput };

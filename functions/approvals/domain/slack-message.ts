@@ -1,0 +1,94 @@
+// The Block Kit message that asks for an approval in Slack: what would change, who asked and why, until when, and
+// Approve / Reject buttons whose `value` is the approval id (never the task token: a button value is visible to every
+// member of the channel and to Slack). The interactivity endpoint reads `action_id` and `value` back
+// (domain/slack-interaction.ts). https://api.slack.com/reference/block-kit/blocks
+//
+// Every value that comes from a request (secret id, requester, reason) goes in `plain_text` objects, so it can neither
+// format text, mention anyone nor link anywhere, and is cut to Slack's limits so the message is never refused.
+
+const SLACK_ACTIONS = { approve: 'approve', reject: 'reject' } as const;
+type SlackActionId = (typeof SLACK_ACTIONS)[keyof typeof SLACK_ACTIONS];
+
+// Slack's limits: header text 150 characters, a field 2000, fallback text 3000 (we keep every part far below).
+const LIMITS = { header: 150, field: 1000, text: 2000 } as const;
+
+interface ApprovalMessageInput {
+  readonly approvalId: string;
+  readonly secretId: string;
+  readonly requestedBy: string;
+  readonly reason?: string;
+  /** Canonical ISO-8601 UTC. */
+  readonly expiresAt: string;
+  /** What will happen once approved (the record's `action`, e.g. `rotate-secret`). */
+  readonly action?: string;
+}
+
+interface PlainText {
+  readonly type: 'plain_text';
+  readonly text: string;
+  readonly emoji: boolean;
+}
+
+interface ApprovalMessage {
+  /** The notification text (and what clients without Block Kit show). */
+  readonly text: string;
+  readonly blocks: readonly Record<string, unknown>[];
+}
+
+const cut = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+const plain = (text: string, max: number = LIMITS.field): PlainText => ({
+  type: 'plain_text',
+  text: cut(text === '' ? '—' : text, max),
+  emoji: false,
+});
+
+const button = (actionId: SlackActionId, label: string, approvalId: string, style: 'primary' | 'danger') => ({
+  type: 'button',
+  action_id: actionId,
+  text: plain(label),
+  style,
+  value: approvalId,
+  // A second click to confirm: a stray tap must not approve a rotation.
+  confirm: {
+    title: plain(`${label}?`),
+    text: plain(`${label} approval ${approvalId}?`),
+    confirm: plain(label),
+    deny: plain('Cancel'),
+  },
+});
+
+const approvalMessage = ({
+  approvalId,
+  secretId,
+  requestedBy,
+  reason,
+  expiresAt,
+  action = 'rotate-secret',
+}: ApprovalMessageInput): ApprovalMessage => ({
+  text: cut(`Approval requested: ${action} ${secretId} (requested by ${requestedBy})`, LIMITS.text),
+  blocks: [
+    { type: 'header', text: plain(`Approval requested: ${action}`, LIMITS.header) },
+    {
+      type: 'section',
+      fields: [
+        plain(`Secret: ${secretId}`),
+        plain(`Requested by: ${requestedBy}`),
+        plain(`Reason: ${reason ?? 'not given'}`),
+        plain(`Expires: ${expiresAt} (no decision by then counts as a rejection)`),
+      ],
+    },
+    {
+      type: 'actions',
+      block_id: 'smcp-approval',
+      elements: [
+        button(SLACK_ACTIONS.approve, 'Approve', approvalId, 'primary'),
+        button(SLACK_ACTIONS.reject, 'Reject', approvalId, 'danger'),
+      ],
+    },
+    { type: 'context', elements: [plain(`Approval id: ${approvalId}`)] },
+  ],
+});
+
+export type { ApprovalMessage, ApprovalMessageInput, SlackActionId };
+export { approvalMessage, SLACK_ACTIONS };

@@ -1,0 +1,42 @@
+// The signed-link endpoint of approval emails (GET and POST /approvals/link on the HTTP API). Wiring only: see
+// http/link.ts.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import {
+  dynamoDocumentClient,
+  eventBridgeClient,
+  secretsManagerClient,
+  stepFunctionsClient,
+} from '../rotation/steps/clients.ts';
+import { requireEnv } from '../shared/config.ts';
+import { createLogger } from '../shared/logger.ts';
+import { approversFromEnv, createHttpDecide } from './http/decide.ts';
+import { createLinkEndpoint } from './http/link.ts';
+import type { HttpEvent } from './http/request.ts';
+import { createSecretValue } from './http/secret-value.ts';
+
+const logger = createLogger();
+
+const { store, decide } = createHttpDecide({
+  ddb: dynamoDocumentClient(),
+  sfn: stepFunctionsClient(),
+  events: eventBridgeClient(),
+  tableName: requireEnv('APPROVALS_TABLE'),
+  logger,
+  allowlist: approversFromEnv,
+});
+
+const linkEndpoint = createLinkEndpoint({
+  // The key request-approval signs links with.
+  linkKey: createSecretValue({ client: secretsManagerClient(), secretId: requireEnv('APPROVAL_LINK_KEY_SECRET_ID') }),
+  store,
+  decide,
+  logger,
+});
+
+// logEvent off whatever the environment says: the event holds the link token, a live capability until used.
+const handler = middy((event: HttpEvent) => linkEndpoint(event)).use(
+  injectLambdaContext(logger, { clearState: true, logEvent: false }),
+);
+
+export { handler };
