@@ -6,7 +6,7 @@ import type { Clock } from '../clock.ts';
 import { AwsError, type JsonService } from '../protocol.ts';
 import { InvalidEventPatternError } from './errors.ts';
 import type { EventBridgeEvent } from './event.ts';
-import { type InputTransformer, transformInput } from './input-transformer.ts';
+import { compileInputTransformer, type InputTransformer } from './input-transformer.ts';
 import { type CompiledPattern, compilePattern, matches } from './pattern.ts';
 import { parseSchedule, type Schedule } from './schedule.ts';
 
@@ -45,6 +45,8 @@ interface BusOptions {
   }) => void;
 }
 
+type CompiledTarget = RuleTarget & { readonly transform: ReturnType<typeof compileInputTransformer> | undefined };
+
 const MAX_ENTRY_BYTES = 256 * 1024;
 // The bus keeps the latest events it saw, for tests and for looking back at a local run.
 const RECENT_EVENTS = 10_000;
@@ -58,11 +60,25 @@ const createEventBus = (options: BusOptions) => {
     ...rule,
     arn: ruleArn(rule.name),
     pattern: rule.eventPattern ? compilePattern(rule.eventPattern as object) : undefined,
+    targets: rule.targets.map((target) => ({
+      ...target,
+      transform: target.inputTransformer ? compileInputTransformer(target.inputTransformer) : undefined,
+    })),
     schedule: rule.scheduleExpression ? parseSchedule(rule.scheduleExpression) : undefined,
-  })) as (RuleDefinition & { arn: string; pattern?: CompiledPattern; schedule?: Schedule })[];
+  })) as (Omit<RuleDefinition, 'targets'> & {
+    arn: string;
+    pattern?: CompiledPattern;
+    schedule?: Schedule;
+    targets: CompiledTarget[];
+  })[];
   const inFlight = new Set<Promise<void>>();
   const stats = { events: 0, matched: 0, delivered: 0, failed: 0 };
-  const recent: BusEvent[] = [];
+  let recent: BusEvent[] = [];
+  // Trim in chunks, not per event: dropping the oldest one at a time would shift the whole array on every publish.
+  const remember = (event: BusEvent) => {
+    recent.push(event);
+    if (recent.length >= 2 * RECENT_EVENTS) recent = recent.slice(-RECENT_EVENTS);
+  };
   let scheduling = false;
 
   const track = (work: Promise<void>) => {
@@ -70,11 +86,11 @@ const createEventBus = (options: BusOptions) => {
     void work.finally(() => inFlight.delete(work));
   };
 
-  const deliverWithRetry = async (rule: (typeof rules)[number], target: RuleTarget, event: BusEvent) => {
+  const deliverWithRetry = async (rule: (typeof rules)[number], target: CompiledTarget, event: BusEvent) => {
     const input =
       target.input ??
-      (target.inputTransformer
-        ? transformInput(target.inputTransformer, {
+      (target.transform
+        ? target.transform({
             event: event as unknown as Record<string, unknown>,
             ruleName: rule.name,
             ruleArn: rule.arn,
@@ -109,8 +125,7 @@ const createEventBus = (options: BusOptions) => {
   /** Routes one event through every enabled rule whose pattern matches; deliveries run in the background. */
   const publish = (event: BusEvent): number => {
     stats.events++;
-    recent.push(event);
-    if (recent.length > RECENT_EVENTS) recent.splice(0, recent.length - RECENT_EVENTS);
+    remember(event);
     const detail = event.detail as { readOnly?: unknown; eventType?: unknown } | undefined;
     // Read-only CloudTrail management events reach only rules in the ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS state.
     const readOnlyManagement = detail?.eventType === 'AwsApiCall' && detail.readOnly === true;
@@ -147,7 +162,7 @@ const createEventBus = (options: BusOptions) => {
     if (!rule) throw new Error(`No scheduled rule named ${name}`);
     const event = scheduledEvent(rule);
     stats.events++;
-    recent.push(event);
+    remember(event);
     stats.matched++;
     for (const target of rule.targets) track(deliverWithRetry(rule, target, event));
     return event;
@@ -269,7 +284,7 @@ const createEventBus = (options: BusOptions) => {
     rules: () => rules.map(describe),
     stats: () => ({ ...stats }),
     /** The latest events published on the bus (scheduled events included), oldest first. */
-    recentEvents: (): readonly BusEvent[] => [...recent],
+    recentEvents: (): readonly BusEvent[] => recent.slice(-RECENT_EVENTS),
     /** Resolves when no delivery is in flight (deliveries started by deliveries included). */
     async whenIdle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);

@@ -1,4 +1,6 @@
 // EventBridge input transformers: InputPathsMap variables and predefined variables substituted into InputTemplate.
+// Compiled once per target: the template is split into text and placeholders, and each path into its keys, so a
+// delivery only reads the fields its template uses.
 
 interface InputTransformer {
   readonly InputPathsMap?: Readonly<Record<string, string>>;
@@ -12,37 +14,69 @@ interface Delivery {
   readonly ingestionTime: string;
 }
 
-const readPath = (value: unknown, path: string): unknown => {
-  if (path === '$') return value;
-  let current = value;
-  for (const key of path.replace(/^\$\.?/, '').split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
+type Resolve = (delivery: Delivery) => unknown;
+
+const PREDEFINED: Readonly<Record<string, Resolve>> = {
+  'aws.events.rule-arn': (d) => d.ruleArn,
+  'aws.events.rule-name': (d) => d.ruleName,
+  'aws.events.event.ingestion-time': (d) => d.ingestionTime,
+  // Per the docs: `aws.events.event` is the event without `detail`; `.json` is the whole event.
+  'aws.events.event': (d) => {
+    const { detail: _detail, ...withoutDetail } = d.event;
+    return withoutDetail;
+  },
+  'aws.events.event.json': (d) => d.event,
 };
 
-const transformInput = (transformer: InputTransformer, delivery: Delivery): string => {
-  const { detail: _detail, ...withoutDetail } = delivery.event;
-  const variables: Record<string, unknown> = {
-    'aws.events.rule-arn': delivery.ruleArn,
-    'aws.events.rule-name': delivery.ruleName,
-    'aws.events.event.ingestion-time': delivery.ingestionTime,
-    // Per the docs: `aws.events.event` is the event without `detail`; `.json` is the whole event.
-    'aws.events.event': withoutDetail,
-    'aws.events.event.json': delivery.event,
+const pathReader = (path: string): Resolve => {
+  if (path === '$') return (d) => d.event;
+  const keys = path.replace(/^\$\.?/, '').split('.');
+  return (d) => {
+    let current: unknown = d.event;
+    for (const key of keys) {
+      if (current === null || typeof current !== 'object') return undefined;
+      current = (current as Record<string, unknown>)[key];
+    }
+    return current;
   };
-  for (const [name, path] of Object.entries(transformer.InputPathsMap ?? {})) {
-    variables[name] = readPath(delivery.event, path);
-  }
-  return transformer.InputTemplate.replace(/(")?<([A-Za-z0-9_.-]+)>(")?/g, (whole, open, name: string, close) => {
-    if (!Object.hasOwn(variables, name)) return whole;
-    const value = variables[name];
-    // Inside quotes a string is inserted as text; elsewhere values are inserted as JSON.
-    if (open && close) return JSON.stringify(typeof value === 'string' ? value : JSON.stringify(value ?? null));
-    return `${open ?? ''}${value === undefined ? 'null' : JSON.stringify(value)}${close ?? ''}`;
-  });
 };
+
+const PLACEHOLDER = /(")?<([A-Za-z0-9_.-]+)>(")?/g;
+
+const compileInputTransformer = (transformer: InputTransformer): ((delivery: Delivery) => string) => {
+  const variables = new Map<string, Resolve>(Object.entries(PREDEFINED));
+  for (const [name, path] of Object.entries(transformer.InputPathsMap ?? {})) variables.set(name, pathReader(path));
+  // Alternating text and placeholder parts; unknown placeholders stay as text, as EventBridge leaves them.
+  const parts: (string | { resolve: Resolve; quoted: boolean; open: string; close: string })[] = [];
+  let last = 0;
+  for (const match of transformer.InputTemplate.matchAll(PLACEHOLDER)) {
+    const [whole, open = '', name = '', close = ''] = match;
+    const resolve = variables.get(name);
+    if (!resolve) continue;
+    parts.push(transformer.InputTemplate.slice(last, match.index));
+    parts.push({ resolve, quoted: open !== '' && close !== '', open, close });
+    last = match.index + whole.length;
+  }
+  parts.push(transformer.InputTemplate.slice(last));
+  return (delivery) => {
+    let out = '';
+    for (const part of parts) {
+      if (typeof part === 'string') {
+        out += part;
+        continue;
+      }
+      const value = part.resolve(delivery);
+      // Inside quotes a string is inserted as text; elsewhere values are inserted as JSON.
+      out += part.quoted
+        ? JSON.stringify(typeof value === 'string' ? value : JSON.stringify(value ?? null))
+        : `${part.open}${value === undefined ? 'null' : JSON.stringify(value)}${part.close}`;
+    }
+    return out;
+  };
+};
+
+const transformInput = (transformer: InputTransformer, delivery: Delivery): string =>
+  compileInputTransformer(transformer)(delivery);
 
 export type { InputTransformer };
-export { transformInput };
+export { compileInputTransformer, transformInput };

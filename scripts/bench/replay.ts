@@ -2,6 +2,7 @@
 // deliveries counted but not run), and the wall time of replaying every recorded scenario end to end.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createManualClock } from '../../local/clock.ts';
@@ -64,14 +65,10 @@ const main = async () => {
     }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
     return { seconds: Number(process.hrtime.bigint() - started) / 1e9, stdout: result.stdout };
   };
-  const vitest = await timed([
-    'node_modules/vitest/vitest.mjs',
-    'run',
-    'test/scenarios',
-    'test/reads',
-    '--reporter=json',
-  ]);
-  const suite = JSON.parse(vitest.stdout.slice(vitest.stdout.indexOf('{'))) as {
+  // Handlers log to stdout in process; the JSON report is the file vitest.config.ts has the json reporter write.
+  const reportFile = join(ROOT, '.vitest', 'results.json');
+  const vitest = await timed(['node_modules/vitest/vitest.mjs', 'run', 'test/scenarios', 'test/reads']);
+  const suite = JSON.parse(readFileSync(reportFile, 'utf8')) as {
     numPassedTests: number;
     numFailedTests: number;
   };
