@@ -6,7 +6,12 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
-import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 
 interface DynaliteOptions {
   readonly path?: string;
@@ -42,6 +47,15 @@ const isDynamoDbRequest = (req: IncomingMessage) => {
   return typeof target === 'string' && target.startsWith(`${TARGET_PREFIX}.`);
 };
 
+const readBody = async (req: IncomingMessage): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+};
+
+/** How many times CreateTable looks for its table to turn ACTIVE before answering anyway. */
+const ACTIVE_CHECKS = 200;
+
 const createDynamoDb = (options: DynamoDbOptions = {}) => {
   // Tables are ACTIVE at once: waiting out CREATING buys tests nothing.
   const server = dynalite({
@@ -62,27 +76,77 @@ const createDynamoDb = (options: DynamoDbOptions = {}) => {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   };
 
+  const internalClient = async () => {
+    client ??= new DynamoDBClient({
+      endpoint: await url(),
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    return client;
+  };
+
+  const untilActive = async (tableName: string) => {
+    const dynamo = await internalClient();
+    for (let check = 0; check < ACTIVE_CHECKS; check += 1) {
+      const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+      if (Table?.TableStatus !== 'CREATING') return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+
+  // Forwards CreateTable to dynalite's own listener and holds the answer until the new table is ACTIVE.
+  const createThenWait = async (req: IncomingMessage, res: ServerResponse, body?: Buffer) => {
+    const raw = body ?? (await readBody(req));
+    const headers: Record<string, string> = {};
+    for (const name of ['content-type', 'x-amz-target', 'x-amz-date', 'authorization']) {
+      const value = req.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    const upstream = await fetch(await url(), { method: 'POST', headers, body: new Uint8Array(raw) });
+    const answer = await upstream.text();
+    if (upstream.ok) {
+      const { TableDescription } = JSON.parse(answer) as { TableDescription?: { TableName?: string } };
+      if (TableDescription?.TableName) await untilActive(TableDescription.TableName);
+    }
+    const passed: Record<string, string> = {};
+    for (const name of ['content-type', 'x-amz-crc32', 'x-amzn-requestid']) {
+      const value = upstream.headers.get(name);
+      if (value !== null) passed[name] = value;
+    }
+    res.writeHead(upstream.status, passed);
+    res.end(answer);
+  };
+
   return {
     targetPrefix: TARGET_PREFIX,
     isDynamoDbRequest,
-    /** Serves one request: pass `body` when it was already read from `req`, otherwise dynalite reads it. */
+    /**
+     * Serves one request: pass `body` when it was already read from `req`, otherwise dynalite reads it. CreateTable
+     * answers only once the table is ACTIVE: dynalite flips CREATING to ACTIVE on a timer after it has answered, so a
+     * PutItem sent right after CreateTable would otherwise race it and get ResourceNotFoundException on a busy machine.
+     */
     handle: (req: IncomingMessage, res: ServerResponse, body?: Buffer): void => {
       if (closed) {
         res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
         res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable', message: 'closed' }));
         return;
       }
+      if (req.headers['x-amz-target'] === `${TARGET_PREFIX}.CreateTable`) {
+        void createThenWait(req, res, body).catch((error: unknown) => {
+          res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+          res.end(
+            JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalFailure', message: String(error) }),
+          );
+        });
+        return;
+      }
       server.emit('request', body === undefined ? req : replay(req, body), res);
     },
     /** For the local cloud's setup (tables from serverless.yml); an existing table is left as it is. */
     createTable: async (input: CreateTableCommandInput): Promise<void> => {
-      client ??= new DynamoDBClient({
-        endpoint: await url(),
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      });
       try {
-        await client.send(new CreateTableCommand(input));
+        await (await internalClient()).send(new CreateTableCommand(input));
+        if (input.TableName) await untilActive(input.TableName);
       } catch (error) {
         if ((error as Error).name !== 'ResourceInUseException') throw error;
       }

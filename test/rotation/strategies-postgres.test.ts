@@ -3,7 +3,6 @@
 import { inspect } from 'node:util';
 import {
   CreateSecretCommand,
-  DescribeSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
   UpdateSecretVersionStageCommand,
@@ -21,6 +20,7 @@ import { createSecretStore } from '../../functions/rotation/strategies/secrets-a
 import type { RotationContext } from '../../functions/rotation/strategies/types.ts';
 import { type Harness, startSecretsManager } from '../../local/secretsmanager/harness.ts';
 import { freePort, type Postgres, startPostgres } from '../support/postgres.ts';
+import { createStrategyKit } from '../support/strategy-kit.ts';
 
 // Quotes and a backslash: the escaping must hold for owner-chosen passwords too.
 const CANARY = `canary'"\\-${crypto.randomUUID()}`;
@@ -28,54 +28,16 @@ const CANARY = `canary'"\\-${crypto.randomUUID()}`;
 let db: Postgres;
 let harness: Harness;
 let consoleOutput: string[];
-// Every value a test planted or a strategy generated; none may show up in an error, on the console or in the
-// server's statement log.
-let secretValues: string[];
 let roleCount = 0;
 
 const sm = () => harness.client();
-
-const expectNoValues = (text: string) => {
-  for (const value of secretValues) expect(text).not.toContain(value);
-};
-
-const caught = async (work: () => Promise<unknown>): Promise<Error> => {
-  try {
-    await work();
-  } catch (error) {
-    if (!(error instanceof Error)) throw error;
-    expectNoValues(`${error.message}\n${error.stack}\n${inspect(error, { depth: 20 })}`);
-    return error;
-  }
-  throw new Error('expected the step to throw');
-};
-
-const stagesOf = async (secretId: string) =>
-  (await sm().send(new DescribeSecretCommand({ SecretId: secretId }))).VersionIdsToStages ?? {};
+const { secretValues, reset, expectNoValues, caught, stagesOf, holderOf, promote } = createStrategyKit(sm);
 
 const valueAt = async (secretId: string, stage: string) => {
   const out = await sm().send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }));
   const value = JSON.parse(out.SecretString ?? '{}') as Record<string, string>;
   if (value.password) secretValues.push(value.password);
   return value;
-};
-
-const holderOf = async (secretId: string, stage: string) =>
-  Object.entries(await stagesOf(secretId)).find(([, s]) => s.includes(stage))?.[0];
-
-/** As the workflow will: AWSCURRENT to the token, AWSPENDING off it. */
-const promote = async (secretId: string, token: string) => {
-  await sm().send(
-    new UpdateSecretVersionStageCommand({
-      SecretId: secretId,
-      VersionStage: 'AWSCURRENT',
-      MoveToVersionId: token,
-      RemoveFromVersionId: await holderOf(secretId, 'AWSCURRENT'),
-    }),
-  );
-  await sm().send(
-    new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSPENDING', RemoveFromVersionId: token }),
-  );
 };
 
 const contextFor = (secretId: string, token: string = crypto.randomUUID()): RotationContext => ({
@@ -142,7 +104,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   if (startupError) throw startupError;
-  secretValues = [CANARY];
+  reset([CANARY]);
   consoleOutput = [];
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {

@@ -4,12 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
-import {
-  CreateSecretCommand,
-  DescribeSecretCommand,
-  GetSecretValueCommand,
-  UpdateSecretVersionStageCommand,
-} from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   CredentialsRejectedError,
@@ -22,6 +17,7 @@ import { webhook } from '../../functions/rotation/strategies/webhook.ts';
 import { SignatureHeader, sign, verifySignature } from '../../functions/rotation/strategies/webhook-signature.ts';
 import { type Harness, startSecretsManager } from '../../local/secretsmanager/harness.ts';
 import { freePort } from '../support/postgres.ts';
+import { createStrategyKit } from '../support/strategy-kit.ts';
 
 const CANARY = `canary-${crypto.randomUUID()}`;
 const SIGNING_KEY = `signing-${crypto.randomUUID()}`;
@@ -48,7 +44,6 @@ let server: Server;
 let endpoint: string;
 let harness: Harness;
 let consoleOutput: string[];
-let secretValues: string[];
 
 const readBody = async (req: IncomingMessage) => {
   const chunks: Buffer[] = [];
@@ -91,47 +86,13 @@ const handle = async (req: IncomingMessage, res: ServerResponse) => {
 };
 
 const sm = () => harness.client();
-
-const expectNoValues = (text: string) => {
-  for (const value of secretValues) expect(text).not.toContain(value);
-};
-
-const caught = async (work: () => Promise<unknown>): Promise<Error> => {
-  try {
-    await work();
-  } catch (error) {
-    if (!(error instanceof Error)) throw error;
-    expectNoValues(`${error.message}\n${error.stack}\n${inspect(error, { depth: 20 })}`);
-    return error;
-  }
-  throw new Error('expected the step to throw');
-};
-
-const stagesOf = async (secretId: string) =>
-  (await sm().send(new DescribeSecretCommand({ SecretId: secretId }))).VersionIdsToStages ?? {};
-
-const holderOf = async (secretId: string, stage: string) =>
-  Object.entries(await stagesOf(secretId)).find(([, s]) => s.includes(stage))?.[0];
+const { secretValues, reset, expectNoValues, caught, stagesOf, promote } = createStrategyKit(sm);
 
 const passwordAt = async (secretId: string, stage: string) => {
   const out = await sm().send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }));
   const password = (JSON.parse(out.SecretString ?? '{}') as { password: string }).password;
   secretValues.push(password);
   return password;
-};
-
-const promote = async (secretId: string, token: string) => {
-  await sm().send(
-    new UpdateSecretVersionStageCommand({
-      SecretId: secretId,
-      VersionStage: 'AWSCURRENT',
-      MoveToVersionId: token,
-      RemoveFromVersionId: await holderOf(secretId, 'AWSCURRENT'),
-    }),
-  );
-  await sm().send(
-    new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSPENDING', RemoveFromVersionId: token }),
-  );
 };
 
 const contextFor = (secretId: string): RotationContext => ({
@@ -175,7 +136,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  secretValues = [CANARY, SIGNING_KEY];
+  reset([CANARY, SIGNING_KEY]);
   owner.received = [];
   owner.rejectedSignatures = 0;
   owner.failWith = undefined;

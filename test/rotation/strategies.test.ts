@@ -3,11 +3,9 @@
 import { inspect } from 'node:util';
 import {
   CreateSecretCommand,
-  DescribeSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
   RotateSecretCommand,
-  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -20,54 +18,20 @@ import { randomPassword } from '../../functions/rotation/strategies/random-passw
 import { createSecretStore } from '../../functions/rotation/strategies/secrets-adapter.ts';
 import type { RotationContext } from '../../functions/rotation/strategies/types.ts';
 import { type Harness, startSecretsManager } from '../../local/secretsmanager/harness.ts';
+import { createStrategyKit } from '../support/strategy-kit.ts';
 
 const CANARY = `canary-${crypto.randomUUID()}`;
 
 let harness: Harness;
 let consoleOutput: string[];
-// Every value a test planted or a strategy generated; none may show up in an error or on the console.
-let secretValues: string[];
 
 const sm = () => harness.client();
-
-const expectNoValues = (text: string) => {
-  for (const value of secretValues) expect(text).not.toContain(value);
-};
-
-const caught = async (work: () => Promise<unknown>): Promise<Error> => {
-  try {
-    await work();
-  } catch (error) {
-    if (!(error instanceof Error)) throw error;
-    expectNoValues(`${error.message}\n${error.stack}\n${inspect(error, { depth: 20 })}`);
-    return error;
-  }
-  throw new Error('expected the step to throw');
-};
-
-const stagesOf = async (secretId: string) =>
-  (await sm().send(new DescribeSecretCommand({ SecretId: secretId }))).VersionIdsToStages ?? {};
+const { secretValues, reset, expectNoValues, caught, stagesOf, promote } = createStrategyKit(sm);
 
 const valueAt = async (secretId: string, stage: string) =>
   JSON.parse(
     (await sm().send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }))).SecretString ?? '',
   );
-
-/** As the workflow will: AWSCURRENT to the token, AWSPENDING off it. */
-const promote = async (secretId: string, token: string) => {
-  const current = Object.entries(await stagesOf(secretId)).find(([, s]) => s.includes('AWSCURRENT'))?.[0];
-  await sm().send(
-    new UpdateSecretVersionStageCommand({
-      SecretId: secretId,
-      VersionStage: 'AWSCURRENT',
-      MoveToVersionId: token,
-      RemoveFromVersionId: current,
-    }),
-  );
-  await sm().send(
-    new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSPENDING', RemoveFromVersionId: token }),
-  );
-};
 
 const contextFor = (secretId: string, token: string = crypto.randomUUID()): RotationContext => ({
   secrets: createSecretStore({ client: sm() }),
@@ -92,7 +56,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  secretValues = [CANARY];
+  reset([CANARY]);
   consoleOutput = [];
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
