@@ -2,8 +2,9 @@
 // quarantine. Wiring only: see steps/request-approval.ts.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
+import { createSecretValue } from '../approvals/http/secret-value.ts';
+import { createSlackPoster, type SlackPoster } from '../approvals/slack-poster.ts';
 import { createApprovalStore } from '../approvals/store.ts';
 import { createEventPublisher } from '../shared/adapters/bus.ts';
 import { requireEnv } from '../shared/config.ts';
@@ -15,24 +16,39 @@ import { transientErrors } from './steps/transient.ts';
 
 const logger = createLogger();
 
-let cachedKey: Promise<string | undefined> | undefined;
+const linkKeyValue = createSecretValue({
+  client: secretsManagerClient(),
+  secretId: requireEnv('APPROVAL_LINK_KEY_SECRET_ID'),
+});
+/** The link-signing key lives in Secrets Manager (never in the environment). Without it, requests go without links. */
+const linkKey = async () => {
+  const key = await linkKeyValue();
+  if (key === undefined) logger.warn('No approval link key: approval requests go out without links');
+  return key;
+};
+
+const slackToken = createSecretValue({
+  client: secretsManagerClient(),
+  secretId: requireEnv('SLACK_BOT_TOKEN_SECRET_ID'),
+});
+let slackPoster: { token: string; poster: SlackPoster } | undefined;
 /**
- * The link-signing key lives in Secrets Manager (never in the environment). Without it the request still goes out,
- * without links. Read once per container; a failed read is retried on the next request.
+ * Slack is on when the stage names a channel: then the bot token must be in Secrets Manager, and a missing one is
+ * reported on every request (the request still goes out by SNS).
  */
-const linkKey = () => {
-  cachedKey ??= secretsManagerClient()
-    .send(new GetSecretValueCommand({ SecretId: requireEnv('APPROVAL_LINK_KEY_SECRET_ID') }))
-    .then((out) => out.SecretString)
-    .catch((error: Error) => {
-      cachedKey = undefined;
-      if (error.name === 'ResourceNotFoundException') {
-        logger.warn('No approval link key: approval requests go out without links');
-        return undefined;
-      }
-      throw error;
-    });
-  return cachedKey;
+const slack = async (): Promise<SlackPoster | undefined> => {
+  const channel = process.env.SLACK_APPROVAL_CHANNEL ?? '';
+  if (channel === '') return undefined;
+  const token = await slackToken();
+  if (token === undefined) throw new Error(`Slack channel ${channel} is set but the bot token secret does not exist`);
+  if (slackPoster?.token !== token) {
+    const apiUrl = process.env.SLACK_API_URL;
+    slackPoster = {
+      token,
+      poster: createSlackPoster({ token, channel, logger, ...(apiUrl ? { apiUrl } : {}) }),
+    };
+  }
+  return slackPoster.poster;
 };
 
 const requestApproval = createRequestApprovalStep({
@@ -42,6 +58,7 @@ const requestApproval = createRequestApprovalStep({
   logger,
   linkKey,
   linkBaseUrl: requireEnv('APPROVAL_LINK_BASE_URL'),
+  slack,
 });
 
 const handler = middy((input: RequestApprovalStepInput) => requestApproval(input))

@@ -3,19 +3,27 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import type { ApprovalRecord } from '../../functions/approvals/domain/record.ts';
+import type { ApprovalMessage } from '../../functions/approvals/domain/slack-message.ts';
+import { SlackDeliveryError } from '../../functions/approvals/slack-poster.ts';
 import {
   createRequestApprovalStep,
+  type RequestApprovalDeps,
   RequestApprovalStepInput,
 } from '../../functions/rotation/steps/request-approval.ts';
 
 const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf';
 const SUSPECT = 'arn:aws:iam::123456789012:user/ci';
 
-const setup = () => {
+const setup = (slack?: RequestApprovalDeps['slack']) => {
   const records: ApprovalRecord[] = [];
   const messages: { subject: string; message: string }[] = [];
   const events: { detailType: string; detail: Record<string, unknown> }[] = [];
-  const logger = { info: () => {}, warn: () => {} } as unknown as Logger;
+  const errors: string[] = [];
+  const logger = {
+    info: () => {},
+    warn: () => {},
+    error: (message: string, extra: unknown) => errors.push(`${message} ${JSON.stringify(extra)}`),
+  } as unknown as Logger;
   const step = createRequestApprovalStep({
     store: {
       async put(record) {
@@ -36,8 +44,9 @@ const setup = () => {
     linkKey: async () => undefined,
     linkBaseUrl: 'http://127.0.0.1:4566/_smcp/approvals/decide',
     now: () => new Date('2026-01-07T10:00:00.400Z'),
+    ...(slack ? { slack } : {}),
   });
-  return { step, records, messages, events };
+  return { step, records, messages, events, errors };
 };
 
 const request = {
@@ -84,6 +93,44 @@ describe('request-approval step', () => {
     expect(messages[0]?.message).toContain(`quarantine ${SUSPECT} on ${SECRET}: waits for approval.`);
     expect(messages[0]?.message).not.toContain('Rotation of');
     expect(events[0]?.detail).toMatchObject({ action: 'quarantine-principal', secretId: SECRET });
+  });
+
+  it('posts the quarantine to Slack with its summary and the approval id on the buttons', async () => {
+    const posted: ApprovalMessage[] = [];
+    const { step, records } = setup(async () => ({
+      async post(message) {
+        posted.push(message);
+        return { channel: 'C0', ts: '1.2' };
+      },
+    }));
+
+    await step(
+      RequestApprovalStepInput.parse({
+        ...request,
+        action: 'quarantine-principal',
+        summary: `quarantine ${SUSPECT}\non ${SECRET}`,
+      }),
+    );
+
+    const blocks = JSON.stringify(posted[0]?.blocks);
+    expect(blocks).toContain('Approval requested: quarantine-principal');
+    expect(blocks).toContain(`quarantine ${SUSPECT} on ${SECRET}`);
+    expect(blocks).toContain(`"value":"${records[0]?.approvalId}"`);
+    expect(blocks).not.toContain('token-1');
+  });
+
+  it('still requests by SNS and the bus when Slack fails, and logs why', async () => {
+    const { step, messages, events, errors } = setup(async () => ({
+      async post() {
+        throw new SlackDeliveryError('Approval message not posted to C0: Slack answered invalid_auth');
+      },
+    }));
+
+    await step(RequestApprovalStepInput.parse(request));
+
+    expect(messages).toHaveLength(1);
+    expect(events).toHaveLength(1);
+    expect(errors).toEqual([expect.stringContaining('Slack answered invalid_auth')]);
   });
 
   it('refuses an action it does not know', () => {

@@ -21,6 +21,8 @@ interface ApprovalMessageInput {
   readonly expiresAt: string;
   /** What will happen once approved (the record's `action`, e.g. `rotate-secret`). */
   readonly action?: string;
+  /** One line on what waits, when the requesting workflow words it (e.g. which principal a quarantine denies). */
+  readonly summary?: string;
 }
 
 interface PlainText {
@@ -65,10 +67,12 @@ const approvalMessage = ({
   reason,
   expiresAt,
   action = 'rotate-secret',
+  summary,
 }: ApprovalMessageInput): ApprovalMessage => ({
   text: cut(`Approval requested: ${action} ${secretId} (requested by ${requestedBy})`, LIMITS.text),
   blocks: [
     { type: 'header', text: plain(`Approval requested: ${action}`, LIMITS.header) },
+    ...(summary ? [{ type: 'section', text: plain(summary) }] : []),
     {
       type: 'section',
       fields: [

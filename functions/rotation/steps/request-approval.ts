@@ -8,7 +8,9 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import { type LinkKey, signLinkToken } from '../../approvals/domain/link-token.ts';
 import { APPROVAL_STATUSES, type ApprovalRecord, CHANNELS } from '../../approvals/domain/record.ts';
+import { approvalMessage } from '../../approvals/domain/slack-message.ts';
 import { ApprovalAlreadyExistsError } from '../../approvals/errors.ts';
+import type { SlackPoster } from '../../approvals/slack-poster.ts';
 import type { ApprovalStore } from '../../approvals/store.ts';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
 import { RequestApprovalInput } from './inputs.ts';
@@ -37,6 +39,8 @@ interface RequestApprovalDeps {
   readonly linkKey: () => Promise<LinkKey | undefined>;
   /** Where the approval endpoint takes `?token=`. */
   readonly linkBaseUrl: string;
+  /** Posts the Block Kit request with Approve/Reject buttons, or undefined when Slack is not configured. */
+  readonly slack?: () => Promise<SlackPoster | undefined>;
   readonly now?: () => Date;
 }
 
@@ -77,8 +81,38 @@ const headlineOf = (request: ApprovalRequest) => {
       };
 };
 
+/**
+ * The Slack message is a second way to decide, beside the SNS links: if Slack refuses or is down, the request still
+ * stands (SNS went out), so the failure is logged loudly rather than failing the wait.
+ */
+const postToSlack = async (
+  { slack, logger }: Pick<RequestApprovalDeps, 'slack' | 'logger'>,
+  { secretId, requestedBy, reason, summary }: ApprovalRequest,
+  ids: { approvalId: string; action: ApprovalAction; expiresAt: string },
+) => {
+  try {
+    const poster = await slack?.();
+    if (!poster) return false;
+    const message = approvalMessage({
+      ...ids,
+      secretId,
+      requestedBy,
+      reason,
+      ...(summary === undefined ? {} : { summary: oneLine(summary) }),
+    });
+    await poster.post(message);
+    return true;
+  } catch (error) {
+    logger.error('Slack approval message not sent; the request went out by SNS', {
+      approvalId: ids.approvalId,
+      reason: (error as Error).message,
+    });
+    return false;
+  }
+};
+
 const createRequestApprovalStep =
-  ({ store, notifier, bus, logger, linkKey, linkBaseUrl, now = () => new Date() }: RequestApprovalDeps) =>
+  ({ store, notifier, bus, logger, linkKey, linkBaseUrl, slack, now = () => new Date() }: RequestApprovalDeps) =>
   async (request: ApprovalRequest) => {
     const approvalId = approvalIdFor(request.taskToken);
     const action = request.action ?? ACTION;
@@ -124,6 +158,7 @@ const createRequestApprovalStep =
         `Execution: ${request.executionArn}`,
       ].join('\n'),
     );
+    const posted = await postToSlack({ slack, logger }, request, { approvalId, action, expiresAt });
     await bus.publish(
       'Approval Requested',
       {
@@ -143,6 +178,7 @@ const createRequestApprovalStep =
       action,
       expiresAt,
       links: Boolean(key),
+      slack: posted,
     });
     return { approvalId, expiresAt };
   };
