@@ -8,12 +8,12 @@ import {
   secretsManagerClient,
   stepFunctionsClient,
 } from '../rotation/steps/clients.ts';
+import { createSecretValue } from '../shared/adapters/secret-value.ts';
 import { requireEnv } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
 import { approversFromEnv, createHttpDecide } from './http/decide.ts';
 import { createLinkEndpoint } from './http/link.ts';
 import type { HttpEvent } from './http/request.ts';
-import { createSecretValue } from './http/secret-value.ts';
 
 const logger = createLogger();
 

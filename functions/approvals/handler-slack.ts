@@ -7,11 +7,11 @@ import {
   secretsManagerClient,
   stepFunctionsClient,
 } from '../rotation/steps/clients.ts';
+import { createSecretValue } from '../shared/adapters/secret-value.ts';
 import { requireEnv } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
 import { approversFromEnv, createHttpDecide } from './http/decide.ts';
 import type { HttpEvent } from './http/request.ts';
-import { createSecretValue } from './http/secret-value.ts';
 import { createSlackEndpoint } from './http/slack.ts';
 
 const logger = createLogger();

@@ -3,10 +3,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
-import { createSecretValue } from '../approvals/http/secret-value.ts';
-import { createSlackPoster, type SlackPoster } from '../approvals/slack-poster.ts';
 import { createApprovalStore } from '../approvals/store.ts';
 import { createEventPublisher } from '../shared/adapters/bus.ts';
+import { createSecretValue } from '../shared/adapters/secret-value.ts';
+import { createSlackFromEnv } from '../shared/adapters/slack.ts';
 import { requireEnv } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
 import { dynamoDocumentClient, eventBridgeClient, secretsManagerClient, snsClient } from './steps/clients.ts';
@@ -27,29 +27,13 @@ const linkKey = async () => {
   return key;
 };
 
-const slackToken = createSecretValue({
+/** Block Kit requests in the stage's approval channel, when it names one (docs/approvals.md). */
+const slack = createSlackFromEnv({
+  channelVariable: 'SLACK_APPROVAL_CHANNEL',
+  tokenSecretId: requireEnv('SLACK_BOT_TOKEN_SECRET_ID'),
   client: secretsManagerClient(),
-  secretId: requireEnv('SLACK_BOT_TOKEN_SECRET_ID'),
+  logger,
 });
-let slackPoster: { token: string; poster: SlackPoster } | undefined;
-/**
- * Slack is on when the stage names a channel: then the bot token must be in Secrets Manager, and a missing one is
- * reported on every request (the request still goes out by SNS).
- */
-const slack = async (): Promise<SlackPoster | undefined> => {
-  const channel = process.env.SLACK_APPROVAL_CHANNEL ?? '';
-  if (channel === '') return undefined;
-  const token = await slackToken();
-  if (token === undefined) throw new Error(`Slack channel ${channel} is set but the bot token secret does not exist`);
-  if (slackPoster?.token !== token) {
-    const apiUrl = process.env.SLACK_API_URL;
-    slackPoster = {
-      token,
-      poster: createSlackPoster({ token, channel, logger, ...(apiUrl ? { apiUrl } : {}) }),
-    };
-  }
-  return slackPoster.poster;
-};
 
 const requestApproval = createRequestApprovalStep({
   store: createApprovalStore({ ddb: dynamoDocumentClient(), tableName: requireEnv('APPROVALS_TABLE') }),

@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { signLinkToken } from '../../functions/approvals/domain/link-token.ts';
 import type { ApprovalRecord } from '../../functions/approvals/domain/record.ts';
 import { createLinkEndpoint, linkApprover } from '../../functions/approvals/http/link.ts';
-import { createSecretValue } from '../../functions/approvals/http/secret-value.ts';
+import { createSecretValue } from '../../functions/shared/adapters/secret-value.ts';
 
 const KEY = 'k'.repeat(32);
 const NOW = new Date('2026-03-01T12:00:00.000Z');

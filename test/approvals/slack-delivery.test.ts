@@ -144,7 +144,7 @@ describe('Slack approval requests', () => {
       expect(slack.raw.length, 'Slack was called').toBeGreaterThan(posts);
       expect(waiting?.awaitingCallback).toBe(true);
       expect(t.cloud.sns.outbox().some((n) => n.Message.includes('slack/refused'))).toBe(true);
-      expect(output.join('')).toContain(`Approval message not posted to ${CHANNEL}: Slack answered not_in_channel`);
+      expect(output.join('')).toContain(`Slack message not posted to ${CHANNEL}: Slack answered not_in_channel`);
     } finally {
       slack.fail = undefined;
     }

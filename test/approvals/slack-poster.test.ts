@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { approvalMessage } from '../../functions/approvals/domain/slack-message.ts';
-import { createSlackPoster, SlackDeliveryError } from '../../functions/approvals/slack-poster.ts';
+import { createSlackPoster, SlackDeliveryError } from '../../functions/shared/adapters/slack.ts';
 import { buttonValue, type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
 
 const TOKEN = `xoxb-canary-${crypto.randomUUID()}`;
@@ -67,7 +67,7 @@ describe('Slack poster', () => {
     slack.fail = { error: 'channel_not_found' };
 
     expect(await failure(poster().post(message))).toBe(
-      'Approval message not posted to C0APPROVALS: Slack answered channel_not_found',
+      'Slack message not posted to C0APPROVALS: Slack answered channel_not_found',
     );
   });
 
@@ -86,7 +86,7 @@ describe('Slack poster', () => {
       }).post(message),
     );
 
-    expect(reason).toBe('Approval message not posted to C0APPROVALS: Slack answered HTTP 500');
+    expect(reason).toBe('Slack message not posted to C0APPROVALS: Slack answered HTTP 500');
     expect(slack.raw.length - before, 'one call and one retry').toBe(2);
     expect(logged.join('\n')).not.toContain(TOKEN);
   });
@@ -101,6 +101,6 @@ describe('Slack poster', () => {
       ),
     );
 
-    expect(reason).toBe('Approval message not posted to C0APPROVALS: Slack could not be reached');
+    expect(reason).toBe('Slack message not posted to C0APPROVALS: Slack could not be reached');
   });
 });

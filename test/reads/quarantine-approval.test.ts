@@ -2,18 +2,13 @@
 // the rotation area's approval step until the `approve` function (Lambda's Invoke API) decides, or the approval
 // times out. Spikes are put on the bus as detect-spikes would (the live detection path is in scenarios.test.ts), so
 // no schedule runs and a day of waiting costs one clock jump.
-import { randomUUID } from 'node:crypto';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BusEvent } from '../../local/eventbridge/bus.ts';
-import { loadRecordedEvents } from '../../local/replay/load.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
-import { createSecret, decideApproval, type PutEntry, recordPutEvents, responsesOf } from './support.ts';
+import { decideApproval, type PutEntry, publishSpike, recordPutEvents, responsesOf, SUSPECT } from './support.ts';
 
 /** `approvalTimeoutSeconds` (default 86400): the wait state's TimeoutSeconds. */
 const APPROVAL_TIMEOUT_MS = 86_400_000;
-const SUSPECT = 'arn:aws:iam::000000000000:user/ci-deployer';
 const APPROVER = 'local-operator';
 
 let t: TestCloud;
@@ -25,36 +20,12 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.cloud.stop());
 
-/**
- * A secret tagged for quarantine (approval from the tag, or the stage default when `approval` is undefined) and a
- * `Read Spike Detected` for it, with the window's counters as ingest-reads would have written them.
- */
-const spikeOn = async (name: string, approval?: string): Promise<string> => {
-  const arn = await createSecret(t, name, {
+/** A secret tagged for quarantine (approval from the tag, or the stage default when `approval` is undefined), spiking. */
+const spikeOn = (name: string, approval?: string) =>
+  publishSpike(t, name, {
     'smcp:anomaly-response': 'quarantine',
     ...(approval === undefined ? {} : { 'smcp:approval': approval }),
   });
-  const [recorded] = loadRecordedEvents(['events/recorded/reads-quarantine']);
-  if (!recorded) throw new Error('the recorded spike is missing');
-  const event = JSON.parse(JSON.stringify(recorded.event).replaceAll(recorded.event.resources[0] ?? '', arn));
-  await t.clients.ddb.send(
-    new PutItemCommand({
-      TableName: 'smcp-local-read-counters',
-      Item: {
-        pk: { S: `S#${arn}` },
-        sk: { S: `M#${event.detail.windowStart}` },
-        n: { N: '105' },
-        [`p:${SUSPECT}|AKIANEWPRINCIPAL0001`]: { N: '100' },
-        'p:arn:aws:sts::000000000000:assumed-role/payments-app/i-0abc': { N: '5' },
-        regions: { SS: ['us-east-1'] },
-      },
-    }),
-  );
-  // A fresh event id per scenario: dispatch starts one execution per event id.
-  t.cloud.bus.publish({ ...event, id: randomUUID() } as BusEvent);
-  await t.cloud.whenIdle();
-  return arn;
-};
 
 const approvalRequestsFor = (arn: string) =>
   put.filter((e) => e.DetailType === 'Approval Requested' && e.Detail.secretId === arn);

@@ -4,12 +4,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import type { ApprovalRecord } from '../../functions/approvals/domain/record.ts';
 import type { ApprovalMessage } from '../../functions/approvals/domain/slack-message.ts';
-import { SlackDeliveryError } from '../../functions/approvals/slack-poster.ts';
 import {
   createRequestApprovalStep,
   type RequestApprovalDeps,
   RequestApprovalStepInput,
 } from '../../functions/rotation/steps/request-approval.ts';
+import { SlackDeliveryError } from '../../functions/shared/adapters/slack.ts';
 
 const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf';
 const SUSPECT = 'arn:aws:iam::123456789012:user/ci';
@@ -122,7 +122,7 @@ describe('request-approval step', () => {
   it('still requests by SNS and the bus when Slack fails, and logs why', async () => {
     const { step, messages, events, errors } = setup(async () => ({
       async post() {
-        throw new SlackDeliveryError('Approval message not posted to C0: Slack answered invalid_auth');
+        throw new SlackDeliveryError('Slack message not posted to C0: Slack answered invalid_auth');
       },
     }));
 

@@ -1,7 +1,7 @@
 // The read-spike scenarios end to end, on a manual clock: real GetSecretValue calls through the SDK, real CloudTrail
 // events through the real read-events rule and queue, ingest-reads, the counters, detect-spikes on its schedule, the
 // `Read Spike Detected` event through dispatch and the read-anomaly-response workflow.
-import { PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetResourcePolicyCommand, PutResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../../local/eventbridge/bus.ts';
@@ -12,6 +12,7 @@ import {
   decideApproval,
   MINUTE,
   type PutEntry,
+  publishSpike,
   reader,
   readFor,
   recordPutEvents,
@@ -289,10 +290,6 @@ describe('read-spike scenarios', () => {
   });
 
   it('quarantines the top reader, keeping the existing resource policy (recorded event)', async () => {
-    const arn = await createSecret(t, 'prod/payments/db', {
-      'smcp:anomaly-response': 'quarantine',
-      'smcp:approval': 'none',
-    });
     const existing = {
       Version: '2012-10-17',
       Statement: [
@@ -305,28 +302,16 @@ describe('read-spike scenarios', () => {
         },
       ],
     };
-    await t.clients.sm.send(new PutResourcePolicyCommand({ SecretId: arn, ResourcePolicy: JSON.stringify(existing) }));
-    const [recorded] = loadRecordedEvents(['events/recorded/reads-quarantine']);
-    const event = JSON.parse(JSON.stringify(recorded?.event).replaceAll(recorded?.event.resources[0] ?? '', arn));
-    // The window's counters, as ingest-reads would have written them.
-    await t.clients.ddb.send(
-      new PutItemCommand({
-        TableName: 'smcp-local-read-counters',
-        Item: {
-          pk: { S: `S#${arn}` },
-          sk: { S: `M#${event.detail.windowStart}` },
-          n: { N: '105' },
-          'p:arn:aws:iam::000000000000:user/ci-deployer|AKIANEWPRINCIPAL0001': { N: '100' },
-          'p:arn:aws:sts::000000000000:assumed-role/payments-app/i-0abc': { N: '5' },
-          ips: { SS: ['10.0.3.21', '198.51.100.7'] },
-          uas: { SS: ['aws-sdk-js/3', 'curl/8.5'] },
-          regions: { SS: ['us-east-1'] },
-        },
-      }),
-    );
 
-    t.cloud.bus.publish(event);
-    await t.cloud.whenIdle();
+    const arn = await publishSpike(
+      t,
+      'prod/payments/db',
+      { 'smcp:anomaly-response': 'quarantine', 'smcp:approval': 'none' },
+      (secretArn) =>
+        t.clients.sm.send(
+          new PutResourcePolicyCommand({ SecretId: secretArn, ResourcePolicy: JSON.stringify(existing) }),
+        ),
+    );
 
     expect(responses(arn).map((r) => r.output)).toMatchObject([
       { remediation: 'quarantine', remediated: true, suspect: 'arn:aws:iam::000000000000:user/ci-deployer' },

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 // Helpers for the read-spike scenarios: readers with their own credentials (a new access key id is a new principal
 // in the CloudTrail event the emulator records) and the counters as the detector will see them.
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDetectorState, defaultDetectorParams, updateDetector } from '../../functions/reads/domain/detector.ts';
+import type { BusEvent } from '../../local/eventbridge/bus.ts';
+import { loadRecordedEvents } from '../../local/replay/load.ts';
 import { awaitingCallback } from '../../local/settle.ts';
 import type { TestCloud } from '../support/local-cloud.ts';
 
@@ -104,8 +107,49 @@ const decideApproval = async (
   return (await response.json()) as Detail;
 };
 
+/** The top reader in events/recorded/reads-quarantine's spike. */
+const SUSPECT = 'arn:aws:iam::000000000000:user/ci-deployer';
+
+/**
+ * A secret with `tags` and a `Read Spike Detected` for it (events/recorded/reads-quarantine's, under a fresh event id),
+ * with the window's counters as ingest-reads would have written them; returns once the cloud is idle. Spikes are put
+ * on the bus as detect-spikes would, so no schedule has to run.
+ */
+const publishSpike = async (
+  cloud: TestCloud,
+  name: string,
+  tags: Record<string, string>,
+  /** Runs once the secret exists, before the spike (e.g. to give it a resource policy). */
+  before?: (arn: string) => Promise<unknown>,
+): Promise<string> => {
+  const arn = await createSecret(cloud, name, tags);
+  await before?.(arn);
+  const [recorded] = loadRecordedEvents(['events/recorded/reads-quarantine']);
+  if (!recorded) throw new Error('the recorded spike is missing');
+  const event = JSON.parse(JSON.stringify(recorded.event).replaceAll(recorded.event.resources[0] ?? '', arn));
+  await cloud.clients.ddb.send(
+    new PutItemCommand({
+      TableName: 'smcp-local-read-counters',
+      Item: {
+        pk: { S: `S#${arn}` },
+        sk: { S: `M#${event.detail.windowStart}` },
+        n: { N: '105' },
+        [`p:${SUSPECT}|AKIANEWPRINCIPAL0001`]: { N: '100' },
+        'p:arn:aws:sts::000000000000:assumed-role/payments-app/i-0abc': { N: '5' },
+        ips: { SS: ['10.0.3.21', '198.51.100.7'] },
+        uas: { SS: ['aws-sdk-js/3', 'curl/8.5'] },
+        regions: { SS: ['us-east-1'] },
+      },
+    }),
+  );
+  // A fresh event id per scenario: dispatch starts one execution per event id.
+  cloud.cloud.bus.publish({ ...event, id: randomUUID() } as BusEvent);
+  await cloud.cloud.whenIdle();
+  return arn;
+};
+
 export type { PutEntry };
-export { createSecret, decideApproval, reader, readFor, recordPutEvents, responsesOf };
+export { createSecret, decideApproval, publishSpike, reader, readFor, recordPutEvents, responsesOf, SUSPECT };
 
 // --- detector seeding -------------------------------------------------------------------------------------------
 // A real secret needs 12 hours of history before its detector may score (warm-up). Scenarios that are about what

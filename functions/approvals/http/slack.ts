@@ -4,10 +4,10 @@
 // answer is a short ephemeral message (Slack shows the text of a 200 to the user who clicked; it wants it in < 3 s).
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DecisionRequest, DecisionResult } from '../../rotation/steps/decide-approval.ts';
+import type { SecretValue } from '../../shared/adapters/secret-value.ts';
 import { parseSlackInteraction } from '../domain/slack-interaction.ts';
 import { verifySlackRequest } from '../domain/slack-signature.ts';
 import { type HttpEvent, type HttpResult, json, rawBodyOf } from './request.ts';
-import type { SecretValue } from './secret-value.ts';
 
 interface SlackEndpointDeps {
   readonly signingSecret: SecretValue;

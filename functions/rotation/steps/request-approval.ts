@@ -10,9 +10,9 @@ import { type LinkKey, signLinkToken } from '../../approvals/domain/link-token.t
 import { APPROVAL_STATUSES, type ApprovalRecord, CHANNELS } from '../../approvals/domain/record.ts';
 import { approvalMessage } from '../../approvals/domain/slack-message.ts';
 import { ApprovalAlreadyExistsError } from '../../approvals/errors.ts';
-import type { SlackPoster } from '../../approvals/slack-poster.ts';
 import type { ApprovalStore } from '../../approvals/store.ts';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
+import type { SlackPoster } from '../../shared/adapters/slack.ts';
 import { RequestApprovalInput } from './inputs.ts';
 import type { Notifier } from './notifications.ts';
 

@@ -1,8 +1,9 @@
-// Posts an approval request to a Slack channel as a Block Kit message (chat.postMessage through @slack/web-api), with
-// the bot token read from Secrets Manager by the caller. Only the Slack call lives here: the message is built in
-// domain/slack-message.ts and carries the approval id, never a task token or a secret value. Errors name what Slack
-// said (`channel_not_found`, HTTP 503, …) and never repeat the token or a response body.
+// Posts a Block Kit message to a Slack channel (chat.postMessage through @slack/web-api). Approval requests and read
+// spike alerts use it; what they say is built elsewhere and carries ids and names, never a secret value or a task
+// token. The bot token comes from Secrets Manager. Errors name what Slack said (`channel_not_found`, HTTP 503, …) and
+// never repeat the token or a response body.
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   LogLevel,
   type Logger as SlackLogger,
@@ -11,11 +12,17 @@ import {
   WebAPIRateLimitedError,
   WebClient,
 } from '@slack/web-api';
-import type { ApprovalMessage } from './domain/slack-message.ts';
+import { createSecretValue } from './secret-value.ts';
+
+interface SlackMessage {
+  /** The notification text (and what clients without Block Kit show). */
+  readonly text: string;
+  readonly blocks: readonly Record<string, unknown>[];
+}
 
 interface SlackPoster {
   /** Posts the message; resolves with where it landed (channel id and message timestamp). */
-  post(message: ApprovalMessage): Promise<{ channel: string; ts: string }>;
+  post(message: SlackMessage): Promise<{ channel: string; ts: string }>;
 }
 
 interface SlackPosterOptions {
@@ -86,11 +93,44 @@ const createSlackPoster = ({
         });
         return { channel: out.channel ?? channel, ts: out.ts ?? '' };
       } catch (error) {
-        throw new SlackDeliveryError(`Approval message not posted to ${channel}: ${reasonOf(error)}`);
+        throw new SlackDeliveryError(`Slack message not posted to ${channel}: ${reasonOf(error)}`);
       }
     },
   };
 };
 
-export type { SlackPoster, SlackPosterOptions };
-export { createSlackPoster, SlackDeliveryError };
+interface SlackFromEnvOptions {
+  /** The environment variable naming the channel; empty or unset turns Slack off. */
+  readonly channelVariable: string;
+  /** The Secrets Manager id of the bot token (`smcp/<stage>/slack-bot-token`). */
+  readonly tokenSecretId: string;
+  readonly client: SecretsManagerClient;
+  readonly logger: Logger;
+}
+
+/**
+ * For a handler: the poster for the channel its stage names, or undefined when none is named. Both are read per call
+ * (the channel from the environment, the token through a 5-minute cache), so a new token takes effect without a
+ * deploy. A named channel without a token is an error: the caller reports it, it is not a reason to stay quiet.
+ * `SLACK_API_URL` points the client elsewhere than slack.com (the tests' stand-in).
+ */
+const createSlackFromEnv = ({ channelVariable, tokenSecretId, client, logger }: SlackFromEnvOptions) => {
+  const token = createSecretValue({ client, secretId: tokenSecretId });
+  let cached: { key: string; poster: SlackPoster } | undefined;
+  return async (): Promise<SlackPoster | undefined> => {
+    const channel = process.env[channelVariable] ?? '';
+    if (channel === '') return undefined;
+    const value = await token();
+    if (value === undefined)
+      throw new SlackDeliveryError(`Slack channel ${channel} is set but ${tokenSecretId} does not exist`);
+    const apiUrl = process.env.SLACK_API_URL || undefined;
+    const key = `${channel}\n${apiUrl ?? ''}\n${value}`;
+    if (cached?.key !== key) {
+      cached = { key, poster: createSlackPoster({ token: value, channel, logger, ...(apiUrl ? { apiUrl } : {}) }) };
+    }
+    return cached.poster;
+  };
+};
+
+export type { SlackMessage, SlackPoster, SlackPosterOptions };
+export { createSlackFromEnv, createSlackPoster, SlackDeliveryError };

@@ -1,6 +1,6 @@
-// Reads a key the approval endpoints verify with (the Slack signing secret, the link key) from Secrets Manager, once
-// per container and again after `maxAgeMs`, so a rotated key takes effect without a deploy. Only SDK calls live
-// here; the value is handed to the verifier and never logged, put in an error, or returned to a caller.
+// Reads one of the control plane's own keys (the Slack signing secret, the link key, the Slack bot token) from Secrets
+// Manager, once per container and again after `maxAgeMs`, so a rotated key takes effect without a deploy. Only SDK
+// calls live here; the value is handed to its user and never logged, put in an error, or returned to a caller.
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 interface SecretValueOptions {
