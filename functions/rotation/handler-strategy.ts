@@ -5,6 +5,7 @@ import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import { createLogger } from '../shared/logger.ts';
 import { secretsManagerClient } from './steps/clients.ts';
+import { createHealthCheck } from './steps/health-check.ts';
 import { RotationStepInput, TargetStepInput } from './steps/inputs.ts';
 import { createStrategySteps } from './steps/strategy.ts';
 import { transientErrors } from './steps/transient.ts';
@@ -14,6 +15,7 @@ const logger = createLogger();
 
 const steps = createStrategySteps({
   secrets: createSecretStore({ client: secretsManagerClient() }),
+  healthCheck: createHealthCheck({ client: secretsManagerClient() }),
   logger,
   postgres: { connectTimeoutMs: Number(process.env.ROTATION_TARGET_CONNECT_TIMEOUT_MS ?? 5_000) },
 });

@@ -1,16 +1,20 @@
 // The steps that run the secret's strategy: Create Pending Version, and the target steps (Set Secret On Target, Test
 // Pending Secret, Verify Current On Target, Revert Target, Restore Previous On Target, Verify Rollback). Each is the
-// strategy's idempotent step; this module adds the verdict checks and returns ids only.
+// strategy's idempotent step; this module adds the verdict checks (and, for AWSCURRENT, the application's health URL
+// when the secret names one) and returns ids only.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { holderOf, Stage } from '../domain/labels.ts';
 import { LabelStateError, VerificationFailedError } from '../errors.ts';
 import { strategyFor } from '../strategies/index.ts';
 import type { PostgresOptions, RotationContext, SecretStore } from '../strategies/types.ts';
+import type { HealthCheck } from './health-check.ts';
 
 interface StrategyDeps {
   readonly secrets: SecretStore;
   readonly logger: Logger;
   readonly postgres?: PostgresOptions;
+  /** The application's health URL check (`smcp:health-url`), run after the strategy's own test of AWSCURRENT. */
+  readonly healthCheck?: HealthCheck;
 }
 
 interface RotationRef {
@@ -32,7 +36,7 @@ interface StepResult {
   readonly done: string;
 }
 
-const createStrategySteps = ({ secrets, logger, postgres }: StrategyDeps) => {
+const createStrategySteps = ({ secrets, logger, postgres, healthCheck }: StrategyDeps) => {
   const contextFor = ({ secretId, token }: RotationRef): RotationContext => ({
     secrets,
     secretId,
@@ -52,6 +56,10 @@ const createStrategySteps = ({ secrets, logger, postgres }: StrategyDeps) => {
     const verdict = await strategy.testSecret(ctx, Stage.current);
     if (!verdict.ok)
       throw new VerificationFailedError(`AWSCURRENT failed verification: ${verdict.reason ?? 'no reason'}`);
+    const health = await healthCheck?.(ref.secretId);
+    if (health && !health.ok) {
+      throw new VerificationFailedError(`AWSCURRENT logs in, but ${health.reason ?? 'the health check failed'}`);
+    }
   };
 
   const operations: Record<TargetOperation, (request: TargetRequest) => Promise<void>> = {
