@@ -6,8 +6,8 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signLinkToken } from '../../functions/approvals/domain/link-token.ts';
-import type { BusEvent } from '../../local/eventbridge/bus.ts';
 import { settle } from '../../local/settle.ts';
+import { busEvent } from '../support/events.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 
 const CANARY = `canary-${randomUUID()}`;
@@ -43,18 +43,9 @@ const startWaitingRotation = async (name: string): Promise<WaitingRotation> => {
       ],
     }),
   );
-  const eventId = randomUUID();
-  t.cloud.bus?.publish({
-    version: '0',
-    id: eventId,
-    'detail-type': 'Rotation Requested',
-    source: 'smcp',
-    account: '000000000000',
-    time: '2026-01-05T09:00:00Z',
-    region: 'us-east-1',
-    resources: [],
-    detail: { secretId: name, reason: 'quarterly', requestedBy: REQUESTER },
-  } as BusEvent);
+  const event = busEvent({ detail: { secretId: name, reason: 'quarterly', requestedBy: REQUESTER } });
+  const eventId = event.id;
+  t.cloud.bus?.publish(event);
   const execution = await executionOf(eventId);
   expect(execution?.awaitingCallback, `${name} waits for approval`).toBe(true);
   const message = t.cloud.sns.outbox().find((n) => n.Message.includes(`rotate ${name}`) || n.Message.includes(name));

@@ -6,8 +6,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { BusEvent } from '../../local/eventbridge/bus.ts';
 import { settle } from '../../local/settle.ts';
+import { busEvent } from '../support/events.ts';
 import { buttonValue, type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 
@@ -35,18 +35,9 @@ const requestRotation = async (name: string) => {
       ],
     }),
   );
-  const eventId = randomUUID();
-  t.cloud.bus?.publish({
-    version: '0',
-    id: eventId,
-    'detail-type': 'Rotation Requested',
-    source: 'smcp',
-    account: '000000000000',
-    time: '2026-01-05T09:00:00Z',
-    region: 'us-east-1',
-    resources: [],
-    detail: { secretId: name, reason: 'quarterly', requestedBy: 'U0REQUESTER' },
-  } as BusEvent);
+  const event = busEvent({ detail: { secretId: name, reason: 'quarterly', requestedBy: 'U0REQUESTER' } });
+  const eventId = event.id;
+  t.cloud.bus?.publish(event);
   return eventId;
 };
 

@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { CreateSecretCommand, DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHealthUrl } from '../../functions/rotation/domain/health-url.ts';
-import type { BusEvent } from '../../local/eventbridge/bus.ts';
 import { settle } from '../../local/settle.ts';
+import { busEvent } from '../support/events.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 
 describe('smcp:health-url', () => {
@@ -73,18 +73,9 @@ describe('a rotation with a health URL, through the local cloud', () => {
       }),
     );
     const before = (await t.clients.sm.send(new DescribeSecretCommand({ SecretId: name }))).VersionIdsToStages;
-    const eventId = randomUUID();
-    t.cloud.bus?.publish({
-      version: '0',
-      id: eventId,
-      'detail-type': 'Rotation Requested',
-      source: 'smcp',
-      account: '000000000000',
-      time: '2026-01-05T09:00:00Z',
-      region: 'us-east-1',
-      resources: [],
-      detail: { secretId: name, reason: 'health check test', requestedBy: 'alice' },
-    } as BusEvent);
+    const event = busEvent({ detail: { secretId: name, reason: 'health check test', requestedBy: 'alice' } });
+    const eventId = event.id;
+    t.cloud.bus?.publish(event);
     const execution = (await settle(t.cloud)).find((e) => e.workflow === 'rotation' && e.name === eventId);
     const after = (await t.clients.sm.send(new DescribeSecretCommand({ SecretId: name }))).VersionIdsToStages;
     return { execution, before: before ?? {}, after: after ?? {} };
