@@ -54,7 +54,7 @@ const readBody = async (req: IncomingMessage): Promise<Buffer> => {
 };
 
 /** How many times CreateTable looks for its table to turn ACTIVE before answering anyway. */
-const ACTIVE_CHECKS = 200;
+const ACTIVE_CHECKS = 1_000;
 
 const createDynamoDb = (options: DynamoDbOptions = {}) => {
   // Tables are ACTIVE at once: waiting out CREATING buys tests nothing.
