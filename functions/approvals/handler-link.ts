@@ -2,29 +2,17 @@
 // http/link.ts.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import {
-  dynamoDocumentClient,
-  eventBridgeClient,
-  secretsManagerClient,
-  stepFunctionsClient,
-} from '../rotation/steps/clients.ts';
+import { secretsManagerClient } from '../rotation/steps/clients.ts';
 import { createSecretValue } from '../shared/adapters/secret-value.ts';
 import { requireEnv } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
-import { approversFromEnv, createHttpDecide } from './http/decide.ts';
 import { createLinkEndpoint } from './http/link.ts';
 import type { HttpEvent } from './http/request.ts';
+import { httpDecideFromEnv } from './wiring.ts';
 
 const logger = createLogger();
 
-const { store, decide } = createHttpDecide({
-  ddb: dynamoDocumentClient(),
-  sfn: stepFunctionsClient(),
-  events: eventBridgeClient(),
-  tableName: requireEnv('APPROVALS_TABLE'),
-  logger,
-  allowlist: approversFromEnv,
-});
+const { store, decide } = httpDecideFromEnv(logger);
 
 const linkEndpoint = createLinkEndpoint({
   // The key request-approval signs links with.

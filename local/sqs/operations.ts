@@ -64,22 +64,30 @@ const send = (core: Core, input: Input) => {
   return sendOutput(sendMessage(core, queue, sendInput(input)));
 };
 
-const sendBatch = (core: Core, input: Input) => {
-  const queue = queueByUrl(core, str(input, 'QueueUrl', true));
-  const entries = objectList(input, 'Entries');
-  const ids = checkEntries(entries);
-  const Successful: Record<string, unknown>[] = [];
-  const Failed: Record<string, unknown>[] = [];
-  entries.forEach((entry, i) => {
-    const Id = ids[i] ?? '';
-    try {
-      Successful.push({ Id, ...sendOutput(sendMessage(core, queue, sendInput(entry))) });
-    } catch (error) {
-      Failed.push(failedEntry(Id, error));
-    }
-  });
-  return { Successful, Failed };
-};
+/**
+ * A `…Batch` operation: checks the entries' ids, runs `each` per entry and sorts the outcomes into `Successful`
+ * (with what `each` returned) and `Failed` (the entry's error, as AWS reports it).
+ */
+const batch =
+  (each: (queue: ReturnType<typeof queueByUrl>, entry: Input, core: Core) => Record<string, unknown>) =>
+  (core: Core, input: Input) => {
+    const queue = queueByUrl(core, str(input, 'QueueUrl', true));
+    const entries = objectList(input, 'Entries');
+    const ids = checkEntries(entries);
+    const Successful: Record<string, unknown>[] = [];
+    const Failed: Record<string, unknown>[] = [];
+    entries.forEach((entry, i) => {
+      const Id = ids[i] ?? '';
+      try {
+        Successful.push({ Id, ...each(queue, entry, core) });
+      } catch (error) {
+        Failed.push(failedEntry(Id, error));
+      }
+    });
+    return { Successful, Failed };
+  };
+
+const sendBatch = batch((queue, entry, core) => sendOutput(sendMessage(core, queue, sendInput(entry))));
 
 /** `All` and `.*` match every name; `prefix.*` matches by prefix; anything else exactly. */
 const nameFilter = (requested: readonly string[]) => (name: string) =>
@@ -152,23 +160,10 @@ const remove = (core: Core, input: Input) => {
   return {};
 };
 
-const removeBatch = (core: Core, input: Input) => {
-  const queue = queueByUrl(core, str(input, 'QueueUrl', true));
-  const entries = objectList(input, 'Entries');
-  const ids = checkEntries(entries);
-  const Successful: Record<string, unknown>[] = [];
-  const Failed: Record<string, unknown>[] = [];
-  entries.forEach((entry, i) => {
-    const Id = ids[i] ?? '';
-    try {
-      deleteMessage(queue, str(entry, 'ReceiptHandle', true));
-      Successful.push({ Id });
-    } catch (error) {
-      Failed.push(failedEntry(Id, error));
-    }
-  });
-  return { Successful, Failed };
-};
+const removeBatch = batch((queue, entry) => {
+  deleteMessage(queue, str(entry, 'ReceiptHandle', true));
+  return {};
+});
 
 const changeMessageVisibility = (core: Core, input: Input) => {
   const queue = queueByUrl(core, str(input, 'QueueUrl', true));
