@@ -11,7 +11,7 @@ interface LocalFunction {
   /** The deployed name, e.g. `smcp-dev-dispatch`. */
   readonly name: string;
   readonly arn: string;
-  /** `functions/dispatch/handler.handler` */
+  /** `functions/dispatch/handlers/dispatch.handler` */
   readonly handler: string;
   readonly timeoutSeconds: number;
 }

@@ -6,14 +6,21 @@ const { join } = require('node:path');
 
 const RULES_DIR = join(__dirname, '..', '..', 'events', 'rules');
 
-/** Rule targets by name: the CloudFormation logical id of the resource, and whether EventBridge must be allowed to invoke it. */
-const TARGETS = {
-  dispatch: { logicalId: 'DispatchLambdaFunction', kind: 'lambda' },
-  // Reads are too many for a Lambda per event: they queue, and ingest-reads takes them in large batches. An SQS target
-  // needs no Lambda permission; the queue's policy (serverless/reads.yml) lets this rule send.
-  'read-events-queue': { logicalId: 'ReadEventsQueue', kind: 'sqs' },
-  'detect-spikes': { logicalId: 'DetectDashspikesLambdaFunction', kind: 'lambda' },
-};
+// serverless's logical id for a function key: `ingest-reads` → `IngestDashreadsLambdaFunction`.
+const functionLogicalId = (key) =>
+  `${key.charAt(0).toUpperCase()}${key.slice(1).replace(/-/g, 'Dash').replace(/_/g, 'Underscore')}LambdaFunction`;
+
+/**
+ * Rule targets by name: a function key of serverless.yml (EventBridge must be allowed to invoke it), or a queue.
+ * Reads are too many for a Lambda per event: they queue, and ingest-reads takes them in large batches. An SQS target
+ * needs no Lambda permission; the queue's policy (serverless/reads.yml) lets this rule send.
+ */
+const QUEUE_TARGETS = { 'read-events-queue': 'ReadEventsQueue' };
+const FUNCTION_TARGETS = ['dispatch', 'detect-spikes'];
+const TARGETS = Object.fromEntries([
+  ...FUNCTION_TARGETS.map((key) => [key, { logicalId: functionLogicalId(key), kind: 'lambda' }]),
+  ...Object.entries(QUEUE_TARGETS).map(([name, logicalId]) => [name, { logicalId, kind: 'sqs' }]),
+]);
 
 const STATES = ['ENABLED', 'DISABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS'];
 
@@ -41,6 +48,9 @@ const loadRules = (dir = RULES_DIR) =>
       if (!rule.eventPattern === !rule.scheduleExpression)
         fail('needs exactly one of eventPattern or scheduleExpression');
       if (rule.target === 'dispatch' && typeof rule.workflow !== 'string') fail('a dispatch rule names its workflow');
+      // The dispatcher validates the event's detail with this schema (functions/dispatch/domain/details.ts).
+      if (rule.target === 'dispatch' && typeof rule.detailSchema !== 'string')
+        fail('a dispatch rule names its detailSchema');
       const state = rule.state ?? 'ENABLED';
       if (!STATES.includes(state)) fail(`state must be one of ${STATES.join(', ')}`);
       return { name, ...rule, state };
@@ -96,4 +106,4 @@ const resources = async ({ resolveVariable }) => {
   return out;
 };
 
-module.exports = { dispatchInputTemplate, loadRules, resources, RULES_DIR };
+module.exports = { dispatchInputTemplate, functionLogicalId, loadRules, resources, RULES_DIR };

@@ -105,7 +105,7 @@ describe('packaged CloudFormation template', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const script = `
-      const { handler } = await import(${JSON.stringify(join(unpacked, 'functions/dispatch/handler.mjs'))});
+      const { handler } = await import(${JSON.stringify(join(unpacked, 'functions/dispatch/handlers/dispatch.mjs'))});
       const event = { version: '0', id: 'e-1', 'detail-type': 'Rotation Requested', source: 'smcp', account: '000000000000',
         time: '2026-11-23T10:00:00Z', region: 'us-east-1', resources: [], detail: { secretId: 'db' } };
       console.log(JSON.stringify(await handler({ rule: 'rotation-requested', event }, {})));`;

@@ -28,7 +28,7 @@ beforeAll(async () => {
   };
   vi.spyOn(process.stdout, 'write').mockImplementation(capture);
   vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-  const mod = await import('../../functions/dispatch/handler.ts');
+  const mod = await import('../../functions/dispatch/handlers/dispatch.ts');
   handler = (event, ctx) => mod.handler(event as never, ctx);
 });
 

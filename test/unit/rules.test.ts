@@ -1,27 +1,71 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { routes } from '../../functions/dispatch/domain/routes.ts';
+import { routeOf, routes } from '../../functions/dispatch/domain/routes.ts';
+import { ruleFiles } from '../../functions/dispatch/domain/rules.ts';
 
 const require = createRequire(import.meta.url);
 const { loadRules } = require('../../scripts/sls/rules.cjs') as {
-  loadRules: () => { name: string; target: string; workflow?: string; eventPattern?: Record<string, string[]> }[];
+  loadRules: () => ({ name: string; target: string; workflow?: string; eventPattern?: Record<string, string[]> } & {
+    state: string;
+  })[];
 };
 
 describe('rules and dispatch routes', () => {
-  it('gives every dispatch rule file a route to the same workflow, and every route a rule file', () => {
+  it('bundles every rule file in events/rules into the dispatcher, unchanged', () => {
+    const files = loadRules();
+
+    const bundled = Object.fromEntries(Object.entries(ruleFiles).map(([name, rule]) => [name, rule]));
+    const onDisk = Object.fromEntries(files.map(({ name, state: _state, ...rule }) => [name, rule]));
+    expect(Object.keys(bundled).sort()).toEqual(Object.keys(onDisk).sort());
+    for (const [name, rule] of Object.entries(onDisk)) expect(bundled[name], name).toMatchObject(rule);
+  });
+
+  it('gives every dispatch rule file a route to its workflow, and no other rule a route', () => {
     const files = loadRules().filter((rule) => rule.target === 'dispatch');
 
     const fromFiles = Object.fromEntries(files.map((rule) => [rule.name, rule.workflow]));
-    const fromRoutes = Object.fromEntries(Object.entries(routes).map(([name, route]) => [name, route.workflow]));
-    expect(fromFiles).toEqual(fromRoutes);
+    const fromRoutes = Object.fromEntries([...routes].map(([name, route]) => [name, route.workflow]));
+    expect(fromRoutes).toEqual(fromFiles);
   });
 
-  it('patterns name the source and detail-type their route accepts', () => {
-    for (const rule of loadRules().filter((r) => r.target === 'dispatch' && r.eventPattern)) {
-      const route = routes[rule.name as keyof typeof routes];
+  it('checks events against the source and detail-type of the rule’s pattern, schedules as aws.events', () => {
+    for (const rule of loadRules().filter((r) => r.target === 'dispatch')) {
+      const route = routes.get(rule.name);
 
-      expect(rule.eventPattern?.source, rule.name).toEqual([route.source]);
-      expect(rule.eventPattern?.['detail-type'], rule.name).toEqual([route.detailType]);
+      expect(route?.source, rule.name).toBe(rule.eventPattern?.source?.[0] ?? 'aws.events');
+      expect(route?.detailType, rule.name).toBe(rule.eventPattern?.['detail-type']?.[0] ?? 'Scheduled Event');
     }
+  });
+
+  it('accepts only the service events the rule’s pattern names', () => {
+    const remediation = routes.get('rotation-failed');
+    const serviceEvent = (eventName: string) => ({
+      eventSource: 'secretsmanager.amazonaws.com',
+      eventName,
+      eventType: 'AwsServiceEvent',
+      additionalEventData: { SecretId: 'prod/db' },
+    });
+
+    expect(remediation?.detail.safeParse(serviceEvent('RotationAbandoned')).success).toBe(true);
+    expect(remediation?.detail.safeParse(serviceEvent('RotationSucceeded')).success).toBe(false);
+  });
+
+  it('names the rule file when a dispatch rule lacks its workflow or names an unknown detail schema', () => {
+    const base = { description: 'x', target: 'dispatch', eventPattern: { source: ['smcp'], 'detail-type': ['X'] } };
+
+    expect(() => routeOf('no-workflow', { ...base, detailSchema: 'RotationRequested' })).toThrow(
+      'events/rules/no-workflow.json: a dispatch rule names its workflow',
+    );
+    expect(() => routeOf('bad-schema', { ...base, workflow: 'rotation', detailSchema: 'Nope' })).toThrow(
+      /events\/rules\/bad-schema\.json: detailSchema "Nope" is not one of RotationRequested, /,
+    );
+    expect(() =>
+      routeOf('two-sources', {
+        ...base,
+        workflow: 'rotation',
+        detailSchema: 'RotationRequested',
+        eventPattern: { source: ['smcp', 'other'], 'detail-type': ['X'] },
+      }),
+    ).toThrow('events/rules/two-sources.json: a dispatch rule’s pattern names exactly one source'.replace('’', "'"));
   });
 });

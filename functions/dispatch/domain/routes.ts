@@ -1,116 +1,52 @@
-// Which workflow each EventBridge rule starts, and what a valid event for that rule looks like.
-// events/rules/<rule>.json holds the pattern; this table holds the contract. A test keeps the two in step.
-import { z } from 'zod';
-
-const SecretRef = z.string().min(1).max(2048);
-
-/** CloudTrail service events: the secret is in additionalEventData.SecretId, never in requestParameters. */
-const serviceEvent = (eventNames: readonly [string, ...string[]]) =>
-  z.object({
-    eventSource: z.literal('secretsmanager.amazonaws.com'),
-    eventName: z.enum(eventNames),
-    eventType: z.literal('AwsServiceEvent'),
-    errorMessage: z.string().optional(),
-    additionalEventData: z.object({ SecretId: SecretRef }),
-  });
-
-const ScheduledDetail = z.object({}).loose();
-
-const RotationRequestedDetail = z.object({
-  secretId: SecretRef,
-  reason: z.string().max(1024).optional(),
-  requestedBy: z.string().max(512).optional(),
-  requestId: z.string().max(128).optional(),
-});
-
-const ReadSpikeDetectedDetail = z.object({
-  secretId: SecretRef,
-  windowStart: z.iso.datetime(),
-  windowEnd: z.iso.datetime(),
-  observed: z.number().nonnegative(),
-  expected: z.number().nonnegative(),
-  score: z.number(),
-});
-
-const LabelUpdatedDetail = z.object({
-  name: SecretRef,
-  labelUpdated: z.literal('AWSCURRENT'),
-  versionId: z.string().min(1),
-});
+// Which workflow each EventBridge rule starts and what a valid event for it looks like, derived from the rule files:
+// the workflow and detail schema are named in the file, the source and detail-type are its pattern's (a schedule's
+// events are `aws.events` / `Scheduled Event`). Nothing here repeats a rule file.
+import type { z } from 'zod';
+import { type DetailContract, details, isDetailSchemaName } from './details.ts';
+import { type RuleFile, ruleFiles } from './rules.ts';
 
 interface Route {
   readonly workflow: string;
   readonly source: string;
   readonly detailType: string;
   readonly detail: z.ZodType;
-  /** The secret the workflow is about, when the event names one (schedules do not). */
-  readonly secretId: (detail: never, resources: readonly string[]) => string | undefined;
+  readonly secretId: DetailContract['secretId'];
 }
 
-const routes = {
-  'rotation-requested': {
-    workflow: 'rotation',
-    source: 'smcp',
-    detailType: 'Rotation Requested',
-    detail: RotationRequestedDetail,
-    secretId: (d: z.infer<typeof RotationRequestedDetail>) => d.secretId,
-  },
-  'rotation-failed': {
-    workflow: 'rotation-remediation',
-    source: 'aws.secretsmanager',
-    detailType: 'AWS Service Event via CloudTrail',
-    detail: serviceEvent(['RotationFailed', 'RotationAbandoned']),
-    secretId: (d: { additionalEventData: { SecretId: string } }) => d.additionalEventData.SecretId,
-  },
-  'rotation-succeeded': {
-    workflow: 'rotation-verification',
-    source: 'aws.secretsmanager',
-    detailType: 'AWS Service Event via CloudTrail',
-    detail: serviceEvent(['RotationSucceeded']),
-    secretId: (d: { additionalEventData: { SecretId: string } }) => d.additionalEventData.SecretId,
-  },
-  'current-label-moved': {
-    workflow: 'rotation-verification',
-    source: 'aws.secretsmanager',
-    detailType: 'Secret Label Updated',
-    detail: LabelUpdatedDetail,
-    // The native event names the secret; its ARN, when present, is unambiguous.
-    secretId: (d: z.infer<typeof LabelUpdatedDetail>, resources: readonly string[]) => resources[0] ?? d.name,
-  },
-  'read-spike-detected': {
-    workflow: 'read-anomaly-response',
-    source: 'smcp',
-    detailType: 'Read Spike Detected',
-    detail: ReadSpikeDetectedDetail,
-    secretId: (d: z.infer<typeof ReadSpikeDetectedDetail>) => d.secretId,
-  },
-  'replication-failed': {
-    workflow: 'replica-repair',
-    source: 'aws.secretsmanager',
-    detailType: 'AWS Service Event via CloudTrail',
-    detail: serviceEvent(['ReplicationFailed']),
-    secretId: (d: { additionalEventData: { SecretId: string } }) => d.additionalEventData.SecretId,
-  },
-  'replica-drift-scan': {
-    workflow: 'replica-repair',
-    source: 'aws.events',
-    detailType: 'Scheduled Event',
-    detail: ScheduledDetail,
-    secretId: () => undefined,
-  },
-  'cleanup-scan': {
-    workflow: 'cleanup',
-    source: 'aws.events',
-    detailType: 'Scheduled Event',
-    detail: ScheduledDetail,
-    secretId: () => undefined,
-  },
-} as const satisfies Record<string, Route>;
+/** The one value a pattern field must hold for a dispatch rule: the dispatcher checks the event against it. */
+const single = (name: string, field: string, values: readonly string[] | undefined): string => {
+  if (values?.length !== 1 || typeof values[0] !== 'string') {
+    throw new TypeError(`events/rules/${name}.json: a dispatch rule's pattern names exactly one ${field}`);
+  }
+  return values[0];
+};
 
-type RuleName = keyof typeof routes;
+const routeOf = (name: string, rule: RuleFile): Route => {
+  const fail = (why: string) => {
+    throw new TypeError(`events/rules/${name}.json: ${why}`);
+  };
+  if (typeof rule.workflow !== 'string') return fail('a dispatch rule names its workflow');
+  const schemaName = rule.detailSchema ?? '';
+  if (!isDetailSchemaName(schemaName)) {
+    return fail(`detailSchema "${schemaName}" is not one of ${Object.keys(details).join(', ')}`);
+  }
+  const contract: DetailContract = details[schemaName];
+  const pattern = rule.eventPattern;
+  return {
+    workflow: rule.workflow,
+    source: pattern ? single(name, 'source', pattern.source) : 'aws.events',
+    detailType: pattern ? single(name, 'detail-type', pattern['detail-type']) : 'Scheduled Event',
+    detail: contract.schema(pattern?.detail?.eventName ?? []),
+    secretId: contract.secretId,
+  };
+};
 
-const ruleNames = Object.keys(routes) as RuleName[];
-const isRuleName = (name: string): name is RuleName => Object.hasOwn(routes, name);
+/** Every rule whose target is the dispatcher, by rule name (the events/rules/ file name). */
+const routes: ReadonlyMap<string, Route> = new Map(
+  Object.entries(ruleFiles)
+    .filter(([, rule]) => rule.target === 'dispatch')
+    .map(([name, rule]) => [name, routeOf(name, rule)]),
+);
 
-export type { Route, RuleName };
-export { isRuleName, routes, ruleNames };
+export type { Route };
+export { routeOf, routes };

@@ -1,36 +1,14 @@
 // Decides, without side effects, what the dispatcher does with one delivery: start a workflow or reject the event.
 import { parse } from '@aws-lambda-powertools/parser';
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
-import { z } from 'zod';
+import type { DispatchEnvelope, WorkflowInput } from '../schemas.ts';
 import { executionNameFor } from './execution-name.ts';
-import { isRuleName, type RuleName, routes } from './routes.ts';
+import { routes } from './routes.ts';
 
 // EventBridge caps an event at 256 KB, and Step Functions caps an execution input at 256 KB.
 const MAX_EVENT_BYTES = 256 * 1024;
 
-/**
- * What each rule's target delivers: its input transformer wraps the event with the rule's name
- * (`{"rule": "<name>", "event": <aws.events.event.json>}`), because a Lambda cannot otherwise tell which rule fired.
- */
-const DispatchEnvelope = z.object({ rule: z.string(), event: EventBridgeSchema });
-type DispatchEnvelope = z.infer<typeof DispatchEnvelope>;
-
-interface WorkflowInput {
-  readonly trigger: {
-    readonly rule: RuleName;
-    readonly eventId: string;
-    readonly source: string;
-    readonly detailType: string;
-    readonly time: string;
-    readonly region: string;
-    readonly account: string;
-  };
-  readonly secretId: string | null;
-  readonly detail: unknown;
-}
-
-type Decision = { kind: 'start'; rule: RuleName; workflow: string; name: string; input: WorkflowInput } | Rejection;
+type Decision = { kind: 'start'; rule: string; workflow: string; name: string; input: WorkflowInput } | Rejection;
 
 interface Rejection {
   readonly kind: 'reject';
@@ -84,10 +62,10 @@ const triage = (parsed: ParsedResult<unknown, DispatchEnvelope>): Decision => {
     };
   }
   const { event } = parsed.data;
-  if (!isRuleName(parsed.data.rule)) {
+  const route = routes.get(parsed.data.rule);
+  if (route === undefined) {
     return { kind: 'reject', reason: `Unknown rule "${parsed.data.rule}"`, issues: [], ...context };
   }
-  const route = routes[parsed.data.rule];
   if (event.source !== route.source || event['detail-type'] !== route.detailType) {
     return {
       kind: 'reject',
@@ -130,5 +108,5 @@ const triage = (parsed: ParsedResult<unknown, DispatchEnvelope>): Decision => {
   };
 };
 
-export type { Decision, Rejection, WorkflowInput };
-export { DispatchEnvelope, MAX_EVENT_BYTES, triage };
+export type { Decision, Rejection };
+export { MAX_EVENT_BYTES, triage };

@@ -1,10 +1,11 @@
 // The dispatcher's business function: triage one delivery, then start its workflow or park the event.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
-import type { DeadLetterQueue } from '../shared/adapters/dead-letters.ts';
-import type { WorkflowStarter } from '../shared/adapters/workflows.ts';
-import { WorkflowNotDeployedError } from '../shared/errors.ts';
-import { type DispatchEnvelope, type Rejection, triage } from './domain/triage.ts';
+import type { DeadLetterQueue } from '../../shared/adapters/dead-letters.ts';
+import type { WorkflowStarter } from '../adapters/workflows.ts';
+import { type Rejection, triage } from '../domain/triage.ts';
+import { WorkflowNotDeployedError } from '../errors.ts';
+import type { DispatchEnvelope } from '../schemas.ts';
 
 type DispatchResult =
   | { status: 'started' | 'duplicate'; workflow: string; executionArn: string }
