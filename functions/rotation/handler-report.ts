@@ -3,11 +3,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import { createEventPublisher } from '../shared/adapters/bus.ts';
+import { createNotifier } from '../shared/adapters/notifications.ts';
 import { requireEnv } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
 import { eventBridgeClient, snsClient } from './steps/clients.ts';
 import { ReportInput } from './steps/inputs.ts';
-import { createNotifier } from './steps/notifications.ts';
 import { createReportStep } from './steps/report.ts';
 import { transientErrors } from './steps/transient.ts';
 

@@ -5,12 +5,12 @@ import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import { createApprovalStore } from '../approvals/store.ts';
 import { createEventPublisher } from '../shared/adapters/bus.ts';
+import { createNotifier } from '../shared/adapters/notifications.ts';
 import { createSecretValue } from '../shared/adapters/secret-value.ts';
 import { createSlackFromEnv } from '../shared/adapters/slack.ts';
 import { requireEnv } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
 import { dynamoDocumentClient, eventBridgeClient, secretsManagerClient, snsClient } from './steps/clients.ts';
-import { createNotifier } from './steps/notifications.ts';
 import { createRequestApprovalStep, RequestApprovalStepInput } from './steps/request-approval.ts';
 import { transientErrors } from './steps/transient.ts';
 

@@ -3,6 +3,7 @@
 // on the bus, notifies people, and for a remediation may ask for an orchestrated retry.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
+import type { Notifier } from '../../shared/adapters/notifications.ts';
 import { holderOf, Stage } from '../domain/labels.ts';
 import {
   buildRemediationOutcome,
@@ -15,7 +16,6 @@ import { buildVerificationOutcome } from '../domain/verification.ts';
 import { TargetUnreachableError } from '../errors.ts';
 import { strategyFor } from '../strategies/index.ts';
 import type { PostgresOptions, SecretStore } from '../strategies/types.ts';
-import type { Notifier } from './notifications.ts';
 import type { SecretLabels } from './secrets.ts';
 
 interface DiagnoseDeps {

@@ -2,8 +2,8 @@
 // backs a notification to the people on the topic as well.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
+import type { Notifier } from '../../shared/adapters/notifications.ts';
 import { buildOutcome, type OutcomeDetail } from '../domain/outcome.ts';
-import type { Notifier } from './notifications.ts';
 
 interface ReportDeps {
   readonly bus: EventPublisher;

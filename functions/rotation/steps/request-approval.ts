@@ -12,9 +12,9 @@ import { approvalMessage } from '../../approvals/domain/slack-message.ts';
 import { ApprovalAlreadyExistsError } from '../../approvals/errors.ts';
 import type { ApprovalStore } from '../../approvals/store.ts';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
+import type { Notifier } from '../../shared/adapters/notifications.ts';
 import type { SlackPoster } from '../../shared/adapters/slack.ts';
 import { RequestApprovalInput } from './inputs.ts';
-import type { Notifier } from './notifications.ts';
 
 /** What an approval lets happen, as the record and the `Approval Requested` event name it. */
 const APPROVAL_ACTIONS = { rotateSecret: 'rotate-secret', quarantinePrincipal: 'quarantine-principal' } as const;

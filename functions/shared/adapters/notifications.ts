@@ -1,4 +1,4 @@
-// Notifications to people through the rotation topic (email, Slack through a subscription, the local console).
+// Notifications to people through an SNS topic (email, Slack through a subscription, the local console).
 // Messages carry ids, names, reasons and approval links: never a secret value or a task token.
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 
