@@ -3,7 +3,7 @@
  *
  * EventBridge is built on aws/event-ruler, so compilation follows Ruler's JsonRuleCompiler (same checks, same order,
  * same error texts) and matching follows Ruler's array-consistent matcher (`rulesForJSONEvent`). The reference is
- * shared/data/eventbridge-patterns/SEMANTICS.md and the AWS-validated vectors beside it.
+ * test/data/eventbridge-patterns/SEMANTICS.md and the AWS-validated vectors beside it.
  *
  * Compile once, match many times: compilation expands `$or` into sub-rules (as Ruler does) and builds one field trie
  * per sub-rule; matching walks the event along the trie only, allocates nothing in the common case, and stops at the

@@ -1,4 +1,4 @@
-// CloudTrail-shaped events as EventBridge delivers them (shared/data/aws-event-samples/), and the native
+// CloudTrail-shaped events as EventBridge delivers them (test/data/aws-event-samples/), and the native
 // "Secret Label Updated" event. Secret values are stripped from request parameters at any depth: AWS omits them.
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent as BusEvent } from '../eventbridge/event.ts';

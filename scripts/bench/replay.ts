@@ -13,7 +13,7 @@ import { writeFigures } from './support.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SAMPLES = new URL('../../../shared/data/aws-event-samples/', import.meta.url);
+const SAMPLES = new URL('../../test/data/aws-event-samples/', import.meta.url);
 const EVENTS = 200_000;
 
 const sample = (file: string): BusEvent => JSON.parse(readFileSync(new URL(file, SAMPLES), 'utf8')) as BusEvent;

@@ -24,9 +24,9 @@ interface Vectors {
   rawTextCases: RawTextCase[];
 }
 
-// The vectors sit beside the checkout (shared/data), verified against real EventBridge TestEventPattern.
+// AWS-validated vectors (run against real EventBridge TestEventPattern); source and licence in their NOTICE.md.
 const vectors = JSON.parse(
-  readFileSync(new URL('../../../shared/data/eventbridge-patterns/vectors.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../data/eventbridge-patterns/vectors.json', import.meta.url), 'utf8'),
 ) as Vectors;
 
 const compileError = (pattern: string | object): InvalidEventPatternError => {

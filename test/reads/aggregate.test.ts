@@ -4,7 +4,7 @@ import { aggregateReads, countByPrincipal, dedupIdOf } from '../../functions/rea
 import { parseRead, principalOf, type Read, ReadEvent, toRead } from '../../functions/reads/domain/read-event.ts';
 import { transformInput } from '../../local/eventbridge/input-transformer.ts';
 
-const SAMPLES = new URL('../../../shared/data/aws-event-samples/', import.meta.url);
+const SAMPLES = new URL('../data/aws-event-samples/', import.meta.url);
 const ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:app/db-AbCdEf';
 
 const read = (overrides: Partial<Read> = {}): Read => ({

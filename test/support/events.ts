@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-const SAMPLES = new URL('../../../shared/data/aws-event-samples/', import.meta.url);
+const SAMPLES = new URL('../data/aws-event-samples/', import.meta.url);
 
 interface BusEvent {
   version: string;
@@ -16,7 +16,7 @@ interface BusEvent {
   detail: unknown;
 }
 
-/** A real-shaped event from ../shared/data/aws-event-samples (e.g. `enveloped/RotationFailed.eventbridge.json`). */
+/** A real-shaped event from test/data/aws-event-samples (e.g. `enveloped/RotationFailed.eventbridge.json`). */
 const sampleEvent = (file: string): BusEvent => JSON.parse(readFileSync(new URL(file, SAMPLES), 'utf8')) as BusEvent;
 
 const busEvent = (overrides: Partial<BusEvent> = {}): BusEvent => ({
