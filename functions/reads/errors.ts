@@ -1,7 +1,18 @@
-// Errors of the read-spike area. State machines match these names in Retry/Catch.
+// Errors of the read-spike area. The read-anomaly-response state machine matches these names: SecretNotFoundError and
+// QuarantineRefusedError appear only in Catch (retrying cannot fix them). Messages name secrets, keys and principals,
+// never a secret value.
+import { SmcpError } from '../shared/errors.ts';
 
-/** The secret a read names does not exist (any more): the read cannot be attributed to an ARN. */
-class SecretNotFoundError extends Error {
+/** The base of the read-spike area's errors. */
+class ReadsError extends SmcpError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ReadsError';
+  }
+}
+
+/** The secret a read or a spike names does not exist (any more). */
+class SecretNotFoundError extends ReadsError {
   constructor(secretId: string, options?: ErrorOptions) {
     super(`Secret ${secretId} not found`, options);
     this.name = 'SecretNotFoundError';
@@ -9,7 +20,7 @@ class SecretNotFoundError extends Error {
 }
 
 /** Several writers updated the same counter at once more often than the retry budget allows; retrying later will. */
-class CounterContentionError extends Error {
+class CounterContentionError extends ReadsError {
   constructor(key: string, options?: ErrorOptions) {
     super(`Counter ${key} kept changing under a concurrent writer`, options);
     this.name = 'CounterContentionError';
@@ -17,11 +28,19 @@ class CounterContentionError extends Error {
 }
 
 /** Quarantine would deny the whole account (the root principal): a human must decide. Not retried. */
-class QuarantineRefusedError extends Error {
+class QuarantineRefusedError extends ReadsError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'QuarantineRefusedError';
   }
 }
 
-export { CounterContentionError, QuarantineRefusedError, SecretNotFoundError };
+/** A counter write that a queue record contributed to failed: the record goes back to the queue (batchItemFailures). */
+class RecordWriteFailedError extends ReadsError {
+  constructor(messageId: string, options?: ErrorOptions) {
+    super(`A counter write for record ${messageId} failed`, options);
+    this.name = 'RecordWriteFailedError';
+  }
+}
+
+export { CounterContentionError, QuarantineRefusedError, ReadsError, RecordWriteFailedError, SecretNotFoundError };

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { SQSRecord } from 'aws-lambda';
 import { aggregateReads, countByPrincipal, minuteOf } from '../../functions/reads/domain/aggregate.ts';
 import type { Read } from '../../functions/reads/domain/read-event.ts';
-import { parseRecord } from '../../functions/reads/ingest.ts';
+import { parseRecord } from '../../functions/reads/steps/ingest.ts';
 import { type InputTransformer, transformInput } from '../../local/eventbridge/input-transformer.ts';
 import { writeFigures } from './support.ts';
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { aggregateReads, countByPrincipal, dedupIdOf } from '../../functions/reads/domain/aggregate.ts';
-import { parseRead, principalOf, type Read, ReadEvent, toRead } from '../../functions/reads/domain/read-event.ts';
+import { parseRead, principalOf, type Read, toRead } from '../../functions/reads/domain/read-event.ts';
+import { ReadEvent } from '../../functions/reads/schemas.ts';
 import { transformInput } from '../../local/eventbridge/input-transformer.ts';
 
 const SAMPLES = new URL('../data/aws-event-samples/', import.meta.url);

@@ -2,9 +2,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Counters } from '../../functions/reads/adapters/counters.ts';
 import type { DetectorStore } from '../../functions/reads/adapters/detector-store.ts';
-import { createDetect } from '../../functions/reads/detect.ts';
 import type { StoredDetector } from '../../functions/reads/domain/detect-window.ts';
 import { defaultDetectorParams } from '../../functions/reads/domain/detector.ts';
+import { createDetect } from '../../functions/reads/steps/detect.ts';
 import { createLogger } from '../../functions/shared/logger.ts';
 import { MINUTE, seededState } from './support.ts';
 

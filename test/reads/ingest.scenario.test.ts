@@ -5,16 +5,17 @@ import { BatchGetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
+import { readsNames } from './names.ts';
 import { createSecret, reader, readFor } from './support.ts';
 
 let t: TestCloud;
-const TABLE = 'smcp-local-read-counters';
+let names: ReturnType<typeof readsNames>;
 
 const items = async (pk: string) =>
   (
     await t.clients.ddb.send(
       new QueryCommand({
-        TableName: TABLE,
+        TableName: names.countersTable,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': { S: pk } },
       }),
@@ -23,6 +24,7 @@ const items = async (pk: string) =>
 
 beforeAll(async () => {
   t = await startTestCloud({ start: '2026-01-05T09:00:10Z' });
+  names = readsNames(t.cloud.stack);
 });
 afterAll(async () => t?.cloud.stop());
 
@@ -60,7 +62,7 @@ describe('ingest-reads through the local cloud', () => {
   it('parks a malformed queue message in the dead-letter queue instead of retrying it', async () => {
     const url = async (name: string) =>
       (await t.clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl ?? '';
-    const queue = await url('smcp-local-read-events');
+    const queue = await url(names.readEventsQueue);
 
     await t.clients.sqs.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: '{"v":1,"eventID":42}' }));
     await t.cloud.whenIdle();
@@ -68,7 +70,7 @@ describe('ingest-reads through the local cloud', () => {
     const left = await t.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queue, VisibilityTimeout: 0 }));
     const parked = await t.clients.sqs.send(
       new ReceiveMessageCommand({
-        QueueUrl: await url('smcp-local-dead-letters'),
+        QueueUrl: await url(names.deadLetterQueue),
         MaxNumberOfMessages: 10,
         VisibilityTimeout: 0,
       }),

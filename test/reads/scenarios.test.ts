@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../../local/eventbridge/bus.ts';
 import { loadRecordedEvents } from '../../local/replay/load.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
+import { readsNames } from './names.ts';
 import {
   createSecret,
   decideApproval,
@@ -48,7 +49,7 @@ const closeMinutes = async (minutes = 7) => {
 const bucketCount = async (secretArn: string, at: number): Promise<number> => {
   const out = await t.clients.ddb.send(
     new QueryCommand({
-      TableName: 'smcp-local-read-counters',
+      TableName: readsNames(t.cloud.stack).countersTable,
       KeyConditionExpression: 'pk = :pk AND sk = :sk',
       ExpressionAttributeValues: { ':pk': { S: `S#${secretArn}` }, ':sk': { S: `M#${new Date(at).toISOString()}` } },
     }),

@@ -4,7 +4,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackAlertOf } from '../../functions/reads/domain/slack-alert.ts';
-import { createSlackAlert } from '../../functions/reads/slack-alert.ts';
+import { createSlackAlert } from '../../functions/reads/steps/slack-alert.ts';
 import { SlackDeliveryError } from '../../functions/shared/adapters/slack.ts';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';

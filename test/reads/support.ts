@@ -8,6 +8,7 @@ import type { BusEvent } from '../../local/eventbridge/bus.ts';
 import { loadRecordedEvents } from '../../local/replay/load.ts';
 import { awaitingCallback } from '../../local/settle.ts';
 import type { TestCloud } from '../support/local-cloud.ts';
+import { readsNames } from './names.ts';
 
 const reader = (cloud: TestCloud, accessKeyId: string, userAgent = `app/${accessKeyId}`) =>
   new SecretsManagerClient({
@@ -91,12 +92,13 @@ const responsesOf = (cloud: TestCloud, secretArn: string) =>
     })
     .filter((e) => e.input.secretId === secretArn);
 
-/** A decision on an approval through Lambda's Invoke API, as `aws lambda invoke … smcp-local-approve` sends it. */
+/** A decision on an approval through Lambda's Invoke API, as `aws lambda invoke … <approve function>` sends it. */
 const decideApproval = async (
   cloud: TestCloud,
   decision: { approvalId: string; decision: 'approve' | 'reject'; approver: string },
 ): Promise<Detail> => {
-  const response = await fetch(`${cloud.cloud.url}/2015-03-31/functions/smcp-local-approve/invocations`, {
+  const approve = readsNames(cloud.cloud.stack).approveFunction;
+  const response = await fetch(`${cloud.cloud.url}/2015-03-31/functions/${approve}/invocations`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(decision),
@@ -129,7 +131,7 @@ const publishSpike = async (
   const event = JSON.parse(JSON.stringify(recorded.event).replaceAll(recorded.event.resources[0] ?? '', arn));
   await cloud.clients.ddb.send(
     new PutItemCommand({
-      TableName: 'smcp-local-read-counters',
+      TableName: readsNames(cloud.cloud.stack).countersTable,
       Item: {
         pk: { S: `S#${arn}` },
         sk: { S: `M#${event.detail.windowStart}` },
@@ -195,7 +197,7 @@ const seedDetector = async (
   const { state, last } = seededState(until, mean, days);
   await cloud.clients.ddb.send(
     new PutItemCommand({
-      TableName: 'smcp-local-read-detectors',
+      TableName: readsNames(cloud.cloud.stack).detectorTable,
       Item: { pk: { S: secretArn }, state: { S: JSON.stringify(state) }, last: { N: String(last) } },
     }),
   );

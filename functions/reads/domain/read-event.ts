@@ -1,56 +1,6 @@
-// A CloudTrail read of a secret as it reaches the read-events queue, and who made it. The rule's input transformer
-// (events/rules/read-events.json) trims each event to the fields counted here, which keeps queue messages around
-// 700 bytes instead of 1.5 KB (more records per Lambda invocation, less to parse); a whole EventBridge event (sent to
-// the queue by hand, or by an older rule) is accepted too. Only the needed fields are kept: a narrow schema parses
-// faster and cannot carry anything else along.
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
-
-const UserIdentity = z.object({
-  type: z.string().max(64).optional(),
-  arn: z.string().max(2048).optional(),
-  principalId: z.string().max(512).optional(),
-  accessKeyId: z.string().max(128).optional(),
-  invokedBy: z.string().max(256).optional(),
-});
-
-const RequestParameters = z
-  .object({ secretId: z.string().min(1).max(2048).optional() })
-  .nullable()
-  .optional();
-
-const EventName = z.enum(['GetSecretValue', 'BatchGetSecretValue']);
-
-/** What the read-events rule's input transformer writes. */
-const ReadRecord = z.object({
-  v: z.literal(1),
-  eventID: z.string().min(1).max(128),
-  eventName: EventName,
-  eventTime: z.string().min(1).max(64),
-  region: z.string().max(64),
-  sourceIp: z.string().max(256).nullable().optional(),
-  userAgent: z.string().max(1024).nullable().optional(),
-  userIdentity: UserIdentity,
-  requestParameters: RequestParameters,
-});
-
-/** The whole event, as EventBridge would deliver it without a transformer. */
-const ReadEvent = EventBridgeSchema.extend({
-  detail: z.object({
-    eventSource: z.literal('secretsmanager.amazonaws.com'),
-    eventName: EventName,
-    eventID: z.string().min(1).max(128),
-    eventTime: z.string().min(1).max(64),
-    awsRegion: z.string().max(64),
-    sourceIPAddress: z.string().max(256).optional(),
-    userAgent: z.string().max(1024).optional(),
-    userIdentity: UserIdentity,
-    requestParameters: RequestParameters,
-  }),
-});
-
-type ReadRecord = z.infer<typeof ReadRecord>;
-type ReadEvent = z.infer<typeof ReadEvent>;
+// A CloudTrail read of a secret as it reaches the read-events queue, flattened to what is counted, and who made it.
+// The queue carries the rule's trimmed record or, now and then, the whole event (both schemas: ../schemas.ts).
+import { ReadEvent, type ReadIdentity, ReadRecord } from '../schemas.ts';
 
 /** One read, flattened: what aggregation works on. */
 interface Read {
@@ -70,7 +20,7 @@ interface Read {
  * Who read: the identity's ARN, plus the access key when there is one, so two keys of one user (or, locally, of the
  * account) count as two principals — a stolen key is exactly what shows up as a new one.
  */
-const principalOf = (identity: z.infer<typeof UserIdentity>): string => {
+const principalOf = (identity: ReadIdentity): string => {
   const who = identity.arn ?? identity.invokedBy ?? identity.principalId ?? 'unknown';
   return identity.accessKeyId ? `${who}|${identity.accessKeyId}` : who;
 };
@@ -138,4 +88,4 @@ const parseRead = (body: unknown) =>
   typeof body === 'object' && body !== null && 'v' in body ? ReadRecord.safeParse(body) : ReadEvent.safeParse(body);
 
 export type { Read };
-export { accessKeyOf, parseRead, principalArnOf, principalOf, ReadEvent, ReadRecord, toRead };
+export { accessKeyOf, parseRead, principalArnOf, principalOf, toRead };

@@ -1,10 +1,17 @@
 // What the read-anomaly-response workflow decides, as pure functions: severity, the remediation policy, whom to act
 // on, and the notification text. Ids, counts and names only: a notification never carries a value.
+import {
+  type ReadSpikeDetectedDetail,
+  Remediation as RemediationValues,
+  ResponsePolicy,
+  Severity as SeverityValues,
+} from '../schemas.ts';
 
-const Severity = { low: 'low', medium: 'medium', high: 'high' } as const;
+// The value sets are the event schemas' (Read Anomaly Handled reports them).
+const Severity = SeverityValues.enum;
 type Severity = (typeof Severity)[keyof typeof Severity];
 
-const Remediation = { none: 'none', rotate: 'rotate', quarantine: 'quarantine', escalate: 'escalate' } as const;
+const Remediation = RemediationValues.enum;
 type Remediation = (typeof Remediation)[keyof typeof Remediation];
 
 /** The tag a secret's owner sets to choose the response; the stage default applies without it. */
@@ -17,14 +24,8 @@ interface Suspect {
   readonly count: number;
 }
 
-interface Spike {
-  readonly secretId: string;
-  readonly windowStart: string;
-  readonly windowEnd: string;
-  readonly observed: number;
-  readonly expected: number;
-  readonly score: number;
-}
+/** The spike as the workflow received it. */
+type Spike = ReadSpikeDetectedDetail;
 
 /**
  * Severity from how far the window stands above normal and how sure the detector is: a 20× burst is high whatever
@@ -37,8 +38,7 @@ const severityOf = (spike: Spike): Severity => {
   return Severity.low;
 };
 
-const isPolicy = (value: string | undefined): value is 'none' | 'rotate' | 'quarantine' =>
-  value === 'none' || value === 'rotate' || value === 'quarantine';
+const isPolicy = (value: string | undefined): value is ResponsePolicy => ResponsePolicy.safeParse(value).success;
 
 /** smcp:approval on the secret (required | none), else the stage's approvalDefault. */
 const approvalRequiredBy = (tags: Readonly<Record<string, string>>, stageDefault: string): boolean =>
@@ -48,7 +48,7 @@ const approvalRequiredBy = (tags: Readonly<Record<string, string>>, stageDefault
 const policyOf = (
   tags: Readonly<Record<string, string>>,
   stageDefault: string,
-): { policy: 'none' | 'rotate' | 'quarantine'; source: 'tag' | 'stage'; ignoredTag?: string } => {
+): { policy: ResponsePolicy; source: 'tag' | 'stage'; ignoredTag?: string } => {
   const tag = tags[RESPONSE_TAG]?.trim().toLowerCase();
   const fallback = isPolicy(stageDefault) ? stageDefault : 'none';
   if (isPolicy(tag)) return { policy: tag, source: 'tag' };
@@ -66,7 +66,7 @@ const canQuarantine = (principal: string): boolean => QUARANTINABLE.test(princip
  * quarantine that needs approval stays a quarantine: the workflow waits for an approver before applying it.
  */
 const remediationOf = (
-  policy: 'none' | 'rotate' | 'quarantine',
+  policy: ResponsePolicy,
   suspect: Suspect | undefined,
   approvalRequired = false,
 ): { remediation: Remediation; reason: string } => {

@@ -1,31 +1,23 @@
-// read-anomaly-assess: the workflow's first step. Wiring only: see ../respond.ts.
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { parser } from '@aws-lambda-powertools/parser/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import middy from '@middy/core';
+// read-anomaly-assess: the workflow's first step (Assess The Spike). Wiring only: see ../steps/assess.ts.
+import { dynamoDocumentClient, secretsManagerClient } from '../../shared/clients.ts';
 import { requireEnv } from '../../shared/config.ts';
 import { createLogger } from '../../shared/logger.ts';
+import { step } from '../../shared/step.ts';
 import { createCounters } from '../adapters/counters.ts';
 import { createSecretPolicies } from '../adapters/secrets.ts';
-import { AssessInput, createAssess } from '../respond.ts';
+import { AssessInput } from '../schemas.ts';
+import { createAssess } from '../steps/assess.ts';
 
 const logger = createLogger();
 
 const assess = createAssess({
   logger,
-  counters: createCounters({
-    ddb: DynamoDBDocumentClient.from(new DynamoDBClient({})),
-    tableName: requireEnv('READ_COUNTERS_TABLE'),
-  }),
-  secrets: createSecretPolicies({ sm: new SecretsManagerClient({}) }),
-  defaultPolicy: process.env.READ_ANOMALY_RESPONSE ?? 'none',
-  approvalDefault: process.env.APPROVAL_DEFAULT ?? 'required',
+  counters: createCounters({ ddb: dynamoDocumentClient(), tableName: requireEnv('READ_COUNTERS_TABLE') }),
+  secrets: createSecretPolicies({ sm: secretsManagerClient() }),
+  defaultPolicy: requireEnv('READ_ANOMALY_RESPONSE'),
+  approvalDefault: requireEnv('APPROVAL_DEFAULT'),
 });
 
-const handler = middy(assess)
-  .use(injectLambdaContext(logger, { clearState: true }))
-  .use(parser({ schema: AssessInput }));
+const handler = step({ logger, schema: AssessInput, handler: assess });
 
 export { handler };

@@ -1,18 +1,16 @@
-// read-anomaly-quarantine: denies the suspect principal in the secret's resource policy. Wiring only: ../respond.ts.
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { parser } from '@aws-lambda-powertools/parser/middleware';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import middy from '@middy/core';
+// read-anomaly-quarantine: denies the suspect principal in the secret's resource policy (Quarantine The Principal).
+// Wiring only: see ../steps/quarantine.ts.
+import { secretsManagerClient } from '../../shared/clients.ts';
 import { createLogger } from '../../shared/logger.ts';
+import { step } from '../../shared/step.ts';
 import { createSecretPolicies } from '../adapters/secrets.ts';
-import { createQuarantine, QuarantineInput } from '../respond.ts';
+import { QuarantineInput } from '../schemas.ts';
+import { createQuarantine } from '../steps/quarantine.ts';
 
 const logger = createLogger();
 
-const quarantine = createQuarantine({ logger, secrets: createSecretPolicies({ sm: new SecretsManagerClient({}) }) });
+const quarantine = createQuarantine({ logger, secrets: createSecretPolicies({ sm: secretsManagerClient() }) });
 
-const handler = middy(quarantine)
-  .use(injectLambdaContext(logger, { clearState: true }))
-  .use(parser({ schema: QuarantineInput }));
+const handler = step({ logger, schema: QuarantineInput, handler: quarantine });
 
 export { handler };

@@ -1,12 +1,12 @@
-// read-anomaly-slack: posts the read spike alert to the stage's Slack alert channel. Wiring only: ../slack-alert.ts.
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { parser } from '@aws-lambda-powertools/parser/middleware';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import middy from '@middy/core';
+// read-anomaly-slack: posts the read spike alert to the stage's Slack alert channel (Alert Slack). Wiring only: see
+// ../steps/slack-alert.ts. The only reads function that loads @slack/web-api (through shared/adapters/slack.ts).
 import { createSlackFromEnv } from '../../shared/adapters/slack.ts';
+import { secretsManagerClient } from '../../shared/clients.ts';
 import { requireEnv } from '../../shared/config.ts';
 import { createLogger } from '../../shared/logger.ts';
-import { createSlackAlert, SlackAlertInput } from '../slack-alert.ts';
+import { step } from '../../shared/step.ts';
+import { SlackAlertInput } from '../schemas.ts';
+import { createSlackAlert } from '../steps/slack-alert.ts';
 
 const logger = createLogger();
 
@@ -15,13 +15,11 @@ const alert = createSlackAlert({
   slack: createSlackFromEnv({
     channelVariable: 'SLACK_ALERT_CHANNEL',
     tokenSecretId: requireEnv('SLACK_BOT_TOKEN_SECRET_ID'),
-    client: new SecretsManagerClient({}),
+    client: secretsManagerClient(),
     logger,
   }),
 });
 
-const handler = middy(alert)
-  .use(injectLambdaContext(logger, { clearState: true }))
-  .use(parser({ schema: SlackAlertInput }));
+const handler = step({ logger, schema: SlackAlertInput, handler: alert });
 
 export { handler };

@@ -4,12 +4,13 @@
 // closed minutes, and each detector remembers the last minute it was fed, so a missed or repeated run neither skips
 // nor double-feeds a minute.
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { EventPublisher } from '../shared/adapters/bus.ts';
-import type { Counters } from './adapters/counters.ts';
-import type { DetectorStore } from './adapters/detector-store.ts';
-import { MINUTE_MS, minuteOf } from './domain/aggregate.ts';
-import { type Alert, feedMinutes } from './domain/detect-window.ts';
-import type { DetectorParams } from './domain/detector.ts';
+import type { EventPublisher } from '../../shared/adapters/bus.ts';
+import type { Counters } from '../adapters/counters.ts';
+import type { DetectorStore } from '../adapters/detector-store.ts';
+import { MINUTE_MS, minuteOf } from '../domain/aggregate.ts';
+import { type Alert, feedMinutes } from '../domain/detect-window.ts';
+import type { DetectorParams } from '../domain/detector.ts';
+import type { ReadSpikeDetectedDetail } from '../schemas.ts';
 import { describeReaders } from './readers.ts';
 
 interface DetectDeps {
@@ -44,15 +45,18 @@ const createDetect = ({
   lookbackMinutes = 10,
   topN = 5,
 }: DetectDeps) => {
-  const alertDetail = async (secretArn: string, alert: Alert) => ({
-    secretId: secretArn,
-    windowStart: iso(alert.minute),
-    windowEnd: iso(alert.minute + MINUTE_MS),
-    observed: alert.observed,
-    expected: alert.result.expected,
-    score: alert.result.score,
-    ...(await describeReaders(counters, secretArn, alert.minute, alert.minute, topN)),
-  });
+  // The dispatcher validates the event with ReadSpikeDetectedDetail; who read comes along for people reading the bus.
+  const alertDetail = async (secretArn: string, alert: Alert) => {
+    const spike = {
+      secretId: secretArn,
+      windowStart: iso(alert.minute),
+      windowEnd: iso(alert.minute + MINUTE_MS),
+      observed: alert.observed,
+      expected: alert.result.expected,
+      score: alert.result.score,
+    } satisfies ReadSpikeDetectedDetail;
+    return { ...spike, ...(await describeReaders(counters, secretArn, alert.minute, alert.minute, topN)) };
+  };
 
   /** `now`: the schedule's event time, so a late or retried invocation judges the minutes it was meant to. */
   return async (now: Date): Promise<DetectSummary> => {

@@ -2,13 +2,15 @@
 // Parse every record, resolve secrets to ARNs, aggregate in memory, then one conditional write per (secret, minute)
 // (carrying the per-principal ADDs too) and one per minute for the active-secrets list. A record fails (and comes
 // back after the visibility timeout) only when a write it contributed to failed; a malformed record never comes back.
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import type { DeadLetterQueue } from '../shared/adapters/dead-letters.ts';
-import type { Counters } from './adapters/counters.ts';
-import type { SecretResolver } from './adapters/secrets.ts';
-import { aggregateReads } from './domain/aggregate.ts';
-import { parseRead, type Read, toRead } from './domain/read-event.ts';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { DeadLetterQueue } from '../../shared/adapters/dead-letters.ts';
+import type { Counters } from '../adapters/counters.ts';
+import type { SecretResolver } from '../adapters/secrets.ts';
+import { aggregateReads } from '../domain/aggregate.ts';
+import { parseRead, type Read, toRead } from '../domain/read-event.ts';
+import { RecordWriteFailedError } from '../errors.ts';
 
 interface IngestDeps {
   readonly counters: Counters;
@@ -119,5 +121,19 @@ const createIngest = ({ counters, resolver, deadLetters, logger }: IngestDeps) =
   };
 };
 
+/**
+ * Aggregation needs the whole batch at once, so the batch is ingested first; the Powertools batch processor then
+ * turns the records whose writes failed into `batchItemFailures` (and a batch where every record failed into an
+ * error, so Lambda retries it whole).
+ */
+const batchResponse = (event: SQSEvent, failed: ReadonlySet<string>): Promise<SQSBatchResponse> =>
+  processPartialResponse(
+    event,
+    async (record: SQSRecord) => {
+      if (failed.has(record.messageId)) throw new RecordWriteFailedError(record.messageId);
+    },
+    new BatchProcessor(EventType.SQS),
+  );
+
 export type { IngestDeps, IngestSummary };
-export { createIngest, parseRecord };
+export { batchResponse, createIngest, parseRecord };

@@ -1,46 +1,23 @@
-// The steps of the read-anomaly-response workflow that need AWS: assess (who read, severity, which remediation the
-// secret's policy asks for, the notification) and quarantine (the Deny statement). The rest is the state machine.
+// Assess The Spike, the read-anomaly-response workflow's first step: who read in the window (from the counters, not
+// from the event), the secret's tags, the severity, which remediation the secret's policy asks for, and the
+// notification. The rest of the workflow is the state machine.
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
-import type { Counters } from './adapters/counters.ts';
-import type { SecretPolicies } from './adapters/secrets.ts';
-import { addQuarantine } from './domain/quarantine.ts';
+import type { Counters } from '../adapters/counters.ts';
+import type { SecretPolicies } from '../adapters/secrets.ts';
 import {
   approvalRequiredBy,
-  canQuarantine,
   notificationOf,
   policyOf,
   remediationOf,
   type Spike,
   severityOf,
-} from './domain/response.ts';
-import { QuarantineRefusedError } from './errors.ts';
+} from '../domain/response.ts';
+import type { AssessInput } from '../schemas.ts';
 import { describeReaders } from './readers.ts';
 
-/** The workflow's input as dispatch starts it: the validated `Read Spike Detected` detail. */
-const AssessInput = z.object({
-  secretId: z.string().min(1),
-  detail: z.object({
-    secretId: z.string().min(1),
-    windowStart: z.iso.datetime(),
-    windowEnd: z.iso.datetime(),
-    observed: z.number().nonnegative(),
-    expected: z.number().nonnegative(),
-    score: z.number(),
-  }),
-});
-type AssessInput = z.infer<typeof AssessInput>;
-
-const QuarantineInput = z.object({
-  secretId: z.string().min(1),
-  principal: z.string().min(1),
-  requestedBy: z.string().max(256).optional(),
-});
-type QuarantineInput = z.infer<typeof QuarantineInput>;
-
-interface RespondDeps {
+interface AssessDeps {
   readonly counters: Counters;
-  readonly secrets: SecretPolicies;
+  readonly secrets: Pick<SecretPolicies, 'tags'>;
   readonly logger: Logger;
   /** Stage default when the secret has no smcp:anomaly-response tag: none | rotate | quarantine. */
   readonly defaultPolicy: string;
@@ -49,7 +26,7 @@ interface RespondDeps {
   readonly topN?: number;
 }
 
-const createAssess = ({ counters, secrets, logger, defaultPolicy, approvalDefault, topN = 5 }: RespondDeps) => {
+const createAssess = ({ counters, secrets, logger, defaultPolicy, approvalDefault, topN = 5 }: AssessDeps) => {
   return async (input: AssessInput) => {
     const spike: Spike = { ...input.detail, secretId: input.secretId };
     const from = Date.parse(spike.windowStart);
@@ -91,17 +68,5 @@ const createAssess = ({ counters, secrets, logger, defaultPolicy, approvalDefaul
   };
 };
 
-const createQuarantine = ({ secrets, logger }: Pick<RespondDeps, 'secrets' | 'logger'>) => {
-  return async (input: QuarantineInput) => {
-    if (!canQuarantine(input.principal)) {
-      throw new QuarantineRefusedError(`${input.principal} cannot be named in a resource policy Deny safely`);
-    }
-    const current = await secrets.getPolicy(input.secretId);
-    await secrets.putPolicy(input.secretId, addQuarantine(current, input.principal));
-    logger.warn('Principal quarantined', { secretId: input.secretId, principal: input.principal });
-    return { secretId: input.secretId, quarantined: input.principal, hadPolicy: current !== undefined };
-  };
-};
-
-export type { RespondDeps };
-export { AssessInput, createAssess, createQuarantine, QuarantineInput };
+export type { AssessDeps };
+export { createAssess };

@@ -2,15 +2,9 @@
 // alert channel when one is configured. Slack is a second channel beside SNS, so a failure is logged, reported in
 // the result and never stops the remediation.
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
-import type { SlackPoster } from '../shared/adapters/slack.ts';
-import { slackAlertOf } from './domain/slack-alert.ts';
-
-const SlackAlertInput = z.object({
-  secretId: z.string().min(1),
-  notification: z.object({ subject: z.string().min(1), message: z.string().min(1) }),
-});
-type SlackAlertInput = z.infer<typeof SlackAlertInput>;
+import type { SlackPoster } from '../../shared/adapters/slack.ts';
+import { slackAlertOf } from '../domain/slack-alert.ts';
+import type { SlackAlertInput } from '../schemas.ts';
 
 interface SlackAlertDeps {
   /** The alert channel's poster, or undefined when the stage names no channel. */
@@ -37,4 +31,4 @@ const createSlackAlert =
   };
 
 export type { SlackAlertDeps, SlackAlertResult };
-export { createSlackAlert, SlackAlertInput };
+export { createSlackAlert };

@@ -1,6 +1,6 @@
 // Who read a secret in a window, in the shape an alert and the response workflow name them.
-import type { Counters } from './adapters/counters.ts';
-import { accessKeyOf, principalArnOf } from './domain/read-event.ts';
+import type { Counters } from '../adapters/counters.ts';
+import { accessKeyOf, principalArnOf } from '../domain/read-event.ts';
 
 /** Who read a secret in a window, as an alert or the workflow names them. */
 const describeReaders = async (counters: Counters, secretArn: string, from: number, to: number, topN: number) => {
