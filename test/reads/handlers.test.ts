@@ -185,6 +185,17 @@ describe('read-anomaly-quarantine handler', () => {
     ]);
   });
 
+  it('rethrows throttling as TransientAwsError, the one name the workflow retries', async () => {
+    sm.on(GetResourcePolicyCommand).rejects(
+      Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }),
+    );
+
+    await expect(quarantine({ secretId: ARN, principal: USER }, context)).rejects.toThrow(
+      expect.objectContaining({ name: 'TransientAwsError' }),
+    );
+    expect(sm).toHaveReceivedCommandTimes(PutResourcePolicyCommand, 0);
+  });
+
   it('refuses to deny the account root', async () => {
     await expect(quarantine({ secretId: ARN, principal: 'arn:aws:iam::000000000000:root' }, context)).rejects.toThrow(
       expect.objectContaining({ name: 'QuarantineRefusedError' }),
