@@ -40,6 +40,7 @@ const nabDetectorParams: DetectorParams = { ...defaultDetectorParams, direction:
 const tuningGrid: Partial<Record<keyof DetectorParams, readonly number[]>> = {
   threshold: [0.35, 0.4, 0.45],
   likelihoodZ: [6, 8, 10],
+  rangeFraction: [0.05, 0.1, 0.2],
 };
 
 type NabFile = {
