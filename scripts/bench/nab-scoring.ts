@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 // NAB scoring (Numenta Anomaly Benchmark, v1.1 sweeper semantics), written from the algorithm's description so our
 // read-spike detector's figures are comparable to NAB's scoreboard. Reference behaviour: nab/sweeper.py,
-// nab/optimizer.py, nab/scorer.py and Runner.normalize at the commit in shared/data/nab/NAB_COMMIT.
+// nab/optimizer.py, nab/scorer.py and Runner.normalize at the commit in bench/data/nab/NAB_COMMIT.
 
 type CostMatrix = {
   readonly tpWeight: number;
@@ -240,7 +240,7 @@ const scoreCorpus = (
   };
 };
 
-const nabDir = fileURLToPath(new URL('../../../shared/data/nab/', import.meta.url));
+const defaultCorpus = fileURLToPath(new URL('../../bench/data/nab/', import.meta.url));
 
 const parseNabTimestamp = (s: string): number =>
   Date.parse(
@@ -252,8 +252,9 @@ const parseNabTimestamp = (s: string): number =>
 
 /**
  * scripts/bench.ts runs every module in this folder, so this one has a main too: `npm run bench -- nab-scoring
- * <results>/<detector>` scores another detector's NAB-format results on the count subset with this port (a
- * cross-check against the scoreboard); without an argument it has nothing to score and says so.
+ * <results>/<detector> [--corpus DIR]` scores another detector's NAB-format results with this port (a cross-check
+ * against NAB's scoreboard), every file of the corpus's labels (default: bench/data/nab) that the folder has a result
+ * for; without an argument it has nothing to score and says so.
  */
 const main = async (args: string[]): Promise<void> => {
   const dir = args[0];
@@ -261,12 +262,15 @@ const main = async (args: string[]): Promise<void> => {
     console.log('nab-scoring: pass a NAB results folder (<results>/<detector>) to score it; nothing to do.');
     return;
   }
+  const corpusAt = args.indexOf('--corpus');
+  const corpus = corpusAt >= 0 ? args[corpusAt + 1] : defaultCorpus;
+  if (corpus === undefined) throw new Error('--corpus needs a directory');
   const detector = dir.replace(/\/+$/, '').split('/').at(-1) ?? '';
-  const subset = JSON.parse(readFileSync(join(nabDir, 'count-subset-files.json'), 'utf8')) as Record<
+  const labels = JSON.parse(readFileSync(join(corpus, 'labels', 'combined_windows.json'), 'utf8')) as Record<
     string,
     [string, string][]
   >;
-  const files: ScoredFile[] = Object.entries(subset).flatMap(([path, windows]) => {
+  const files: ScoredFile[] = Object.entries(labels).flatMap(([path, windows]) => {
     const [category, name] = path.split('/');
     const file = join(dir, category ?? '', `${detector}_${name ?? ''}`);
     if (!existsSync(file)) return [];
@@ -282,7 +286,7 @@ const main = async (args: string[]): Promise<void> => {
       },
     ];
   });
-  console.log(`nab-scoring: ${detector}, ${files.length} of ${Object.keys(subset).length} files`);
+  console.log(`nab-scoring: ${detector}, ${files.length} of ${Object.keys(labels).length} files`);
   for (const profile of profileNames) {
     const r = scoreCorpus(files, profile);
     console.log(`  ${profile.padEnd(18)} ${r.normalised.toFixed(1).padStart(5)}  (threshold ${r.threshold})`);

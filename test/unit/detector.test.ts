@@ -173,7 +173,7 @@ describe('read-spike detector', () => {
   });
 
   it('starts afresh from a state persisted by an older version', () => {
-    const old = { v: 1, n: 5000, t0: start, t: start, lvl: 3, dev: 0.1, sus: 0, pk: 6, ep: 0, al: 0 };
+    const old = { v: 2, n: 5000, t0: start, t: start, lvl: 3, slow: 3, dev: 0.1, hod: [], how: [], ep: 0, al: 0 };
 
     const result = updateDetector(old as unknown as DetectorState, { timestamp: start + minute, count: 10 });
 
@@ -184,6 +184,10 @@ describe('read-spike detector', () => {
       t: start + minute,
       lvl: result.state.lvl,
       slow: result.state.slow,
+      pl: result.state.pl,
+      mag: result.state.mag,
+      hi: result.state.hi,
+      lo: result.state.lo,
     });
     expect(result.alert).toBe(false);
   });
@@ -192,5 +196,133 @@ describe('read-spike detector', () => {
     const buckets = series(2 * 24 * 60, () => 30, 3);
 
     expect(run(buckets)).toEqual(run(buckets));
+  });
+});
+
+/** Poisson counts by Knuth's method from the same seeded uniform stream: sparse series need real zeros and ones. */
+const poisson = (seed: number): ((mean: number) => number) => {
+  let s = seed;
+  const uniform = (): number => {
+    s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return (s + 1) / 2_147_483_649;
+  };
+  return (mean) => {
+    const limit = Math.exp(-mean);
+    let k = 0;
+    for (let p = uniform(); p > limit; p *= uniform()) k++;
+    return k;
+  };
+};
+
+const poissonSeries = (minutes: number, mean: (t: number) => number, seed: number) => {
+  const draw = poisson(seed);
+  return Array.from({ length: minutes }, (_, i) => {
+    const timestamp = start + i * minute;
+    return { timestamp, count: draw(mean(timestamp)) };
+  });
+};
+
+describe('read-spike detector contract', () => {
+  it('keeps a bounded state: the same size after two months as after two days, always ≤ 2 KB of JSON', () => {
+    // Work per bucket is a fixed number of steps over a fixed-size state, so the state's size is what would grow if
+    // the detector kept history: it must not.
+    const buckets = poissonSeries(60 * 24 * 60, (t) => 40 + 30 * Math.sin((2 * Math.PI * (t - start)) / day), 11);
+    let state = createDetectorState();
+    const sizes: number[] = [];
+    buckets.forEach((b, i) => {
+      state = updateDetector(state, b).state;
+      if (i % 60 === 0) sizes.push(JSON.stringify(state).length);
+    });
+    const afterTwoDays = Math.max(...sizes.slice(0, 48));
+
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(2048);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(afterTwoDays + 64);
+    expect(Object.keys(state).sort()).toEqual(Object.keys(createDetectorState()).sort());
+    expect(state.hod).toHaveLength(24);
+    expect(state.dow).toHaveLength(7);
+    expect(state.rc).toHaveLength(144);
+  });
+
+  it('keeps a bounded state on a series of large fractional values (a benchmark metric, not counts)', () => {
+    const gauss = noise(5);
+    let state = createDetectorState();
+    let largest = 0;
+    for (let i = 0; i < 20 * 24 * 12; i++) {
+      const timestamp = start + i * 5 * minute;
+      const count = 3.7e8 * (1 + 0.3 * Math.sin((2 * Math.PI * i) / 288)) + 2e7 * gauss();
+      state = updateDetector(state, { timestamp, count }).state;
+      largest = Math.max(largest, JSON.stringify(state).length);
+    }
+
+    expect(state.c).toBe(0);
+    expect(largest).toBeLessThanOrEqual(2048);
+  });
+
+  it('scores nothing during the warm-up, however large the burst, and scores once warm', () => {
+    const early = start + 6 * hour;
+    const late = start + 2 * day + 6 * hour;
+    const buckets = series(3 * 24 * 60, (t) =>
+      (t >= early && t < early + 10 * minute) || (t >= late && t < late + 10 * minute) ? 500 : 10,
+    );
+
+    const results = run(buckets);
+
+    const warmup = results.slice(0, 12 * 60);
+    expect(warmup.every((r) => r.score === 0 && !r.isAnomaly && !r.alert)).toBe(true);
+    expect(alertTimes(buckets, results)).toEqual([late]);
+  });
+
+  it('never alarms on the noise of a sparse secret read 0–3 times an hour', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      // About 1.5 reads an hour at random minutes, more by day than by night, for three weeks.
+      const buckets = poissonSeries(
+        21 * 24 * 60,
+        (t) => (new Date(t).getUTCHours() >= 8 && new Date(t).getUTCHours() < 20 ? 2 : 1) / 60,
+        seed,
+      );
+
+      expect(run(buckets).filter((r) => r.alert)).toEqual([]);
+    }
+  });
+
+  it('always alarms on a 20× burst, once, at its start', () => {
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      for (const level of [0.5, 5, 50]) {
+        const burstAt = start + (3 + (seed % 3)) * day + seed * 7 * hour + seed * minute;
+        const buckets = poissonSeries(
+          7 * 24 * 60,
+          (t) => (t >= burstAt && t < burstAt + 15 * minute ? 20 * level : level),
+          seed,
+        );
+
+        const alerts = alertTimes(buckets, run(buckets));
+
+        expect(alerts).toHaveLength(1);
+        expect(alerts[0]).toBeGreaterThanOrEqual(burstAt);
+        expect(alerts[0]).toBeLessThan(burstAt + 5 * minute);
+      }
+    }
+  });
+
+  it('learns a daily cron job within a few days: no alarm from day 4 on', () => {
+    // Every day at 03:00 UTC a job reads the secret 200 times in one minute, on top of ~5 reads a minute.
+    for (const seed of [1, 2, 3]) {
+      const buckets = poissonSeries(10 * 24 * 60, (t) => ((t - start) % day === 3 * hour ? 200 : 5), seed);
+
+      const alerts = alertTimes(buckets, run(buckets));
+
+      expect(alerts.filter((t) => t >= start + 3 * day)).toEqual([]);
+    }
+  });
+
+  it('still alarms on a burst at another time of day once a cron job is learned', () => {
+    const burstAt = start + 8 * day + 15 * hour;
+    const buckets = poissonSeries(
+      10 * 24 * 60,
+      (t) => ((t - start) % day === 3 * hour ? 200 : t >= burstAt && t < burstAt + 10 * minute ? 100 : 5),
+      4,
+    );
+
+    expect(alertTimes(buckets, run(buckets)).filter((t) => t >= start + 3 * day)).toEqual([burstAt]);
   });
 });

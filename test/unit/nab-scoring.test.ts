@@ -1,4 +1,8 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadCorpus, parseArgs } from '../../scripts/bench/nab.ts';
 import {
   optimiseThreshold,
   probationLength,
@@ -91,5 +95,98 @@ describe('NAB scoring', () => {
     // At 0.6: 2 windows − 3·0.11 = 1.67 beats 0.8 (b only, a missed: 1 − 1 − 0.33 = −0.33) and 1.1 (−2).
     expect(best.threshold).toBe(0.6);
     expect(best.score).toBeCloseTo(2 - 3 * 0.11, 12);
+  });
+
+  it('uses NAB’s three profiles’ weights', () => {
+    expect(profiles).toEqual({
+      standard: { tpWeight: 1, fpWeight: 0.11, fnWeight: 1 },
+      reward_low_FP_rate: { tpWeight: 1, fpWeight: 0.22, fnWeight: 1 },
+      reward_low_FN_rate: { tpWeight: 1, fpWeight: 0.11, fnWeight: 2 },
+    });
+  });
+
+  it('normalises with the null detector (−fn per window) and the perfect one (+tp per window)', () => {
+    const half = [fileWith({ 40: 1 }, 'cat/a.csv'), fileWith({}, 'cat/b.csv')];
+
+    const standard = scoreCorpus(half, 'standard');
+    const lowFn = scoreCorpus(half, 'reward_low_FN_rate');
+
+    expect(standard.nullScore).toBeCloseTo(-2, 12);
+    expect(standard.perfectScore).toBe(2);
+    // One window caught at its left edge (+1), one missed (−1): halfway between null (−2) and perfect (2).
+    expect(standard.normalised).toBeCloseTo(50, 9);
+    // Low FN: null −4, raw 1 − 2 = −1, perfect 2 → 100·3/6.
+    expect(lowFn.normalised).toBeCloseTo(50, 9);
+  });
+
+  it('enters each window of a file on its exact timestamps, and scores a detection after one against it', () => {
+    const twoWindows: ScoredFile = {
+      name: 'cat/two.csv',
+      timestamps,
+      scores: timestamps.map((_, i) => (i === 30 || i === 55 || i === 70 ? 1 : 0)),
+      windows: [
+        [timestamps[25] ?? 0, timestamps[34] ?? 0],
+        [timestamps[65] ?? 0, timestamps[74] ?? 0],
+      ],
+    };
+
+    const result = scoreFile(twoWindows, profiles.standard, 0.5);
+
+    // Row 30 at −5/10 in the first window, row 70 at −5/10 in the second, row 55 is 21 rows past the first (of 10).
+    const inWindow = scaledSigmoid(-0.5) / scaledSigmoid(-1);
+    expect(result.tp).toBe(2);
+    expect(result.fp).toBe(1);
+    expect(result.score).toBeCloseTo(2 * inWindow + scaledSigmoid(21 / 9) * 0.11, 12);
+  });
+
+  it('fails loudly on a window that matches none of the file’s timestamps', () => {
+    const bad: ScoredFile = { ...fileWith({}), windows: [[1, 2]] };
+
+    expect(() => scoreFile(bad, profiles.standard, 0.5)).toThrow("does not match the file's timestamps");
+  });
+});
+
+describe('the nab benchmark’s corpus', () => {
+  const corpus = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'nab-corpus-'));
+    mkdirSync(join(dir, 'data', 'cat'), { recursive: true });
+    mkdirSync(join(dir, 'labels'));
+    writeFileSync(join(dir, 'data', 'cat', 'a.csv'), 'timestamp,value\n2015-01-01 00:00:00,1\n2015-01-01 00:05:00,2\n');
+    writeFileSync(
+      join(dir, 'data', 'cat', 'b.csv'),
+      'timestamp,value\n2015-01-01 00:00:00,0.5\n2015-01-01 00:05:00,2\n',
+    );
+    writeFileSync(
+      join(dir, 'labels', 'combined_windows.json'),
+      JSON.stringify({
+        'cat/a.csv': [['2015-01-01 00:00:00.000000', '2015-01-01 00:05:00.000000']],
+        'cat/b.csv': [],
+      }),
+    );
+    return dir;
+  };
+
+  it('reads every file of a NAB-layout folder with its windows, and takes integer files as the count subset', () => {
+    const loaded = loadCorpus(corpus());
+
+    expect(loaded.files.map((f) => [f.path, f.category, f.values, f.windows.length])).toEqual([
+      ['cat/a.csv', 'cat', [1, 2], 1],
+      ['cat/b.csv', 'cat', [0.5, 2], 0],
+    ]);
+    expect([...loaded.countSubset]).toEqual(['cat/a.csv']);
+  });
+
+  it('refuses a file the labels do not name, and a folder that is not a corpus', () => {
+    const dir = corpus();
+    writeFileSync(join(dir, 'data', 'cat', 'c.csv'), 'timestamp,value\n2015-01-01 00:00:00,1\n');
+
+    expect(() => loadCorpus(dir)).toThrow('has no windows for cat/c.csv');
+    expect(() => loadCorpus(tmpdir())).toThrow('is not a NAB corpus');
+  });
+
+  it('takes --corpus and --out, and rejects anything else', () => {
+    expect(parseArgs(['--corpus', '/x', '--out', '/y'])).toEqual({ corpus: '/x', out: '/y' });
+    expect(() => parseArgs(['--out'])).toThrow('--out needs a directory');
+    expect(() => parseArgs(['--corpse', '/x'])).toThrow('Unknown option "--corpse"');
   });
 });

@@ -11,10 +11,6 @@ const SCANNED = ['functions', 'local', 'scripts', 'test', '.ci'];
 // Generated or installed folders that are not the project's source.
 const SKIPPED_DIRS = new Set(['node_modules', '.smcp', '.serverless', '.esbuild', '.vitest']);
 
-// Temporary, and only these: the NAB benchmark scripts still read the NAB corpus from beside the checkout until their
-// own change (copying NAB into the repository) lands. Each entry must still violate, so a stale one fails the guard.
-const PENDING = new Set(['scripts/bench/nab.ts', 'scripts/bench/nab-scoring.ts']);
-
 // A quoted relative path ('../x', "./x", `../x/${y}`): resolved from the file's folder, as imports and
 // `new URL(path, import.meta.url)` do. Paths joined from several literals are checked piece by piece.
 const RELATIVE_LITERAL = /(['"`])(\.\.?(?:\/[^'"`\s]*)?)\1/g;
@@ -65,21 +61,13 @@ describe('self-contained repository', () => {
   it('refers to nothing outside the checkout from functions/, local/, scripts/, test/ or .ci/', () => {
     const files = sourceFiles();
 
-    const findings = files
-      .filter((file) => !PENDING.has(file))
-      .flatMap((file) => {
-        const text = textOf(file);
-        return text === undefined ? [] : outsideReferences(file, text);
-      });
+    const findings = files.flatMap((file) => {
+      const text = textOf(file);
+      return text === undefined ? [] : outsideReferences(file, text);
+    });
 
     expect(files.length).toBeGreaterThan(100);
     expect(findings.map(({ file, line, text }) => `${file}:${line} ${text}`)).toEqual([]);
-  });
-
-  it('keeps an exclusion only while its file still reaches outside', () => {
-    const stale = [...PENDING].filter((file) => outsideReferences(file, textOf(file) ?? '').length === 0);
-
-    expect(stale, 'remove these from PENDING: they no longer reach outside the checkout').toEqual([]);
   });
 
   it('flags a data path that climbs out of the checkout, and an absolute path into the build machine', () => {
