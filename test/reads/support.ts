@@ -7,6 +7,7 @@ import { createDetectorState, defaultDetectorParams, updateDetector } from '../.
 import type { BusEvent } from '../../local/eventbridge/bus.ts';
 import { loadRecordedEvents } from '../../local/replay/load.ts';
 import { awaitingCallback } from '../../local/settle.ts';
+import { functionNamed } from '../../scripts/cli/stack.ts';
 import type { TestCloud } from '../support/local-cloud.ts';
 
 const reader = (cloud: TestCloud, accessKeyId: string, userAgent = `app/${accessKeyId}`) =>
@@ -96,7 +97,8 @@ const decideApproval = async (
   cloud: TestCloud,
   decision: { approvalId: string; decision: 'approve' | 'reject'; approver: string },
 ): Promise<Detail> => {
-  const response = await fetch(`${cloud.cloud.url}/2015-03-31/functions/smcp-local-approve/invocations`, {
+  const approve = functionNamed(cloud.cloud.stack, 'approve');
+  const response = await fetch(`${cloud.cloud.url}/2015-03-31/functions/${approve}/invocations`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(decision),
