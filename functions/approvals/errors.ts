@@ -1,8 +1,17 @@
 // Errors of the approvals area. State machines and callbacks match these names. Messages carry the approval id only:
 // never a task token, a signing secret or a request body.
+import { SmcpError } from '../shared/errors.ts';
+
+/** The base of the approvals area's errors. */
+class ApprovalError extends SmcpError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ApprovalError';
+  }
+}
 
 /** The record was decided before (a replayed request, a reused link, or the loser of a concurrent race). */
-class ApprovalAlreadyDecidedError extends Error {
+class ApprovalAlreadyDecidedError extends ApprovalError {
   readonly approvalId: string;
   constructor(approvalId: string, options?: ErrorOptions) {
     super(`Approval ${approvalId} was already decided`, options);
@@ -12,7 +21,7 @@ class ApprovalAlreadyDecidedError extends Error {
 }
 
 /** Still pending, but its expiry has passed: the waiting step times out and counts that as a rejection. */
-class ApprovalExpiredError extends Error {
+class ApprovalExpiredError extends ApprovalError {
   readonly approvalId: string;
   constructor(approvalId: string, options?: ErrorOptions) {
     super(`Approval ${approvalId} has expired`, options);
@@ -21,7 +30,7 @@ class ApprovalExpiredError extends Error {
   }
 }
 
-class ApprovalNotFoundError extends Error {
+class ApprovalNotFoundError extends ApprovalError {
   readonly approvalId: string;
   constructor(approvalId: string, options?: ErrorOptions) {
     super(`Approval ${approvalId} does not exist`, options);
@@ -31,7 +40,7 @@ class ApprovalNotFoundError extends Error {
 }
 
 /** An approval id is used once: a second put with the same id is a bug or a replayed step, never an overwrite. */
-class ApprovalAlreadyExistsError extends Error {
+class ApprovalAlreadyExistsError extends ApprovalError {
   readonly approvalId: string;
   constructor(approvalId: string, options?: ErrorOptions) {
     super(`Approval ${approvalId} already exists`, options);
@@ -41,7 +50,7 @@ class ApprovalAlreadyExistsError extends Error {
 }
 
 /** The caller passed a record or decision the store refuses to write (e.g. a non-canonical timestamp). */
-class InvalidApprovalError extends Error {
+class InvalidApprovalError extends ApprovalError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'InvalidApprovalError';
@@ -51,6 +60,7 @@ class InvalidApprovalError extends Error {
 export {
   ApprovalAlreadyDecidedError,
   ApprovalAlreadyExistsError,
+  ApprovalError,
   ApprovalExpiredError,
   ApprovalNotFoundError,
   InvalidApprovalError,

@@ -18,7 +18,7 @@ interface StepOptions<In, Out> {
   readonly handler: (input: In, context: Context) => Promise<Out> | Out;
 }
 
-interface ParsedStepOptions<S extends z.ZodType, Out> extends StepOptions<z.output<S>, Out> {
+interface ParsedStepOptions<S extends z.core.$ZodType, Out> extends StepOptions<z.output<S>, Out> {
   /** The boundary's schema (functions/<area>/schemas.ts). */
   readonly schema: S;
 }
@@ -31,9 +31,9 @@ const checkOptions = (options: object) => {
   if (unknown.length > 0) throw new TypeError(`step(): unknown option ${unknown.join(', ')}`);
 };
 
-function step<S extends z.ZodType, Out>(options: ParsedStepOptions<S, Out>): middy.MiddyfiedHandler<unknown, Out>;
+function step<S extends z.core.$ZodType, Out>(options: ParsedStepOptions<S, Out>): middy.MiddyfiedHandler<unknown, Out>;
 function step<In, Out>(options: StepOptions<In, Out>): middy.MiddyfiedHandler<In, Out>;
-function step(options: StepOptions<unknown, unknown> & { schema?: z.ZodType }) {
+function step(options: StepOptions<unknown, unknown> & { schema?: z.core.$ZodType }) {
   checkOptions(options);
   const { logger, handler, schema } = options;
   const wired = middy(async (input: unknown, context: Context) => handler(input, context))

@@ -4,18 +4,20 @@
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { localClientConfig, localEndpoint, unreachable } from './client-config.ts';
+import { functionNamed, resolveStack, tableNamed } from './stack.ts';
 
 const stageOption = { stage: { type: 'string', default: 'local' }, endpoint: { type: 'string' } } as const;
 
 const listApprovals = async (args: string[]): Promise<number> => {
   const { values } = parseArgs({ args, options: { ...stageOption, all: { type: 'boolean', default: false } } });
   const endpoint = localEndpoint(values.endpoint);
+  const stack = await resolveStack({ stage: values.stage, endpoint });
   const ddb = new DynamoDBClient(localClientConfig(endpoint));
   // The task token is never read out: it lets anyone complete the task.
   const { Items = [] } = await ddb
     .send(
       new ScanCommand({
-        TableName: `smcp-${values.stage}-approvals`,
+        TableName: tableNamed(stack, 'ApprovalsTable'),
         ProjectionExpression: 'approvalId, secretId, #action, requestedBy, expiresAt, #status, decidedBy',
         ExpressionAttributeNames: { '#action': 'action', '#status': 'status' },
       }),
@@ -56,7 +58,8 @@ const decide =
         { usage: true },
       );
     const endpoint = localEndpoint(values.endpoint);
-    const response = await fetch(`${endpoint}/2015-03-31/functions/smcp-${values.stage}-approve/invocations`, {
+    const approve = functionNamed(await resolveStack({ stage: values.stage, endpoint }), 'approve');
+    const response = await fetch(`${endpoint}/2015-03-31/functions/${approve}/invocations`, {
       method: 'POST',
       body: JSON.stringify({ approvalId, decision, approver: values.as }),
     }).catch((error: unknown) => {

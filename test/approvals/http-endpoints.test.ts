@@ -9,6 +9,7 @@ import { signLinkToken } from '../../functions/approvals/domain/link-token.ts';
 import { settle } from '../../local/settle.ts';
 import { busEvent } from '../support/events.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
+import { secretIdOf } from './support.ts';
 
 const CANARY = `canary-${randomUUID()}`;
 const SIGNING_SECRET = `slack-signing-${CANARY}`;
@@ -134,9 +135,11 @@ beforeAll(async () => {
   // Handlers read the allowlist per call. Slack approves as the user id; a link without an approver claim as link:sns.
   process.env.APPROVERS = `${APPROVER},${REQUESTER},link:sns,bob@example.com`;
   await t.clients.sm.send(
-    new CreateSecretCommand({ Name: 'smcp/local/slack-signing-secret', SecretString: SIGNING_SECRET }),
+    new CreateSecretCommand({ Name: secretIdOf(t, 'SLACK_SIGNING_SECRET_ID'), SecretString: SIGNING_SECRET }),
   );
-  await t.clients.sm.send(new CreateSecretCommand({ Name: 'smcp/local/approval-link-key', SecretString: LINK_KEY }));
+  await t.clients.sm.send(
+    new CreateSecretCommand({ Name: secretIdOf(t, 'APPROVAL_LINK_KEY_SECRET_ID'), SecretString: LINK_KEY }),
+  );
   // Watch the Step Functions API: a refusal must never reach SendTaskSuccess/SendTaskFailure.
   const operations = t.cloud.stepfunctions.service.operations as Record<
     string,

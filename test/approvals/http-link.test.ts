@@ -7,7 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it, vi } from 'vitest';
 import { signLinkToken } from '../../functions/approvals/domain/link-token.ts';
 import type { ApprovalRecord } from '../../functions/approvals/domain/record.ts';
-import { createLinkEndpoint, linkApprover } from '../../functions/approvals/http/link.ts';
+import { createLinkEndpoint, linkApprover } from '../../functions/approvals/steps/link-endpoint.ts';
 import { createSecretValue } from '../../functions/shared/adapters/secret-value.ts';
 
 const KEY = 'k'.repeat(32);

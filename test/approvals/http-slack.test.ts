@@ -5,7 +5,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it, vi } from 'vitest';
 import { parseSlackInteraction } from '../../functions/approvals/domain/slack-interaction.ts';
 import { approvalMessage } from '../../functions/approvals/domain/slack-message.ts';
-import { createSlackEndpoint } from '../../functions/approvals/http/slack.ts';
+import { createSlackEndpoint } from '../../functions/approvals/steps/slack-endpoint.ts';
 
 const APPROVAL_ID = 'apr-0123456789abcdef0123456789abcdef';
 const NOW = new Date('2026-03-01T12:00:00.000Z');

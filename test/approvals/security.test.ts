@@ -6,10 +6,10 @@ import { inspect } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type ApprovalStore, createApprovalStore } from '../../functions/approvals/adapters/store.ts';
 import { signLinkToken, verifyLinkToken } from '../../functions/approvals/domain/link-token.ts';
 import { type ApprovalRecord, type Decision, decide } from '../../functions/approvals/domain/record.ts';
 import { verifySlackRequest } from '../../functions/approvals/domain/slack-signature.ts';
-import { type ApprovalStore, createApprovalStore } from '../../functions/approvals/store.ts';
 import { createDynamoDb, type DynamoDbEmulator } from '../../local/dynamodb/index.ts';
 import { type Endpoint, startEndpoint } from '../../local/server.ts';
 

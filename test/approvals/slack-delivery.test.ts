@@ -10,6 +10,7 @@ import { settle } from '../../local/settle.ts';
 import { busEvent } from '../support/events.ts';
 import { buttonValue, type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
+import { secretIdOf } from './support.ts';
 
 const CANARY = `canary-${randomUUID()}`;
 const BOT_TOKEN = `xoxb-${CANARY}`;
@@ -78,9 +79,11 @@ beforeAll(async () => {
   process.env.SLACK_APPROVAL_CHANNEL = CHANNEL;
   process.env.SLACK_API_URL = slack.apiUrl;
   process.env.APPROVERS = APPROVER;
-  await t.clients.sm.send(new CreateSecretCommand({ Name: 'smcp/local/slack-bot-token', SecretString: BOT_TOKEN }));
   await t.clients.sm.send(
-    new CreateSecretCommand({ Name: 'smcp/local/slack-signing-secret', SecretString: SIGNING_SECRET }),
+    new CreateSecretCommand({ Name: secretIdOf(t, 'SLACK_BOT_TOKEN_SECRET_ID'), SecretString: BOT_TOKEN }),
+  );
+  await t.clients.sm.send(
+    new CreateSecretCommand({ Name: secretIdOf(t, 'SLACK_SIGNING_SECRET_ID'), SecretString: SIGNING_SECRET }),
   );
 }, 120_000);
 

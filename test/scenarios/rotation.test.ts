@@ -3,6 +3,7 @@
 // random-password strategy. After every scenario the invariants hold and no secret value appears anywhere.
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { functionNamed } from '../../scripts/cli/stack.ts';
 import {
   CANARY,
   createPostgresSecret,
@@ -22,14 +23,15 @@ import {
   summary,
 } from './support.ts';
 
-const APPROVE_FUNCTION = 'smcp-local-approve';
 const APPROVAL_TIMEOUT_MS = 86_400_000;
 const LINK_KEY = `link-key-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 
 let h: Harness;
 
 const decide = (approvalId: string, decision: 'approve' | 'reject', approver: string) =>
-  h.cloud.lambda.invoke(APPROVE_FUNCTION, { approvalId, decision, approver }) as Promise<Record<string, unknown>>;
+  h.cloud.lambda.invoke(functionNamed(h.cloud.stack, 'approve'), { approvalId, decision, approver }) as Promise<
+    Record<string, unknown>
+  >;
 
 const approvalIdOf = (secretArn: string): string => {
   const requested = ownEvents(h, secretArn).find((e) => e.detailType === 'Approval Requested');

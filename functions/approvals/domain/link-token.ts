@@ -3,7 +3,7 @@
 // parsed only after it is authenticated. Single use is the store's job (an approval is decided once), not the token's.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ConfigurationError } from '../../shared/errors.ts';
-import { type Decision, isCanonicalIso, isDecision } from './record.ts';
+import { LinkClaims } from '../schemas.ts';
 
 /** HMAC-SHA256 keys shorter than the hash output weaken it; a short key is a deployment mistake. */
 const MIN_KEY_BYTES = 32;
@@ -11,17 +11,6 @@ const MIN_KEY_BYTES = 32;
 const MAX_TOKEN_LENGTH = 4096;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const MAC_BYTES = 32;
-
-interface LinkClaims {
-  readonly approvalId: string;
-  readonly decision: Decision;
-  /** The recipient the link was sent to, when the link itself identifies the approver (one email per approver). */
-  readonly approver?: string;
-  /** Canonical ISO-8601 UTC; the link stops working at this instant. */
-  readonly expiresAt: string;
-  /** Random per link, so two links for the same approval never share a token. */
-  readonly nonce: string;
-}
 
 type LinkKey = string | Uint8Array;
 type LinkVerification = { ok: true; claims: LinkClaims } | { ok: false; reason: string };
@@ -38,26 +27,26 @@ const decodeBase64Url = (part: string): Buffer | undefined => {
   return bytes.toString('base64url') === part ? bytes : undefined;
 };
 
-const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== '';
+// Why a token's claims are refused, by the first claim that is wrong (in this order).
+const CLAIM_PROBLEMS = [
+  ['approvalId', 'token has no approval id'],
+  ['decision', 'token has an unknown decision'],
+  ['approver', 'token has an invalid approver'],
+  ['expiresAt', 'token has an invalid expiry'],
+  ['nonce', 'token has no nonce'],
+] as const satisfies readonly (readonly [keyof LinkClaims, string])[];
 
-/** A reason for the first thing wrong with the claims, or undefined when they are well-formed. */
-const claimsProblem = (claims: Record<string, unknown>): string | undefined => {
-  if (!isNonEmptyString(claims.approvalId)) return 'token has no approval id';
-  if (!isDecision(claims.decision)) return 'token has an unknown decision';
-  if (claims.approver !== undefined && !isNonEmptyString(claims.approver)) return 'token has an invalid approver';
-  if (!isCanonicalIso(claims.expiresAt)) return 'token has an invalid expiry';
-  if (!isNonEmptyString(claims.nonce)) return 'token has no nonce';
-  return undefined;
+/**
+ * The claims with only the known fields (nothing unexpected travels on from a payload), or the reason for the first
+ * thing wrong with them.
+ */
+const readClaims = (claims: unknown): { ok: true; claims: LinkClaims } | { ok: false; reason: string } => {
+  const parsed = LinkClaims.safeParse(claims);
+  if (parsed.success) return { ok: true, claims: parsed.data };
+  const wrong = new Set(parsed.error.issues.map((issue) => issue.path[0]));
+  const [, reason = 'malformed token payload'] = CLAIM_PROBLEMS.find(([field]) => wrong.has(field)) ?? [];
+  return { ok: false, reason };
 };
-
-/** Copies only the known fields, so nothing unexpected travels on from a payload. */
-const pickClaims = (claims: LinkClaims): LinkClaims => ({
-  approvalId: claims.approvalId,
-  decision: claims.decision,
-  ...(claims.approver === undefined ? {} : { approver: claims.approver }),
-  expiresAt: claims.expiresAt,
-  nonce: claims.nonce,
-});
 
 /** Throws on a short key or malformed claims: minting a link that can never verify is a bug, not a user error. */
 const signLinkToken = (claims: LinkClaims, key: LinkKey): string => {
@@ -65,9 +54,9 @@ const signLinkToken = (claims: LinkClaims, key: LinkKey): string => {
   if (secret.length < MIN_KEY_BYTES) {
     throw new ConfigurationError(`The approval link key must be at least ${MIN_KEY_BYTES} bytes`);
   }
-  const problem = claimsProblem(claims as unknown as Record<string, unknown>);
-  if (problem) throw new TypeError(`Cannot sign an approval link: ${problem}`);
-  const payload = Buffer.from(JSON.stringify(pickClaims(claims)), 'utf8').toString('base64url');
+  const read = readClaims(claims);
+  if (!read.ok) throw new TypeError(`Cannot sign an approval link: ${read.reason}`);
+  const payload = Buffer.from(JSON.stringify(read.claims), 'utf8').toString('base64url');
   return `${payload}.${mac(payload, secret).toString('base64url')}`;
 };
 
@@ -95,11 +84,10 @@ const verifyLinkToken = (token: unknown, key: LinkKey, now: Date): LinkVerificat
     return fail('malformed token payload');
   }
   if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) return fail('malformed token payload');
-  const problem = claimsProblem(claims as Record<string, unknown>);
-  if (problem) return fail(problem);
-  const valid = pickClaims(claims as LinkClaims);
-  if (Date.parse(valid.expiresAt) <= now.getTime()) return fail('link expired');
-  return { ok: true, claims: valid };
+  const read = readClaims(claims);
+  if (!read.ok) return read;
+  if (Date.parse(read.claims.expiresAt) <= now.getTime()) return fail('link expired');
+  return read;
 };
 
 export type { LinkClaims, LinkKey, LinkVerification };

@@ -33,6 +33,9 @@ const normaliseAllowlist = (allowlist: Iterable<string>): ReadonlySet<string> =>
   return entries;
 };
 
+/** The allowlist as configured (`APPROVERS`): comma-separated ids. Unset is empty, and empty means nobody. */
+const allowlistOf = (setting: string | undefined): string[] => (setting ?? '').split(',');
+
 /**
  * Reasons are fixed strings: they never echo the approver or requester, which come from request payloads and would
  * otherwise let a caller write what they like into logs and replies.
@@ -51,4 +54,4 @@ const checkApprover = ({ approver, requestedBy, allowlist }: ApproverCheck): Pol
 };
 
 export type { ApproverCheck, PolicyResult };
-export { checkApprover, normaliseId };
+export { allowlistOf, checkApprover, normaliseId };

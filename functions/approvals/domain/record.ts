@@ -1,42 +1,19 @@
 // The approval record and the pure decision on it. The store applies the decision with one conditional write, which
 // re-checks "still pending and not expired" so that concurrent callbacks cannot both win.
+import {
+  type ApprovalRecord,
+  ApprovalStatus,
+  CanonicalInstant,
+  Channel,
+  Decision,
+  type PublicApprovalRecord,
+} from '../schemas.ts';
 import { checkApprover } from './policy.ts';
 
-const APPROVAL_STATUSES = {
-  pending: 'pending',
-  approved: 'approved',
-  rejected: 'rejected',
-  expired: 'expired',
-} as const;
-type ApprovalStatus = (typeof APPROVAL_STATUSES)[keyof typeof APPROVAL_STATUSES];
-
-const DECISIONS = { approve: 'approve', reject: 'reject' } as const;
-type Decision = (typeof DECISIONS)[keyof typeof DECISIONS];
-
-const CHANNELS = { slack: 'slack', sns: 'sns', local: 'local' } as const;
-type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
-
-interface ApprovalRecord {
-  readonly approvalId: string;
-  /**
-   * The Step Functions callback token. Whoever holds it can complete the task, so it lives only in this record: never
-   * log it and never put it in a notification (use `withoutTaskToken`).
-   */
-  readonly taskToken: string;
-  readonly secretId: string;
-  readonly action: string;
-  readonly requestedBy: string;
-  readonly reason?: string;
-  /** Canonical ISO-8601 UTC (`Date#toISOString`): the store compares it as a string in its condition. */
-  readonly expiresAt: string;
-  readonly status: ApprovalStatus;
-  readonly decidedBy?: string;
-  readonly decidedAt?: string;
-  readonly channel?: Channel;
-}
-
-/** What may be logged, shown on the console or sent in a notification. */
-type PublicApprovalRecord = Omit<ApprovalRecord, 'taskToken'>;
+// The schemas' values as `as const`-style objects: `APPROVAL_STATUSES.pending` reads better than a string literal.
+const APPROVAL_STATUSES = ApprovalStatus.def.entries;
+const DECISIONS = Decision.def.entries;
+const CHANNELS = Channel.def.entries;
 
 type DecideResult = { ok: true; next: ApprovalRecord } | { ok: false; reason: string };
 
@@ -47,15 +24,8 @@ interface DecideInput {
   readonly allowlist: Iterable<string>;
 }
 
-/**
- * True only for the exact form `toISOString` writes. ISO strings order like instants only when they share one form,
- * and the store's `expiresAt > :now` condition relies on that.
- */
-const isCanonicalIso = (value: unknown): value is string => {
-  if (typeof value !== 'string') return false;
-  const date = new Date(value);
-  return Number.isFinite(date.getTime()) && date.toISOString() === value;
-};
+/** True only for the exact form `toISOString` writes (see CanonicalInstant). */
+const isCanonicalIso = (value: unknown): value is string => CanonicalInstant.safeParse(value).success;
 
 /** Expired from its expiry instant on: the store's condition (`expiresAt > :now`) draws the same line. */
 const isExpired = (record: Pick<ApprovalRecord, 'expiresAt'>, now: Date): boolean =>

@@ -5,9 +5,9 @@
 //
 // Every value that comes from a request (secret id, requester, reason) goes in `plain_text` objects, so it can neither
 // format text, mention anyone nor link anywhere, and is cut to Slack's limits so the message is never refused.
+import { SlackActionId } from '../schemas.ts';
 
-const SLACK_ACTIONS = { approve: 'approve', reject: 'reject' } as const;
-type SlackActionId = (typeof SLACK_ACTIONS)[keyof typeof SLACK_ACTIONS];
+const SLACK_ACTIONS = SlackActionId.def.entries;
 
 // Slack's limits: header text 150 characters, a field 2000, fallback text 3000 (we keep every part far below).
 const LIMITS = { header: 150, field: 1000, text: 2000 } as const;

@@ -41,34 +41,7 @@ const LabelStepInput = z.object({
 });
 type LabelStepInput = z.infer<typeof LabelStepInput>;
 
-const RequestApprovalInput = z.object({
-  taskToken: z.string().min(1),
-  secretId: id,
-  executionArn: id,
-  requestedBy: z.string().min(1).max(256),
-  reason: z.string().max(1024).default('not given'),
-  strategy: id,
-  timeoutSeconds: z.coerce.number().int().positive(),
-});
-type RequestApprovalInput = z.infer<typeof RequestApprovalInput>;
-
-const DecideApprovalInput = z.object({
-  approvalId: z.string().min(1).max(256),
-  decision: z.enum(['approve', 'reject']),
-  approver: z.string().min(1).max(256),
-});
-type DecideApprovalInput = z.infer<typeof DecideApprovalInput>;
-
 const ReportInput = z.object({ state: z.record(z.string(), z.unknown()), executionArn: id });
 type ReportInput = z.infer<typeof ReportInput>;
 
-export {
-  DecideApprovalInput,
-  LabelStepInput,
-  LockInput,
-  PlanStepInput,
-  ReportInput,
-  RequestApprovalInput,
-  RotationStepInput,
-  TargetStepInput,
-};
+export { LabelStepInput, LockInput, PlanStepInput, ReportInput, RotationStepInput, TargetStepInput };

@@ -2,14 +2,14 @@
 // here; the rules are in domain/record.ts. No TTL and no transactions (dynalite has neither): expiry is an attribute
 // compared in conditions, and single use is one conditional UpdateItem.
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { APPROVAL_STATUSES, type ApprovalRecord, isCanonicalIso } from './domain/record.ts';
+import { APPROVAL_STATUSES, type ApprovalRecord, isCanonicalIso } from '../domain/record.ts';
 import {
   ApprovalAlreadyDecidedError,
   ApprovalAlreadyExistsError,
   ApprovalExpiredError,
   ApprovalNotFoundError,
   InvalidApprovalError,
-} from './errors.ts';
+} from '../errors.ts';
 
 type FinalStatus = typeof APPROVAL_STATUSES.approved | typeof APPROVAL_STATUSES.rejected;
 

@@ -1,19 +1,17 @@
 // The approval decision: checks the approver against policy, decides the record once (a conditional write), then
 // completes the waiting task with SendTaskSuccess (approved) or SendTaskFailure `ApprovalRejected` (rejected). A
-// refusal answers with a reason and calls nothing. Entry points (the approve function today; the HTTP endpoint,
-// Slack and `smcp approve` later) verify their caller first and then call this.
+// refusal answers with a reason and calls nothing. Every door (the `approve` function and `smcp approve`, the Slack
+// endpoint, the signed links) verifies its caller first and then calls this.
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { type Decision, decide, withoutTaskToken } from '../../approvals/domain/record.ts';
-import { ApprovalAlreadyDecidedError, ApprovalExpiredError, ApprovalNotFoundError } from '../../approvals/errors.ts';
-import type { ApprovalStore } from '../../approvals/store.ts';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
+import type { ApprovalStore } from '../adapters/store.ts';
+import type { TaskCallbacks } from '../adapters/tasks.ts';
+import { decide, withoutTaskToken } from '../domain/record.ts';
+import { ApprovalAlreadyDecidedError, ApprovalExpiredError, ApprovalNotFoundError } from '../errors.ts';
+import type { ApprovalDecidedDetail, DecideApprovalInput } from '../schemas.ts';
 
+// The error the waiting states catch (statemachines/rotation.asl.yml, read-anomaly-response.asl.yml).
 const REJECTED_ERROR = 'ApprovalRejected';
-
-interface TaskCallbacks {
-  succeed(taskToken: string, output: object): Promise<void>;
-  fail(taskToken: string, error: string, cause: string): Promise<void>;
-}
 
 interface DecideDeps {
   readonly store: Pick<ApprovalStore, 'get' | 'markDecided'>;
@@ -24,11 +22,8 @@ interface DecideDeps {
   readonly now?: () => Date;
 }
 
-interface DecisionRequest {
-  readonly approvalId: string;
-  readonly decision: Decision;
-  readonly approver: string;
-}
+/** What a door asks once it knows who is calling: the `approve` function's input. */
+type DecisionRequest = DecideApprovalInput;
 
 type DecisionResult =
   | { ok: true; approvalId: string; status: string; decidedBy: string; workflowNotified: boolean }
@@ -76,10 +71,11 @@ const createDecideStep =
       if (!GONE.has((error as Error).name)) throw error;
       workflowNotified = false;
     }
-    await bus.publish('Approval Decided', { ...withoutTaskToken(decided), workflowNotified }, [decided.secretId]);
+    const detail: ApprovalDecidedDetail = { ...withoutTaskToken(decided), workflowNotified };
+    await bus.publish('Approval Decided', detail, [decided.secretId]);
     logger.info('Approval decided', { approvalId, status: decided.status, decidedBy, workflowNotified });
     return { ok: true, approvalId, status: decided.status, decidedBy, workflowNotified };
   };
 
-export type { DecideDeps, DecisionRequest, DecisionResult, TaskCallbacks };
+export type { DecideDeps, DecisionRequest, DecisionResult };
 export { createDecideStep, REJECTED_ERROR };

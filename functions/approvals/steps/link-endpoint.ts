@@ -7,12 +7,12 @@
 // (`link:sns`). A link proves possession of the message, not identity, so the allowlist must name that identity
 // explicitly (`link:sns` means "whoever can read the approval emails may decide").
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { DecisionRequest, DecisionResult } from '../../rotation/steps/decide-approval.ts';
+import type { ApprovalStore } from '../adapters/store.ts';
 import { type LinkClaims, type LinkKey, verifyLinkToken } from '../domain/link-token.ts';
 import { type ApprovalRecord, CHANNELS, withoutTaskToken } from '../domain/record.ts';
-import type { ApprovalStore } from '../store.ts';
-import { confirmationPage, decidedPage, refusedPage } from './pages.ts';
-import { type HttpEvent, type HttpResult, html, methodOf, rawBodyOf } from './request.ts';
+import type { DecisionRequest, DecisionResult } from './decide-approval.ts';
+import { type HttpEvent, type HttpResult, html, methodOf, rawBodyOf } from './http.ts';
+import { confirmationPage, decidedPage, refusedPage } from './link-pages.ts';
 
 interface LinkEndpointDeps {
   readonly linkKey: () => Promise<LinkKey | undefined>;

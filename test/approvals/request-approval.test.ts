@@ -1,14 +1,14 @@
-// The rotation area's request-approval step, generalised for the read-anomaly response's quarantine: the action and
+// The request-approval step, generalised for the read-anomaly response's quarantine: the action and
 // a summary change the record and the wording; without them a request is exactly what the rotation always sent.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import type { ApprovalRecord } from '../../functions/approvals/domain/record.ts';
 import type { ApprovalMessage } from '../../functions/approvals/domain/slack-message.ts';
+import { RequestApprovalInput } from '../../functions/approvals/schemas.ts';
 import {
   createRequestApprovalStep,
   type RequestApprovalDeps,
-  RequestApprovalStepInput,
-} from '../../functions/rotation/steps/request-approval.ts';
+} from '../../functions/approvals/steps/request-approval.ts';
 import { SlackDeliveryError } from '../../functions/shared/adapters/slack.ts';
 
 const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf';
@@ -63,7 +63,7 @@ describe('request-approval step', () => {
   it('keeps the rotation’s action and wording when no action or summary is given', async () => {
     const { step, records, messages, events } = setup();
 
-    const parsed = RequestApprovalStepInput.parse(request);
+    const parsed = RequestApprovalInput.parse(request);
     await step(parsed);
 
     expect(parsed.action).toBe('rotate-secret');
@@ -79,7 +79,7 @@ describe('request-approval step', () => {
     const { step, records, messages, events } = setup();
 
     await step(
-      RequestApprovalStepInput.parse({
+      RequestApprovalInput.parse({
         ...request,
         requestedBy: 'read-anomaly-response',
         strategy: 'quarantine',
@@ -105,7 +105,7 @@ describe('request-approval step', () => {
     }));
 
     await step(
-      RequestApprovalStepInput.parse({
+      RequestApprovalInput.parse({
         ...request,
         action: 'quarantine-principal',
         summary: `quarantine ${SUSPECT}\non ${SECRET}`,
@@ -126,7 +126,7 @@ describe('request-approval step', () => {
       },
     }));
 
-    await step(RequestApprovalStepInput.parse(request));
+    await step(RequestApprovalInput.parse(request));
 
     expect(messages).toHaveLength(1);
     expect(events).toHaveLength(1);
@@ -134,6 +134,6 @@ describe('request-approval step', () => {
   });
 
   it('refuses an action it does not know', () => {
-    expect(RequestApprovalStepInput.safeParse({ ...request, action: 'delete-secret' }).success).toBe(false);
+    expect(RequestApprovalInput.safeParse({ ...request, action: 'delete-secret' }).success).toBe(false);
   });
 });

@@ -5,30 +5,15 @@
 // same for every action, so only the record's `action` and the notification's wording differ.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
-import { type LinkKey, signLinkToken } from '../../approvals/domain/link-token.ts';
-import { APPROVAL_STATUSES, type ApprovalRecord, CHANNELS } from '../../approvals/domain/record.ts';
-import { approvalMessage } from '../../approvals/domain/slack-message.ts';
-import { ApprovalAlreadyExistsError } from '../../approvals/errors.ts';
-import type { ApprovalStore } from '../../approvals/store.ts';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
 import type { Notifier } from '../../shared/adapters/notifications.ts';
 import type { SlackPoster } from '../../shared/adapters/slack.ts';
-import { RequestApprovalInput } from './inputs.ts';
-
-/** What an approval lets happen, as the record and the `Approval Requested` event name it. */
-const APPROVAL_ACTIONS = { rotateSecret: 'rotate-secret', quarantinePrincipal: 'quarantine-principal' } as const;
-type ApprovalAction = (typeof APPROVAL_ACTIONS)[keyof typeof APPROVAL_ACTIONS];
-
-/** The action when a request names none: the rotation workflow's payload predates `action`. */
-const ACTION = APPROVAL_ACTIONS.rotateSecret;
-
-/** The task's payload: the rotation's fields, plus the action and a one-line summary other workflows send. */
-const RequestApprovalStepInput = RequestApprovalInput.extend({
-  action: z.enum([APPROVAL_ACTIONS.rotateSecret, APPROVAL_ACTIONS.quarantinePrincipal]).default(ACTION),
-  summary: z.string().min(1).max(512).optional(),
-});
-type RequestApprovalStepInput = z.infer<typeof RequestApprovalStepInput>;
+import type { ApprovalStore } from '../adapters/store.ts';
+import { type LinkKey, signLinkToken } from '../domain/link-token.ts';
+import { APPROVAL_STATUSES, type ApprovalRecord, CHANNELS } from '../domain/record.ts';
+import { approvalMessage } from '../domain/slack-message.ts';
+import { ApprovalAlreadyExistsError } from '../errors.ts';
+import type { ApprovalAction, ApprovalRequestedDetail, RequestApprovalInput } from '../schemas.ts';
 
 interface RequestApprovalDeps {
   readonly store: Pick<ApprovalStore, 'put'>;
@@ -44,19 +29,8 @@ interface RequestApprovalDeps {
   readonly now?: () => Date;
 }
 
-interface ApprovalRequest {
-  readonly taskToken: string;
-  readonly secretId: string;
-  readonly executionArn: string;
-  readonly requestedBy: string;
-  readonly reason: string;
-  readonly strategy: string;
-  readonly timeoutSeconds: number;
-  /** Default `rotate-secret`. */
-  readonly action?: ApprovalAction;
-  /** What waits for approval, in one line (subject and first line of the message); default the rotation's wording. */
-  readonly summary?: string;
-}
+/** The task's payload as the schema reads it (the action defaults to `rotate-secret`). */
+type ApprovalRequest = RequestApprovalInput;
 
 /**
  * One record per task token: a retried request (same token) finds its own record, a new attempt (new token) gets a
@@ -115,7 +89,7 @@ const createRequestApprovalStep =
   ({ store, notifier, bus, logger, linkKey, linkBaseUrl, slack, now = () => new Date() }: RequestApprovalDeps) =>
   async (request: ApprovalRequest) => {
     const approvalId = approvalIdFor(request.taskToken);
-    const action = request.action ?? ACTION;
+    const { action } = request;
     // Whole seconds, canonical form: the store compares expiresAt as a string.
     const expiresAt = new Date(Math.floor(now().getTime() / 1000) * 1000 + request.timeoutSeconds * 1000).toISOString();
     const record: ApprovalRecord = {
@@ -159,19 +133,16 @@ const createRequestApprovalStep =
       ].join('\n'),
     );
     const posted = await postToSlack({ slack, logger }, request, { approvalId, action, expiresAt });
-    await bus.publish(
-      'Approval Requested',
-      {
-        approvalId,
-        secretId: request.secretId,
-        action,
-        requestedBy: request.requestedBy,
-        reason: request.reason,
-        expiresAt,
-        executionArn: request.executionArn,
-      },
-      [request.secretId],
-    );
+    const detail: ApprovalRequestedDetail = {
+      approvalId,
+      secretId: request.secretId,
+      action,
+      requestedBy: request.requestedBy,
+      reason: request.reason,
+      expiresAt,
+      executionArn: request.executionArn,
+    };
+    await bus.publish('Approval Requested', detail, [request.secretId]);
     logger.info('Approval requested', {
       approvalId,
       secretId: request.secretId,
@@ -183,5 +154,5 @@ const createRequestApprovalStep =
     return { approvalId, expiresAt };
   };
 
-export type { ApprovalAction, ApprovalRequest, RequestApprovalDeps };
-export { ACTION, APPROVAL_ACTIONS, approvalIdFor, createRequestApprovalStep, RequestApprovalStepInput };
+export type { ApprovalRequest, RequestApprovalDeps };
+export { approvalIdFor, createRequestApprovalStep };

@@ -3,11 +3,11 @@
 // click decides through the same step as the `approve` function, with the Slack user id as the approver, and the
 // answer is a short ephemeral message (Slack shows the text of a 200 to the user who clicked; it wants it in < 3 s).
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { DecisionRequest, DecisionResult } from '../../rotation/steps/decide-approval.ts';
 import type { SecretValue } from '../../shared/adapters/secret-value.ts';
 import { parseSlackInteraction } from '../domain/slack-interaction.ts';
 import { verifySlackRequest } from '../domain/slack-signature.ts';
-import { type HttpEvent, type HttpResult, json, rawBodyOf } from './request.ts';
+import type { DecisionRequest, DecisionResult } from './decide-approval.ts';
+import { type HttpEvent, type HttpResult, json, rawBodyOf } from './http.ts';
 
 interface SlackEndpointDeps {
   readonly signingSecret: SecretValue;
