@@ -2,12 +2,15 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readRequestBody } from './json-protocol/body.ts';
+import { coralErrors } from './json-protocol/errors.ts';
 import { AwsError, type CallContext, DEFAULT_REGION, type JsonService, LOCAL_ACCOUNT } from './protocol.ts';
 
-// AWS rejects request bodies far below this; the cap only protects the endpoint from a runaway client.
+// DynamoDB's own limit (BatchWriteItem); each JSON service applies its smaller one (json-protocol/body.ts).
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 // `Credential=AKID/20240101/us-east-1/secretsmanager/aws4_request`
 const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
+const CORAL = coralErrors();
 
 interface EndpointOptions {
   readonly services: readonly JsonService[];
@@ -34,20 +37,25 @@ const parseScope = (authorization: string | undefined) => {
     : { accessKeyId: undefined, region: DEFAULT_REGION };
 };
 
+/**
+ * The whole body, or a SerializationException once it is known to be too large. An oversized body is still read to
+ * its end (and dropped) so the client gets the answer instead of a reset connection.
+ */
 const readBody = (req: IncomingMessage): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new AwsError('RequestEntityTooLargeException', `Request body exceeds ${MAX_BODY_BYTES} bytes`, 413));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) {
+        reject(CORAL.serialization(`Request body of ${size} bytes exceeds the ${MAX_BODY_BYTES} bytes accepted`));
+      } else {
+        resolve(Buffer.concat(chunks));
+      }
+    });
     req.on('error', reject);
   });
 
@@ -98,15 +106,7 @@ const startEndpoint = async (options: EndpointOptions & { port: number; host?: s
         ? service.operations[operationName]
         : undefined;
       if (!operation) throw new AwsError('UnknownOperationException', `Unknown operation ${operationName}`);
-      let input: unknown;
-      try {
-        input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-      } catch {
-        throw new AwsError('SerializationException', 'Request body is not valid JSON');
-      }
-      if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-        throw new AwsError('SerializationException', 'Request body must be a JSON object');
-      }
+      const input = readRequestBody(body, service.errors ?? CORAL, service.limits);
       const scope = parseScope(req.headers.authorization);
       const ctx: CallContext = {
         service: service.signingName,
@@ -119,7 +119,7 @@ const startEndpoint = async (options: EndpointOptions & { port: number; host?: s
         userAgent: String(req.headers['user-agent'] ?? ''),
       };
       await options.beforeOperation?.(ctx);
-      const output = await operation(input as Record<string, unknown>, ctx);
+      const output = await operation(input, ctx);
       send(res, 200, contentType, output, requestId);
     } catch (error) {
       if (res.headersSent) return;
