@@ -1,4 +1,6 @@
 // One AWS-compatible HTTP endpoint on loopback: routes JSON-protocol requests by X-Amz-Target to the emulators.
+// It listens first and serves once told what to serve, so the services can be built knowing the endpoint's URL (their
+// queue URLs name it) and no request is handled before everything behind it exists.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,19 +16,17 @@ const CORAL = coralErrors();
 
 interface EndpointOptions {
   readonly services: readonly JsonService[];
-  /** Requests taken whole before the body is read (e.g. handed to dynalite); return true when taken. */
-  readonly intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
-  /** Extra routes (console pages, approval callbacks) tried before the AWS dispatch; return false to pass. */
+  /** Extra routes (DynamoDB, console pages, approval callbacks) tried before the AWS dispatch; return false to pass. */
   readonly routes?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean> | boolean;
   /** Called before each AWS operation; throw an AwsError to inject a fault. */
-  readonly beforeOperation?: (ctx: CallContext) => Promise<void> | void;
+  readonly beforeOperation?: ((ctx: CallContext) => Promise<void> | void) | undefined;
 }
 
 interface Endpoint {
   readonly url: string;
   readonly server: Server;
-  /** Services can join after the endpoint listens (their resources need the endpoint's URL). */
-  addService(service: JsonService): void;
+  /** Starts answering; requests that arrived since the endpoint listened are answered now. Once only. */
+  serve(options: EndpointOptions): void;
   close(): Promise<void>;
 }
 
@@ -80,14 +80,13 @@ const sendError = (res: ServerResponse, contentType: string, error: AwsError, re
   );
 };
 
-const startEndpoint = async (options: EndpointOptions & { port: number; host?: string }): Promise<Endpoint> => {
+const createHandler = (options: EndpointOptions) => {
   const byPrefix = new Map(options.services.map((s) => [s.targetPrefix, s]));
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+  return async (req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();
     let contentType = 'application/x-amz-json-1.1';
     try {
-      if (options.intercept?.(req, res)) return;
       const body = await readBody(req);
       if (options.routes && (await options.routes(req, res, body))) return;
       const target = req.headers['x-amz-target'];
@@ -138,19 +137,26 @@ const startEndpoint = async (options: EndpointOptions & { port: number; host?: s
       sendError(res, contentType, awsError, requestId);
     }
   };
+};
 
-  const server = createServer((req, res) => void handle(req, res));
+/** Listens on loopback; requests wait until serve() says how to answer them. */
+const openEndpoint = async ({ port, host }: { port: number; host?: string }): Promise<Endpoint> => {
+  const { promise: served, resolve: start } = Promise.withResolvers<ReturnType<typeof createHandler>>();
+  let serving = false;
+  const server = createServer((req, res) => void served.then((handle) => handle(req, res)));
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+    server.listen(port, host ?? '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  const address = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${address.port}`,
     server,
-    addService: (service) => {
-      byPrefix.set(service.targetPrefix, service);
+    serve: (options) => {
+      if (serving) throw new Error('The endpoint is already serving');
+      serving = true;
+      start(createHandler(options));
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -160,5 +166,12 @@ const startEndpoint = async (options: EndpointOptions & { port: number; host?: s
   };
 };
 
+/** Listens and serves at once: an endpoint for services that do not need its URL (the emulators' harnesses). */
+const startEndpoint = async (options: EndpointOptions & { port: number; host?: string }): Promise<Endpoint> => {
+  const endpoint = await openEndpoint(options);
+  endpoint.serve(options);
+  return endpoint;
+};
+
 export type { Endpoint, EndpointOptions };
-export { startEndpoint };
+export { openEndpoint, startEndpoint };

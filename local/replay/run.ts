@@ -1,7 +1,6 @@
 // `smcp replay`: puts recorded events on a local bus, waits for the executions they start, prints their timelines.
 import { randomUUID } from 'node:crypto';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { createAdminRoutes } from '../admin.ts';
 import { createManualClock } from '../clock.ts';
 import { type LocalCloud, startLocalCloud } from '../cloud.ts';
 import type { SettledExecution } from '../settle.ts';
@@ -80,7 +79,6 @@ const replay = async (options: ReplayOptions): Promise<ReplayReport> => {
       log: () => {},
       logLevel: options.json ? 'SILENT' : 'ERROR',
     });
-    cloud.setAdminRoutes(createAdminRoutes(cloud));
     endpoint = cloud.url;
   }
   try {

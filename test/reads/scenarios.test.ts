@@ -58,13 +58,9 @@ const bucketCount = async (secretArn: string, at: number): Promise<number> => {
 
 beforeAll(async () => {
   t = await startTestCloud({ start: new Date(START).toISOString(), schedules: true });
-  const publish = t.cloud.bus.publish.bind(t.cloud.bus);
-  // The cloud calls bus.publish for every event (CloudTrail records included): keep a copy to assert on and replay.
-  t.cloud.bus.publish = (event: BusEvent) => {
-    seen.push(event);
-    return publish(event);
-  };
-  // PutEvents (from Lambdas and Step Functions) publishes inside the bus: keep a copy of what was put, too.
+  // Every event the bus sees (CloudTrail records included): kept to assert on and replay.
+  t.cloud.bus.tap((event) => seen.push(event));
+  // And apart, what was put through PutEvents (from Lambdas and Step Functions).
   put = recordPutEvents(t);
 });
 afterAll(async () => t?.cloud.stop());

@@ -41,23 +41,12 @@ interface PutEntry {
   readonly Detail: Detail;
 }
 
-/**
- * Keeps a parsed copy of every entry put through the PutEvents API (detect-spikes, the workflows, the approval
- * steps): the bus publishes those internally, so wrapping `bus.publish` alone would not see them.
- */
+/** Keeps every event put through the PutEvents API (detect-spikes, the workflows, the approval steps), in order. */
 const recordPutEvents = (cloud: TestCloud): PutEntry[] => {
   const put: PutEntry[] = [];
-  const operations = cloud.cloud.bus.service.operations as Record<
-    string,
-    (input: Record<string, unknown>, ctx: never) => unknown
-  >;
-  const putEvents = operations.PutEvents;
-  if (!putEvents) throw new Error('The local bus has no PutEvents');
-  operations.PutEvents = (input, ctx) => {
-    for (const entry of (input.Entries as { DetailType: string; Detail: string }[]) ?? [])
-      put.push({ DetailType: entry.DetailType, Detail: JSON.parse(entry.Detail) });
-    return putEvents(input, ctx);
-  };
+  cloud.cloud.bus.tap((event, via) => {
+    if (via === 'PutEvents') put.push({ DetailType: event['detail-type'], Detail: event.detail as Detail });
+  });
   return put;
 };
 
