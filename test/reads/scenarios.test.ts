@@ -5,7 +5,7 @@ import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetResourcePolicyCommand, PutResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../../local/eventbridge/bus.ts';
-import { loadRecordedEvents } from '../../local/replay/load.ts';
+import { inProcess, loadScenario, replayScenario } from '../../local/replay/engine.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 import {
   createSecret,
@@ -326,11 +326,11 @@ describe('read-spike scenarios', () => {
   });
 
   it('counts a recorded burst once when the whole recording is delivered twice', async () => {
-    const events = loadRecordedEvents(['events/recorded/reads-duplicate-burst']).map((r) => r.event);
+    const scenario = loadScenario(['events/recorded/reads-duplicate-burst']);
+    const events = scenario.events.map((r) => r.event);
     expect(events).toHaveLength(10);
 
-    for (const event of events) t.cloud.bus.publish(event);
-    await t.cloud.whenIdle();
+    await replayScenario(inProcess(t.cloud), scenario);
 
     const secretArn = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/payments/db-Qx7Rt2';
     expect(await bucketCount(secretArn, Date.parse('2026-01-07T10:03:00Z'))).toBe(5);

@@ -15,7 +15,7 @@ import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-s
 import pg from 'pg';
 import { expect, vi } from 'vitest';
 import type { BusEvent } from '../../local/eventbridge/bus.ts';
-import { loadRecordedEvents } from '../../local/replay/load.ts';
+import { inProcess, loadScenario, replayScenario } from '../../local/replay/engine.ts';
 import { type SettledExecution, settle } from '../../local/settle.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 import { type Postgres, startPostgres } from '../support/postgres.ts';
@@ -124,15 +124,19 @@ const createRandomPasswordSecret = async (h: Harness, name: string, { approval =
   return { arn: out.ARN ?? name, versionId: out.VersionId ?? '' };
 };
 
-/** Puts a scenario's recorded events on the bus verbatim (ids kept) and runs the cloud until nothing can progress. */
+const scenarioPath = (scenario: string) => join(RECORDED, scenario);
+
+/** Replays a scenario (its recorded events on the bus verbatim, ids kept) until nothing can progress; its rotations. */
 const replay = async (h: Harness, scenario: string): Promise<SettledExecution[]> => {
-  for (const { event } of loadRecordedEvents([join(RECORDED, scenario)])) h.cloud.bus.publish(event);
-  return executionsOf(h, scenario);
+  const recorded = loadScenario([scenarioPath(scenario)]);
+  const ids = new Set(recorded.events.map(({ event }) => event.id));
+  const run = await replayScenario(inProcess(h.cloud), recorded);
+  return run.executions.filter((e) => e.workflow === 'rotation' && ids.has(e.name));
 };
 
 /** The rotation executions a scenario's events started (execution name = event id), after settling. */
 const executionsOf = async (h: Harness, scenario: string): Promise<SettledExecution[]> => {
-  const ids = new Set(loadRecordedEvents([join(RECORDED, scenario)]).map(({ event }) => event.id));
+  const ids = new Set(loadScenario([scenarioPath(scenario)]).events.map(({ event }) => event.id));
   const settled = await settle(h.cloud);
   return settled.filter((e) => e.workflow === 'rotation' && ids.has(e.name));
 };
