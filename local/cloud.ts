@@ -129,7 +129,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
       account,
       invokeLambda: (ref, payload) => lambda.invoke(ref, payload),
       invokeIntegration: createIntegrations({ sns, bus, region, account }),
-      emit: (event) => bus.publish(event as unknown as Parameters<EventBus['publish']>[0]),
+      emit: bus.publish,
     });
     await createResources(stack, { sqs, sns, dynamodb, stepfunctions, lambda });
 
