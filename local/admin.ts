@@ -1,9 +1,14 @@
 // Local-only HTTP routes under /_smcp/ that AWS has no API for: put recorded events on the bus verbatim (their ids
-// kept, so duplicate deliveries can be replayed), settle, fire a schedule. `smcp replay --endpoint` uses them.
+// kept, so duplicate deliveries can be replayed), read back what the bus saw, list executions, settle, fire a schedule. The replay
+// engine's remote target (`smcp replay --endpoint`) uses them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { LocalCloud } from './cloud.ts';
-import type { BusEvent } from './eventbridge/bus.ts';
-import { settle } from './settle.ts';
+import type { BusEvent, EventBus } from './eventbridge/bus.ts';
+import { isObject, parseJson } from './json-protocol/body.ts';
+import { type Settleable, settle } from './settle.ts';
+
+interface AdminParts extends Settleable {
+  readonly bus: Pick<EventBus, 'publish' | 'fireSchedule' | 'rules' | 'stats' | 'eventsSince'>;
+}
 
 const json = (res: ServerResponse, status: number, body: unknown) => {
   const text = JSON.stringify(body);
@@ -12,31 +17,46 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
 };
 
 const createAdminRoutes =
-  (cloud: LocalCloud) =>
+  (cloud: AdminParts) =>
   async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://local');
     if (!url.pathname.startsWith('/_smcp/')) return false;
-    let input: Record<string, unknown> = {};
-    try {
-      input = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
-    } catch {
-      json(res, 400, { error: 'Body is not valid JSON' });
+    const parsed = body.length ? parseJson(body.toString('utf8')) : { ok: true as const, value: {} };
+    if (!parsed.ok || !isObject(parsed.value)) {
+      json(res, 400, { error: `Body ${parsed.ok ? 'must be a JSON object' : parsed.problem}` });
       return true;
     }
+    const input = parsed.value;
     try {
       if (req.method === 'GET' && url.pathname === '/_smcp/health') {
-        json(res, 200, { ok: true, now: cloud.clock.now().toISOString(), rules: cloud.bus?.rules().length });
+        json(res, 200, {
+          ok: true,
+          now: cloud.clock.now().toISOString(),
+          rules: cloud.bus.rules().length,
+          events: cloud.bus.stats().events,
+        });
+      } else if (req.method === 'GET' && url.pathname === '/_smcp/executions') {
+        const executions = cloud.stepfunctions.executions().map(({ executionArn, name, status }) => ({
+          executionArn,
+          name,
+          status,
+        }));
+        json(res, 200, { executions });
       } else if (req.method === 'POST' && url.pathname === '/_smcp/events') {
         const events = input.events;
         if (!Array.isArray(events)) throw new Error('events must be an array of EventBridge events');
-        const matched = events.map((event) => cloud.bus?.publish(event as BusEvent) ?? 0);
+        const matched = events.map((event) => cloud.bus.publish(event as BusEvent));
         json(res, 200, { published: events.length, matched });
+      } else if (req.method === 'POST' && url.pathname === '/_smcp/events/since') {
+        if (typeof input.count !== 'number')
+          throw new Error('count must be the number of events /_smcp/health reported');
+        json(res, 200, { events: cloud.bus.eventsSince(input.count) });
       } else if (req.method === 'POST' && url.pathname === '/_smcp/settle') {
         const since = typeof input.since === 'string' ? new Date(input.since) : undefined;
         const timeoutMs = typeof input.timeoutMs === 'number' ? input.timeoutMs : 60_000;
         json(res, 200, { executions: await settle(cloud, { ...(since ? { since } : {}), timeoutMs }) });
       } else if (req.method === 'POST' && url.pathname === '/_smcp/schedules/fire') {
-        json(res, 200, { event: cloud.bus?.fireSchedule(String(input.rule)) });
+        json(res, 200, { event: cloud.bus.fireSchedule(String(input.rule)) });
       } else {
         json(res, 404, { error: `No local route ${req.method} ${url.pathname}` });
       }

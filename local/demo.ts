@@ -1,32 +1,39 @@
 // The `npm start` demo: the secrets in events/recorded/demo/setup.json, a few reads, and the demo events replayed
-// once: one rotation runs to the end, a failed rotation is remediated, and one rotation waits for a human approval.
+// once through the replay engine: one rotation runs to the end, a failed rotation is remediated, and one rotation
+// waits for a human approval.
 import { fileURLToPath } from 'node:url';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { LocalCloud } from './cloud.ts';
-import { loadRecordedEvents } from './replay/load.ts';
-import { applySetup, loadSetup } from './replay/setup.ts';
+import { inProcess, loadScenario, replayScenario } from './replay/engine.ts';
 import { formatTimeline, type HistoryEventLike } from './replay/timeline.ts';
-import { settle } from './settle.ts';
 
 const DEMO = fileURLToPath(new URL('../events/recorded/demo/', import.meta.url));
 
-const runDemo = async (cloud: LocalCloud, say: (line: string) => void) => {
-  for (const name of await applySetup(cloud.url, loadSetup([DEMO]))) say(`demo: created secret ${name}`);
+/** A few reads, so the read pipeline has something to count. */
+const readDemoSecret = async (url: string) => {
   const sm = new SecretsManagerClient({
-    endpoint: cloud.url,
+    endpoint: url,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   for (let i = 0; i < 3; i++) await sm.send(new GetSecretValueCommand({ SecretId: 'demo/app/api-key' }));
   sm.destroy();
+};
 
-  const since = cloud.clock.now();
-  for (const { file, event } of loadRecordedEvents([DEMO])) {
-    const matched = cloud.bus?.publish(event) ?? 0;
-    say(`demo: replayed ${file} (${event['detail-type']}) → ${matched} rule(s) matched`);
-  }
-  const executions = await settle(cloud, { since, timeoutMs: 30_000 });
-  for (const execution of executions) {
+const runDemo = async (cloud: LocalCloud, say: (line: string) => void) => {
+  const run = await replayScenario(inProcess(cloud), loadScenario([DEMO]), {
+    timeoutMs: 30_000,
+    beforeEvents: async (created) => {
+      for (const name of created) say(`demo: created secret ${name}`);
+      await readDemoSecret(cloud.url);
+    },
+    onPublished: (batch) => {
+      for (const { file, event, matched } of batch) {
+        say(`demo: replayed ${file} (${event['detail-type']}) → ${matched} rule(s) matched`);
+      }
+    },
+  });
+  for (const execution of run.executions) {
     say(
       formatTimeline(
         { ...execution, status: execution.awaitingCallback ? 'WAITING' : execution.status },
@@ -34,13 +41,8 @@ const runDemo = async (cloud: LocalCloud, say: (line: string) => void) => {
       ),
     );
   }
-  const approvals = (cloud.bus?.recentEvents() ?? [])
-    .filter(
-      (e) =>
-        e.source === 'smcp' &&
-        e['detail-type'] === 'Approval Requested' &&
-        new Date(e.time).getTime() >= since.getTime() - 1000,
-    )
+  const approvals = run.events
+    .filter((e) => e.source === 'smcp' && e['detail-type'] === 'Approval Requested')
     .map((e) => e.detail as { approvalId: string; secretId: string });
   for (const { approvalId, secretId } of approvals) {
     say(`demo: the rotation of ${secretId} waits for approval ${approvalId}. Decide it with:`);
@@ -49,7 +51,7 @@ const runDemo = async (cloud: LocalCloud, say: (line: string) => void) => {
     );
   }
   say(
-    `demo: done — ${executions.length} executions. Replay it with: npm run smcp -- replay events/recorded/demo --endpoint ${cloud.url}`,
+    `demo: done — ${run.executions.length} executions. Replay it with: npm run smcp -- replay events/recorded/demo --endpoint ${cloud.url}`,
   );
 };
 

@@ -1,4 +1,6 @@
 // The wire contract shared by every emulated service: AWS JSON 1.0/1.1 over HTTP POST with X-Amz-Target.
+import type { JsonLimits } from './json-protocol/body.ts';
+import type { ErrorVocabulary } from './json-protocol/errors.ts';
 
 /** An error the endpoint returns AWS-shaped: HTTP status, `__type` and `message`. */
 class AwsError extends Error {
@@ -35,6 +37,10 @@ interface JsonService {
   readonly signingName: string;
   readonly contentType: 'application/x-amz-json-1.0' | 'application/x-amz-json-1.1';
   readonly operations: Readonly<Record<string, OperationHandler>>;
+  /** How the service words the errors every JSON service has (unreadable body…); Coral's by default. */
+  readonly errors?: ErrorVocabulary;
+  /** Body size and nesting the service accepts; json-protocol/body.ts's defaults otherwise. */
+  readonly limits?: JsonLimits;
 }
 
 const LOCAL_ACCOUNT = '000000000000';

@@ -1,29 +1,32 @@
 // One AWS-compatible HTTP endpoint on loopback: routes JSON-protocol requests by X-Amz-Target to the emulators.
+// It listens first and serves once told what to serve, so the services can be built knowing the endpoint's URL (their
+// queue URLs name it) and no request is handled before everything behind it exists.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readRequestBody } from './json-protocol/body.ts';
+import { coralErrors } from './json-protocol/errors.ts';
 import { AwsError, type CallContext, DEFAULT_REGION, type JsonService, LOCAL_ACCOUNT } from './protocol.ts';
 
-// AWS rejects request bodies far below this; the cap only protects the endpoint from a runaway client.
+// DynamoDB's own limit (BatchWriteItem); each JSON service applies its smaller one (json-protocol/body.ts).
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 // `Credential=AKID/20240101/us-east-1/secretsmanager/aws4_request`
 const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
+const CORAL = coralErrors();
 
 interface EndpointOptions {
   readonly services: readonly JsonService[];
-  /** Requests taken whole before the body is read (e.g. handed to dynalite); return true when taken. */
-  readonly intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
-  /** Extra routes (console pages, approval callbacks) tried before the AWS dispatch; return false to pass. */
+  /** Extra routes (DynamoDB, console pages, approval callbacks) tried before the AWS dispatch; return false to pass. */
   readonly routes?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean> | boolean;
   /** Called before each AWS operation; throw an AwsError to inject a fault. */
-  readonly beforeOperation?: (ctx: CallContext) => Promise<void> | void;
+  readonly beforeOperation?: ((ctx: CallContext) => Promise<void> | void) | undefined;
 }
 
 interface Endpoint {
   readonly url: string;
   readonly server: Server;
-  /** Services can join after the endpoint listens (their resources need the endpoint's URL). */
-  addService(service: JsonService): void;
+  /** Starts answering; requests that arrived since the endpoint listened are answered now. Once only. */
+  serve(options: EndpointOptions): void;
   close(): Promise<void>;
 }
 
@@ -34,20 +37,25 @@ const parseScope = (authorization: string | undefined) => {
     : { accessKeyId: undefined, region: DEFAULT_REGION };
 };
 
+/**
+ * The whole body, or a SerializationException once it is known to be too large. An oversized body is still read to
+ * its end (and dropped) so the client gets the answer instead of a reset connection.
+ */
 const readBody = (req: IncomingMessage): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new AwsError('RequestEntityTooLargeException', `Request body exceeds ${MAX_BODY_BYTES} bytes`, 413));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) {
+        reject(CORAL.serialization(`Request body of ${size} bytes exceeds the ${MAX_BODY_BYTES} bytes accepted`));
+      } else {
+        resolve(Buffer.concat(chunks));
+      }
+    });
     req.on('error', reject);
   });
 
@@ -72,14 +80,13 @@ const sendError = (res: ServerResponse, contentType: string, error: AwsError, re
   );
 };
 
-const startEndpoint = async (options: EndpointOptions & { port: number; host?: string }): Promise<Endpoint> => {
+const createHandler = (options: EndpointOptions) => {
   const byPrefix = new Map(options.services.map((s) => [s.targetPrefix, s]));
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+  return async (req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();
     let contentType = 'application/x-amz-json-1.1';
     try {
-      if (options.intercept?.(req, res)) return;
       const body = await readBody(req);
       if (options.routes && (await options.routes(req, res, body))) return;
       const target = req.headers['x-amz-target'];
@@ -98,15 +105,7 @@ const startEndpoint = async (options: EndpointOptions & { port: number; host?: s
         ? service.operations[operationName]
         : undefined;
       if (!operation) throw new AwsError('UnknownOperationException', `Unknown operation ${operationName}`);
-      let input: unknown;
-      try {
-        input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-      } catch {
-        throw new AwsError('SerializationException', 'Request body is not valid JSON');
-      }
-      if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-        throw new AwsError('SerializationException', 'Request body must be a JSON object');
-      }
+      const input = readRequestBody(body, service.errors ?? CORAL, service.limits);
       const scope = parseScope(req.headers.authorization);
       const ctx: CallContext = {
         service: service.signingName,
@@ -119,7 +118,7 @@ const startEndpoint = async (options: EndpointOptions & { port: number; host?: s
         userAgent: String(req.headers['user-agent'] ?? ''),
       };
       await options.beforeOperation?.(ctx);
-      const output = await operation(input as Record<string, unknown>, ctx);
+      const output = await operation(input, ctx);
       send(res, 200, contentType, output, requestId);
     } catch (error) {
       if (res.headersSent) return;
@@ -138,19 +137,26 @@ const startEndpoint = async (options: EndpointOptions & { port: number; host?: s
       sendError(res, contentType, awsError, requestId);
     }
   };
+};
 
-  const server = createServer((req, res) => void handle(req, res));
+/** Listens on loopback; requests wait until serve() says how to answer them. */
+const openEndpoint = async ({ port, host }: { port: number; host?: string }): Promise<Endpoint> => {
+  const { promise: served, resolve: start } = Promise.withResolvers<ReturnType<typeof createHandler>>();
+  let serving = false;
+  const server = createServer((req, res) => void served.then((handle) => handle(req, res)));
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+    server.listen(port, host ?? '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  const address = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${address.port}`,
     server,
-    addService: (service) => {
-      byPrefix.set(service.targetPrefix, service);
+    serve: (options) => {
+      if (serving) throw new Error('The endpoint is already serving');
+      serving = true;
+      start(createHandler(options));
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -160,5 +166,12 @@ const startEndpoint = async (options: EndpointOptions & { port: number; host?: s
   };
 };
 
+/** Listens and serves at once: an endpoint for services that do not need its URL (the emulators' harnesses). */
+const startEndpoint = async (options: EndpointOptions & { port: number; host?: string }): Promise<Endpoint> => {
+  const endpoint = await openEndpoint(options);
+  endpoint.serve(options);
+  return endpoint;
+};
+
 export type { Endpoint, EndpointOptions };
-export { startEndpoint };
+export { openEndpoint, startEndpoint };

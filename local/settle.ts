@@ -1,8 +1,17 @@
 // Runs the local cloud until nothing more can happen without outside help: deliveries done, queues drained, and every
 // execution finished or waiting for a callback (an approval). With a manual clock, waits and backoffs are skipped
 // over by advancing it; with the real clock, settle waits in real time up to a deadline.
-import type { ManualClock } from './clock.ts';
-import type { LocalCloud } from './cloud.ts';
+import type { Clock, ManualClock } from './clock.ts';
+import type { LocalStack } from './stack/build.ts';
+import type { StepFunctions } from './stepfunctions/index.ts';
+
+/** What settling needs of a local cloud (a LocalCloud is one). */
+interface Settleable {
+  readonly clock: Clock;
+  readonly stack: Pick<LocalStack, 'stateMachines'>;
+  readonly stepfunctions: Pick<StepFunctions, 'executions' | 'history'>;
+  whenIdle(): Promise<void>;
+}
 
 interface SettledExecution {
   readonly executionArn: string;
@@ -38,13 +47,13 @@ const awaitingCallback = (history: readonly { type: string }[]): boolean => {
 const isManual = (clock: unknown): clock is ManualClock => typeof (clock as ManualClock).runNext === 'function';
 
 /** The workflow key from a state machine name `<service>-<stage>-<workflow>`. */
-const workflowOf = (cloud: LocalCloud, stateMachineArn: string): string => {
+const workflowOf = (cloud: Settleable, stateMachineArn: string): string => {
   const machine = cloud.stack.stateMachines.find((m) => m.arn === stateMachineArn);
   return machine?.key ?? stateMachineArn.split(':').at(-1) ?? stateMachineArn;
 };
 
 const settle = async (
-  cloud: LocalCloud,
+  cloud: Settleable,
   { since, timeoutMs = 60_000 }: { since?: Date; timeoutMs?: number } = {},
 ): Promise<SettledExecution[]> => {
   const deadline = Date.now() + timeoutMs;
@@ -80,5 +89,5 @@ const settle = async (
     });
 };
 
-export type { SettledExecution };
+export type { Settleable, SettledExecution };
 export { awaitingCallback, settle };

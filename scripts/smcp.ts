@@ -46,7 +46,6 @@ const local = async (args: string[]): Promise<number> => {
     throw new UsageError(`--port must be a port number, got ${values.port}`);
   const dataDir = resolve(values['data-dir'] ?? '.smcp');
   const { startLocalCloud } = await import('../local/cloud.ts');
-  const { createAdminRoutes } = await import('../local/admin.ts');
   console.log(`smcp local: resolving serverless.yml and starting the local cloud (data in ${dataDir})…`);
   const cloud = await startLocalCloud({
     port,
@@ -56,7 +55,6 @@ const local = async (args: string[]): Promise<number> => {
     ...((values.faults ?? process.env.SMCP_FAULTS) ? { faults: values.faults ?? process.env.SMCP_FAULTS } : {}),
     ...(process.env.SMCP_SLACK_WEBHOOK_URL ? { slackWebhookUrl: process.env.SMCP_SLACK_WEBHOOK_URL } : {}),
   });
-  cloud.setAdminRoutes(createAdminRoutes(cloud));
   // Persist now and then, so even a killed process loses little; Ctrl-C persists everything.
   const saver = setInterval(() => cloud.persist(), 5_000);
   saver.unref();
@@ -71,7 +69,7 @@ const local = async (args: string[]): Promise<number> => {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
-  const rules = cloud.bus?.rules().length ?? 0;
+  const rules = cloud.bus.rules().length;
   const machines = cloud.stack.stateMachines.length;
   console.log(
     `smcp local ready at ${cloud.url} — ${cloud.stack.functions.length} functions, ${machines} state machines, ${rules} rules`,

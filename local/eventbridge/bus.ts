@@ -1,16 +1,22 @@
-// The local default event bus: PutEvents and TestEventPattern over the wire, routing through the deployed rules
-// (the AWS::Events::Rule resources serverless.yml generates from events/rules/), input transformers, retries,
-// dead letters and schedules on the local clock.
+// The local default event bus: routing through the deployed rules (the AWS::Events::Rule resources serverless.yml
+// generates from events/rules/), input transformers, retries, dead letters and schedules on the local clock, and taps
+// that see every event put on it. Its API (PutEvents, TestEventPattern, …) is api.ts.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
-import { AwsError, type JsonService } from '../protocol.ts';
-import { InvalidEventPatternError } from './errors.ts';
+import { createEventsApi } from './api.ts';
 import type { EventBridgeEvent } from './event.ts';
 import { compileInputTransformer, type InputTransformer } from './input-transformer.ts';
 import { type CompiledPattern, compilePattern, matches } from './pattern.ts';
 import { parseSchedule, type Schedule } from './schedule.ts';
 
 type BusEvent = EventBridgeEvent;
+
+/** How an event got on the bus: through the PutEvents API (handlers, Step Functions tasks), put there by the local
+ * cloud itself (service events, replayed recordings) or fired by a schedule. */
+type Via = 'PutEvents' | 'publish' | 'schedule';
+
+/** Sees each event as it is put on the bus, before any rule routes it. */
+type Tap = (event: BusEvent, via: Via) => void;
 
 interface RuleTarget {
   readonly id: string;
@@ -47,7 +53,6 @@ interface BusOptions {
 
 type CompiledTarget = RuleTarget & { readonly transform: ReturnType<typeof compileInputTransformer> | undefined };
 
-const MAX_ENTRY_BYTES = 256 * 1024;
 // The bus keeps the latest events it saw, for tests and for looking back at a local run.
 const RECENT_EVENTS = 10_000;
 // The local bus retries a failing target a few times with short backoff; AWS's own policy is hours long.
@@ -80,6 +85,14 @@ const createEventBus = (options: BusOptions) => {
     if (recent.length >= 2 * RECENT_EVENTS) recent = recent.slice(-RECENT_EVENTS);
   };
   let scheduling = false;
+  const taps = new Set<Tap>();
+
+  // Every way onto the bus passes here. A tap that throws fails the put: taps are for tests, which should hear of it.
+  const admit = (event: BusEvent, via: Via) => {
+    stats.events++;
+    remember(event);
+    for (const tap of taps) tap(event, via);
+  };
 
   const track = (work: Promise<void>) => {
     inFlight.add(work);
@@ -123,9 +136,8 @@ const createEventBus = (options: BusOptions) => {
   };
 
   /** Routes one event through every enabled rule whose pattern matches; deliveries run in the background. */
-  const publish = (event: BusEvent): number => {
-    stats.events++;
-    remember(event);
+  const route = (event: BusEvent, via: Via): number => {
+    admit(event, via);
     const detail = event.detail as { readOnly?: unknown; eventType?: unknown } | undefined;
     // Read-only CloudTrail management events reach only rules in the ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS state.
     const readOnlyManagement = detail?.eventType === 'AwsApiCall' && detail.readOnly === true;
@@ -161,8 +173,7 @@ const createEventBus = (options: BusOptions) => {
     const rule = rules.find((r) => r.name === name && r.schedule);
     if (!rule) throw new Error(`No scheduled rule named ${name}`);
     const event = scheduledEvent(rule);
-    stats.events++;
-    remember(event);
+    admit(event, 'schedule');
     stats.matched++;
     for (const target of rule.targets) track(deliverWithRetry(rule, target, event));
     return event;
@@ -183,66 +194,6 @@ const createEventBus = (options: BusOptions) => {
     }
   };
 
-  const putEvents = (input: Record<string, unknown>, ctx: { region: string; account: string }) => {
-    const entries = input.Entries;
-    if (!Array.isArray(entries) || entries.length === 0 || entries.length > 10) {
-      throw new AwsError('ValidationException', 'Entries must contain between 1 and 10 entries');
-    }
-    const results = entries.map((entry: Record<string, unknown>) => {
-      const fail = (code: string, message: string) => ({ ErrorCode: code, ErrorMessage: message });
-      if (typeof entry.Source !== 'string' || entry.Source === '')
-        return fail('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
-      if (typeof entry.DetailType !== 'string' || entry.DetailType === '')
-        return fail('InvalidArgument', 'Parameter DetailType is not valid. Reason: DetailType is a required argument.');
-      if (typeof entry.Detail !== 'string')
-        return fail('InvalidArgument', 'Parameter Detail is not valid. Reason: Detail is a required argument.');
-      if (Buffer.byteLength(JSON.stringify(entry)) > MAX_ENTRY_BYTES)
-        return fail('InvalidArgument', 'Event size exceeded 256 KB');
-      let detail: unknown;
-      try {
-        detail = JSON.parse(entry.Detail);
-      } catch {
-        return fail('MalformedDetail', 'Detail is malformed.');
-      }
-      if (detail === null || typeof detail !== 'object' || Array.isArray(detail))
-        return fail('MalformedDetail', 'Detail is malformed.');
-      const event: BusEvent = {
-        version: '0',
-        id: randomUUID(),
-        'detail-type': entry.DetailType,
-        source: entry.Source,
-        account: ctx.account,
-        time: (entry.Time ? new Date(entry.Time as string | number) : clock.now())
-          .toISOString()
-          .replace(/\.\d{3}Z$/, 'Z'),
-        region: ctx.region,
-        resources: Array.isArray(entry.Resources) ? entry.Resources.map(String) : [],
-        detail,
-      };
-      publish(event);
-      return { EventId: event.id };
-    });
-    return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
-  };
-
-  const testEventPattern = (input: Record<string, unknown>) => {
-    if (typeof input.EventPattern !== 'string' || typeof input.Event !== 'string') {
-      throw new AwsError('ValidationException', 'EventPattern and Event are required strings');
-    }
-    let event: unknown;
-    try {
-      event = JSON.parse(input.Event);
-    } catch {
-      throw new AwsError('InvalidEventPatternException', 'Event is not valid JSON');
-    }
-    try {
-      return { Result: matches(compilePattern(input.EventPattern), event as object) };
-    } catch (error) {
-      if (error instanceof InvalidEventPatternError) throw new AwsError('InvalidEventPatternException', error.message);
-      throw error;
-    }
-  };
-
   const describe = (rule: (typeof rules)[number]) => ({
     Name: rule.name,
     Arn: rule.arn,
@@ -252,30 +203,26 @@ const createEventBus = (options: BusOptions) => {
     ...(rule.scheduleExpression ? { ScheduleExpression: rule.scheduleExpression } : {}),
   });
 
-  const service: JsonService = {
-    targetPrefix: 'AWSEvents',
-    signingName: 'events',
-    contentType: 'application/x-amz-json-1.1',
-    operations: {
-      PutEvents: putEvents,
-      TestEventPattern: testEventPattern,
-      ListRules: () => ({ Rules: rules.map(describe) }),
-      DescribeRule: (input) => {
-        const rule = rules.find((r) => r.name === input.Name);
-        if (!rule) throw new AwsError('ResourceNotFoundException', `Rule ${String(input.Name)} does not exist.`);
-        return describe(rule);
-      },
-      ListTargetsByRule: (input) => {
-        const rule = rules.find((r) => r.name === input.Rule);
-        if (!rule) throw new AwsError('ResourceNotFoundException', `Rule ${String(input.Rule)} does not exist.`);
-        return { Targets: rule.targets.map((t) => ({ Id: t.id, Arn: t.arn })) };
-      },
-    },
-  };
+  const api = createEventsApi({
+    now: () => clock.now(),
+    put: (event) => route(event, 'PutEvents'),
+    rules: () => rules.map(describe),
+    targets: (name) => (rules.find((r) => r.name === name)?.targets ?? []).map((t) => ({ Id: t.id, Arn: t.arn })),
+  });
 
   return {
-    service,
-    publish,
+    service: api.service,
+    /** PutEvents without the HTTP round trip (Step Functions' events:putEvents integration); taps see `PutEvents`. */
+    putEvents: api.putEvents,
+    /** Puts an event on the bus as it is, id included (service events, replays); returns how many rules matched. */
+    publish: (event: BusEvent): number => route(event, 'publish'),
+    /** Calls `tap` with every event put on the bus from now on, however it got there; returns the unsubscribe. */
+    tap: (listener: Tap): (() => void) => {
+      taps.add(listener);
+      return () => {
+        taps.delete(listener);
+      };
+    },
     fireSchedule,
     startSchedules,
     stopSchedules: () => {
@@ -285,6 +232,11 @@ const createEventBus = (options: BusOptions) => {
     stats: () => ({ ...stats }),
     /** The latest events published on the bus (scheduled events included), oldest first. */
     recentEvents: (): readonly BusEvent[] => recent.slice(-RECENT_EVENTS),
+    /** The events put on the bus after the first `count` (`stats().events` then), as far as it still keeps them. */
+    eventsSince: (count: number): readonly BusEvent[] => {
+      const missed = stats.events - count;
+      return missed <= 0 ? [] : recent.slice(-Math.min(missed, RECENT_EVENTS));
+    },
     /** Resolves when no delivery is in flight (deliveries started by deliveries included). */
     async whenIdle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
@@ -294,5 +246,5 @@ const createEventBus = (options: BusOptions) => {
 
 type EventBus = ReturnType<typeof createEventBus>;
 
-export type { BusEvent, EventBus, RuleDefinition, RuleTarget };
+export type { BusEvent, EventBus, RuleDefinition, RuleTarget, Tap, Via };
 export { createEventBus };

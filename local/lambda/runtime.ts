@@ -1,5 +1,6 @@
 // Runs the project's Lambda handlers in process, unmodified: the module and export named by serverless.yml's
-// `handler`, an event that went through JSON as Lambda's does, and a Context object.
+// `handler`, an event that went through JSON as Lambda's does, and a Context object. Hooks (for tests) wrap every
+// invocation, whoever makes it: a state machine task, a rule target, a queue's event source mapping, the Invoke API.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,16 @@ interface LocalFunction {
 }
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+/** Runs the invocation (the next hook, then the handler) with this event. */
+type Next = (event: unknown) => Promise<unknown>;
+
+/**
+ * Wraps each invocation: `name` is the function's deployed name (`smcp-local-dispatch`), `event` what its handler would
+ * receive. Call `next(event)` to go on (with the event or another one), or answer or throw instead: a thrown error
+ * fails the invocation as the handler's own error would.
+ */
+type InvocationHook = (name: string, event: unknown, next: Next) => Promise<unknown>;
 
 interface InvocationRecord {
   readonly functionName: string;
@@ -45,6 +56,8 @@ const createLambdaRuntime = ({
 }) => {
   const byName = new Map(functions.map((fn) => [fn.name, fn]));
   const loaded = new Map<string, Promise<Handler>>();
+  // Outermost first: the hook added last sees an invocation before the ones added earlier.
+  let hooks: InvocationHook[] = [];
 
   /** Accepts a name, an ARN (with or without a qualifier such as `:$LATEST`), or a partial ARN. */
   const resolve = (ref: string): LocalFunction => {
@@ -90,8 +103,12 @@ const createLambdaRuntime = ({
     };
     // Lambda hands the handler a fresh copy of JSON and returns JSON: no shared references leak across the boundary.
     const event = payload === undefined ? {} : JSON.parse(JSON.stringify(payload));
+    const chain = hooks.reduceRight<Next>(
+      (next, hook) => (e) => hook(fn.name, e, next),
+      (e) => handler(e, context),
+    );
     try {
-      const result = await handler(event, context);
+      const result = await chain(event);
       onInvocation?.({ functionName: fn.name, requestId, ok: true });
       return result === undefined ? null : JSON.parse(JSON.stringify(result));
     } catch (error) {
@@ -101,10 +118,18 @@ const createLambdaRuntime = ({
     }
   };
 
-  return { invoke, resolve, functions: () => [...functions] };
+  /** Adds a hook around every invocation from now on; returns the function that removes it. */
+  const hook = (wrap: InvocationHook): (() => void) => {
+    hooks = [wrap, ...hooks];
+    return () => {
+      hooks = hooks.filter((h) => h !== wrap);
+    };
+  };
+
+  return { invoke, hook, resolve, functions: () => [...functions] };
 };
 
 type LambdaRuntime = ReturnType<typeof createLambdaRuntime>;
 
-export type { InvocationRecord, LambdaRuntime, LocalFunction };
+export type { InvocationHook, InvocationRecord, LambdaRuntime, LocalFunction, Next };
 export { createLambdaRuntime, FunctionNotFoundError };

@@ -40,6 +40,7 @@ const loadSetup = (paths: readonly string[]): ScenarioSetup => {
 
 /** Creates the setup's secrets that do not exist yet; returns the names it created. */
 const applySetup = async (endpoint: string, setup: ScenarioSetup): Promise<string[]> => {
+  if (setup.secrets.length === 0) return [];
   const sm = new SecretsManagerClient({
     endpoint,
     region: 'us-east-1',

@@ -1,5 +1,7 @@
 // AWS-shaped errors, with the messages Secrets Manager itself returns. None may ever quote a secret value.
-import { AwsError } from '../protocol.ts';
+import { coralErrors } from '../json-protocol/errors.ts';
+
+const errors = coralErrors();
 
 const ErrorType = {
   notFound: 'ResourceNotFoundException',
@@ -13,36 +15,30 @@ const ErrorType = {
   limitExceeded: 'LimitExceededException',
 } as const;
 
-const secretNotFound = () => new AwsError(ErrorType.notFound, "Secrets Manager can't find the specified secret.");
+const secretNotFound = () => errors.error(ErrorType.notFound, "Secrets Manager can't find the specified secret.");
 
 const markedForDeletion = () =>
-  new AwsError(
+  errors.error(
     ErrorType.invalidRequest,
     "You can't perform this operation on the secret because it was marked for deletion.",
   );
 
 const notOnReplica = () =>
-  new AwsError(
+  errors.error(
     ErrorType.invalidParameter,
     "Operation not permitted on a replica secret. Call must be made in primary secret's region.",
   );
 
-const invalidParameter = (message: string) => new AwsError(ErrorType.invalidParameter, message);
-const invalidRequest = (message: string) => new AwsError(ErrorType.invalidRequest, message);
-const resourceExists = (message: string) => new AwsError(ErrorType.exists, message);
-const resourceNotFound = (message: string) => new AwsError(ErrorType.notFound, message);
+const invalidParameter = (message: string) => errors.error(ErrorType.invalidParameter, message);
+const invalidRequest = (message: string) => errors.error(ErrorType.invalidRequest, message);
+const resourceExists = (message: string) => errors.error(ErrorType.exists, message);
+const resourceNotFound = (message: string) => errors.error(ErrorType.notFound, message);
 
-const validation = (problems: readonly string[]) =>
-  new AwsError(
-    ErrorType.validation,
-    `${problems.length} validation error${problems.length === 1 ? '' : 's'} detected: ${problems.join('; ')}`,
-  );
-
-const serialization = (message: string) => new AwsError(ErrorType.serialization, message);
-const invalidNextToken = () => new AwsError(ErrorType.invalidNextToken, 'The NextToken value is invalid.');
+const invalidNextToken = () => errors.error(ErrorType.invalidNextToken, 'The NextToken value is invalid.');
 
 export {
   ErrorType,
+  errors,
   invalidNextToken,
   invalidParameter,
   invalidRequest,
@@ -51,6 +47,4 @@ export {
   resourceExists,
   resourceNotFound,
   secretNotFound,
-  serialization,
-  validation,
 };

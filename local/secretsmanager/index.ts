@@ -2,6 +2,7 @@
 // and tests need (snapshot/restore for the data directory, replica fault injection, waiting for rotations).
 import { AwsError, type CallContext, type JsonService, type OperationHandler } from '../protocol.ts';
 import { type Core, createCore, type RotationRequest, type SecretsManagerOptions } from './core.ts';
+import { errors } from './errors.ts';
 import { apiCallEvent, cloudTrailTime, type EventBridgeEvent } from './events.ts';
 import { secretArn } from './lookup.ts';
 import { createSecret } from './operations/create.ts';
@@ -100,6 +101,7 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
     targetPrefix: 'secretsmanager',
     signingName: 'secretsmanager',
     contentType: 'application/x-amz-json-1.1',
+    errors,
     operations: Object.fromEntries(
       (Object.keys(OPERATIONS) as (keyof typeof OPERATIONS)[]).map((name) => [name, handler(name)]),
     ),

@@ -50,7 +50,7 @@ const readValue = (read: Reader) => {
 const readTags = (read: Reader, key: string, required = false) => {
   const raw = read.list(key);
   if (raw === undefined) {
-    if (required) read.stringAt(key.charAt(0).toLowerCase() + key.slice(1), undefined, { required: true });
+    if (required) read.stringAt(read.path(key), undefined, { required: true });
     return undefined;
   }
   return raw.map((item, i) => {

@@ -1,10 +1,12 @@
-// The SNS emulator of the local cloud. SDK v3 speaks SNS's query protocol (form-encoded `Action=Publish&…`, XML
-// answers), which local/protocol.ts's JsonService does not cover: the endpoint hands the parsed form to handleQuery.
+// The SNS emulator of the local cloud, as a service: a typed publish() for the rest of the local cloud (Step Functions'
+// sns:publish integration), and SNS's query protocol (form-encoded `Action=Publish&…`, XML answers) on top of it for
+// the SDK and the CLI, served by route.ts.
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_REGION, LOCAL_ACCOUNT } from '../protocol.ts';
 import { createDelivery, type Subscriber } from './delivery.ts';
 import { invalidAction, missingAction, SnsError } from './errors.ts';
 import { ACTIONS, ensureTopic, findTopic, type Ops, type QueryContext, topicArn } from './operations.ts';
+import { notificationFor, type Published, type PublishRequest } from './publish.ts';
 import { createState, isState, type SnsNotification } from './state.ts';
 import { errorResponse, response } from './xml.ts';
 
@@ -40,17 +42,19 @@ const createSns = (options: SnsOptions) => {
     requestId: '',
   };
 
-  const ops: Ops = {
-    state: () => state,
-    now: options.now,
-    publish: (notification) => {
-      const subscribers = state.subscriptions
-        .filter((s) => s.topicArn === notification.TopicArn && s.protocol === 'local')
-        .map((s) => local.get(s.arn))
-        .filter((fn): fn is Subscriber => fn !== undefined);
-      delivery.deliver(notification, subscribers);
-    },
+  /** Publishes to a topic: SNS's checks, then the console line, the outbox, Slack and the local subscribers. */
+  const publish = (request: PublishRequest): Published => {
+    const topic = findTopic(state, request.topicArn);
+    const notification = notificationFor(request, topic.arn, options.now());
+    const subscribers = state.subscriptions
+      .filter((s) => s.topicArn === topic.arn && s.protocol === 'local')
+      .map((s) => local.get(s.arn))
+      .filter((fn): fn is Subscriber => fn !== undefined);
+    delivery.deliver(notification, subscribers);
+    return { messageId: notification.MessageId };
   };
+
+  const ops: Ops = { state: () => state, publish };
 
   /** Answers one query-protocol request; never throws. */
   const handleQuery = (params: URLSearchParams, ctx: QueryContext): QueryResult => {
@@ -71,6 +75,8 @@ const createSns = (options: SnsOptions) => {
   };
 
   return {
+    /** Throws SnsError (NotFound, InvalidParameter) as SNS would answer. */
+    publish,
     handleQuery,
     /** Idempotent, like CreateTopic; returns the topic ARN. */
     createTopic: (name: string): string => ensureTopic(state, topicArn(defaultCtx, name), name).arn,
@@ -115,6 +121,9 @@ const createSns = (options: SnsOptions) => {
 type SnsEmulator = ReturnType<typeof createSns>;
 
 export type { Subscriber } from './delivery.ts';
+export { SnsError } from './errors.ts';
+export type { MessageAttribute } from './params.ts';
+export type { Published, PublishRequest } from './publish.ts';
 export type { SnsNotification } from './state.ts';
 export type { QueryContext, QueryResult, SnsEmulator, SnsOptions };
 export { createSns };

@@ -1,9 +1,10 @@
 // The SNS API over the query protocol: each action reads its form parameters and returns the children of its
-// `<{Action}Result>` element.
+// `<{Action}Result>` element. Publish hands its parameters to the typed publish (publish.ts).
 import { randomUUID } from 'node:crypto';
 import { invalidParameter, topicNotFound } from './errors.ts';
 import { keyValues, messageAttributes, required } from './params.ts';
-import type { SnsNotification, SnsState, SubscriptionRecord, TopicRecord } from './state.ts';
+import type { Published, PublishRequest } from './publish.ts';
+import type { SnsState, SubscriptionRecord, TopicRecord } from './state.ts';
 import { el } from './xml.ts';
 
 interface QueryContext {
@@ -14,13 +15,11 @@ interface QueryContext {
 
 interface Ops {
   readonly state: () => SnsState;
-  readonly now: () => Date;
-  readonly publish: (notification: SnsNotification) => void;
+  readonly publish: (request: PublishRequest) => Published;
 }
 
 const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$/;
 const PROTOCOLS = ['http', 'https', 'email', 'email-json', 'sms', 'sqs', 'application', 'lambda', 'firehose'] as const;
-const MAX_MESSAGE_BYTES = 256 * 1024;
 const PAGE = 100;
 
 const topicArn = (ctx: QueryContext, name: string) => `arn:aws:sns:${ctx.region}:${ctx.account}:${name}`;
@@ -119,49 +118,15 @@ const listSubscriptionsByTopic = (ops: Ops, params: URLSearchParams, ctx: QueryC
   return [el('Subscriptions', members)];
 };
 
-/** With MessageStructure=json the message is a per-protocol map; local subscribers get its `default`. */
-const messageBody = (params: URLSearchParams): string => {
-  const message = params.get('Message');
-  if (message === null || message === '') throw invalidParameter('Empty message');
-  if (Buffer.byteLength(message) > MAX_MESSAGE_BYTES) {
-    throw invalidParameter('Message too long');
-  }
-  if (params.get('MessageStructure') !== 'json') return message;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(message);
-  } catch {
-    throw invalidParameter('Message Structure - JSON message body failed to parse');
-  }
-  const fallback = (parsed as { default?: unknown } | null)?.default;
-  if (typeof fallback !== 'string') throw invalidParameter('Message Structure - No default entry in JSON message body');
-  return fallback;
-};
-
 const publish = (ops: Ops, params: URLSearchParams) => {
-  const topic = findTopic(ops.state(), params.get('TopicArn') ?? params.get('TargetArn'));
-  const Message = messageBody(params);
-  const Subject = params.get('Subject');
-  if (Subject !== null && (Subject.length === 0 || Subject.length > 100 || /[\r\n]/.test(Subject))) {
-    throw invalidParameter('Subject');
-  }
-  const attributes = messageAttributes(params);
-  const MessageId = randomUUID();
-  ops.publish({
-    Type: 'Notification',
-    MessageId,
-    TopicArn: topic.arn,
-    ...(Subject === null ? {} : { Subject }),
-    Message,
-    Timestamp: ops.now().toISOString(),
-    MessageAttributes: Object.fromEntries(
-      Object.entries(attributes).map(([name, a]) => [
-        name,
-        { Type: a.DataType, Value: a.StringValue ?? a.BinaryValue ?? '' },
-      ]),
-    ),
+  const { messageId } = ops.publish({
+    topicArn: params.get('TopicArn') ?? params.get('TargetArn') ?? '',
+    message: params.get('Message') ?? '',
+    subject: params.get('Subject') ?? undefined,
+    attributes: messageAttributes(params),
+    structure: params.get('MessageStructure') === 'json' ? 'json' : undefined,
   });
-  return [el('MessageId', MessageId)];
+  return [el('MessageId', messageId)];
 };
 
 const getTopicAttributes = (ops: Ops, params: URLSearchParams, ctx: QueryContext) => {

@@ -1,14 +1,14 @@
 // Batch entry checks shared by SendMessageBatch and DeleteMessageBatch, and the per-entry failure shape.
 import { AwsError } from '../protocol.ts';
 import { batchEntryIdsNotDistinct, emptyBatchRequest, invalidBatchEntryId, tooManyEntries } from './errors.ts';
-import { type Input, str } from './input.ts';
+import { createReader, type Structure } from './input.ts';
 
 const ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
-const checkEntries = (entries: readonly Input[]): string[] => {
+const checkEntries = (entries: readonly Structure[]): string[] => {
   if (entries.length === 0) throw emptyBatchRequest();
   if (entries.length > 10) throw tooManyEntries(entries.length);
-  const ids = entries.map((e) => str(e, 'Id', true));
+  const ids = entries.map((e) => createReader(e).required('Id'));
   const seen = new Set<string>();
   for (const id of ids) {
     if (!ENTRY_ID.test(id)) throw invalidBatchEntryId();

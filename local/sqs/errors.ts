@@ -2,11 +2,11 @@
 // the SDK maps that back to its exception class. Real SQS also sends `x-amzn-query-error:
 // AWS.SimpleQueueService.NonExistentQueue;Sender` for query-era codes, a header local/server.ts cannot set: SDK v3
 // does not need it; the AWS CLI then reports the short name (QueueDoesNotExist).
-import { AwsError } from '../protocol.ts';
+import { queryCompatibleErrors } from '../json-protocol/errors.ts';
 
-const NAMESPACE = 'com.amazonaws.sqs#';
+const errors = queryCompatibleErrors('com.amazonaws.sqs#');
 
-const sqsError = (name: string, message: string, status = 400) => new AwsError(`${NAMESPACE}${name}`, message, status);
+const sqsError = errors.error;
 
 const queueDoesNotExist = () => sqsError('QueueDoesNotExist', 'The specified queue does not exist.');
 
@@ -22,9 +22,6 @@ const invalidAttributeValue = (name: string, reason?: string) =>
   sqsError('InvalidAttributeValue', `Invalid value for the parameter ${name}.${reason ? ` Reason: ${reason}` : ''}`);
 
 const invalidParameterValue = (message: string) => sqsError('InvalidParameterValue', message);
-
-const missingParameter = (name: string) =>
-  sqsError('MissingParameter', `The request must contain the parameter ${name}.`);
 
 const receiptHandleIsInvalid = (handle: string) =>
   sqsError('ReceiptHandleIsInvalid', `The input receipt handle "${handle}" is not a valid receipt handle.`);
@@ -59,13 +56,13 @@ const unsupportedOperation = (message: string) => sqsError('UnsupportedOperation
 export {
   batchEntryIdsNotDistinct,
   emptyBatchRequest,
+  errors,
   invalidAttributeName,
   invalidAttributeValue,
   invalidBatchEntryId,
   invalidMessageContents,
   invalidParameterValue,
   messageNotInflight,
-  missingParameter,
   purgeQueueInProgress,
   queueDoesNotExist,
   queueNameExists,

@@ -3,6 +3,8 @@
 import { DEFAULT_REGION, type JsonService, LOCAL_ACCOUNT, type OperationHandler } from '../protocol.ts';
 import { type Clock, type Consumer, type ConsumerOptions, createConsumer } from './consumer.ts';
 import { createCore, queueArn, queueUrl } from './core.ts';
+import { errors } from './errors.ts';
+import { createReader } from './input.ts';
 import { sendMessage } from './messages.ts';
 import { OPERATIONS } from './operations.ts';
 import { createQueueRecord, findQueue } from './queues.ts';
@@ -39,8 +41,12 @@ const createSqs = (options: SqsOptions) => {
     targetPrefix: 'AmazonSQS',
     signingName: 'sqs',
     contentType: 'application/x-amz-json-1.0',
+    errors,
     operations: Object.fromEntries(
-      Object.entries(OPERATIONS).map(([name, run]): [string, OperationHandler] => [name, (input) => run(core, input)]),
+      Object.entries(OPERATIONS).map(([name, run]): [string, OperationHandler] => [
+        name,
+        (input) => run(core, createReader(input)),
+      ]),
     ),
   };
 

@@ -3,7 +3,7 @@
 import { checkEntries, failedEntry } from './batch.ts';
 import { type Core, nowMs, queueUrl } from './core.ts';
 import { invalidParameterValue, purgeQueueInProgress } from './errors.ts';
-import { type Input, int, messageAttributes, objectList, str, strList, strMap } from './input.ts';
+import { createReader, messageAttributes, type Reader } from './input.ts';
 import { md5OfMessageAttributes } from './md5.ts';
 import { changeVisibility, deleteMessage, receiveMessages, type SendInput, sendMessage } from './messages.ts';
 import { createQueueRecord, findQueue, queueByUrl, readAttributes, validateAttributes } from './queues.ts';
@@ -19,36 +19,36 @@ const SYSTEM_ATTRIBUTES = [
   'DeadLetterQueueSourceArn',
 ] as const;
 
-const createQueue = (core: Core, input: Input) => {
-  const queue = createQueueRecord(core, str(input, 'QueueName', true), strMap(input, 'Attributes'));
+const createQueue = (core: Core, read: Reader) => {
+  const queue = createQueueRecord(core, read.required('QueueName'), read.stringMap('Attributes'));
   return { QueueUrl: queueUrl(core, queue.name) };
 };
 
-const getQueueUrl = (core: Core, input: Input) => ({
-  QueueUrl: queueUrl(core, findQueue(core, str(input, 'QueueName', true)).name),
+const getQueueUrl = (core: Core, read: Reader) => ({
+  QueueUrl: queueUrl(core, findQueue(core, read.required('QueueName')).name),
 });
 
-const getQueueAttributes = (core: Core, input: Input) => {
-  const queue = queueByUrl(core, str(input, 'QueueUrl', true));
-  const attributes = readAttributes(core, queue, strList(input, 'AttributeNames'));
+const getQueueAttributes = (core: Core, read: Reader) => {
+  const queue = queueByUrl(core, read.required('QueueUrl'));
+  const attributes = readAttributes(core, queue, read.stringList('AttributeNames'));
   return Object.keys(attributes).length > 0 ? { Attributes: attributes } : {};
 };
 
-const setQueueAttributes = (core: Core, input: Input) => {
-  const queue = queueByUrl(core, str(input, 'QueueUrl', true));
-  const attributes = validateAttributes(core, strMap(input, 'Attributes'));
+const setQueueAttributes = (core: Core, read: Reader) => {
+  const queue = queueByUrl(core, read.required('QueueUrl'));
+  const attributes = validateAttributes(core, read.stringMap('Attributes'));
   queue.attributes = { ...queue.attributes, ...attributes };
   queue.modifiedAt = nowMs(core);
   return {};
 };
 
-const sendInput = (input: Input): SendInput => {
-  const body = str(input, 'MessageBody', true);
+const sendInput = (read: Reader): SendInput => {
+  const body = read.required('MessageBody');
   if (body === '') throw invalidParameterValue('The request must contain the parameter MessageBody.');
-  const delaySeconds = int(input, 'DelaySeconds');
+  const delaySeconds = read.integer('DelaySeconds');
   return {
     body,
-    messageAttributes: messageAttributes(input),
+    messageAttributes: messageAttributes(read),
     ...(delaySeconds === undefined ? {} : { delaySeconds }),
   };
 };
@@ -59,9 +59,9 @@ const sendOutput = (sent: ReturnType<typeof sendMessage>) => ({
   ...(sent.md5OfMessageAttributes ? { MD5OfMessageAttributes: sent.md5OfMessageAttributes } : {}),
 });
 
-const send = (core: Core, input: Input) => {
-  const queue = queueByUrl(core, str(input, 'QueueUrl', true));
-  return sendOutput(sendMessage(core, queue, sendInput(input)));
+const send = (core: Core, read: Reader) => {
+  const queue = queueByUrl(core, read.required('QueueUrl'));
+  return sendOutput(sendMessage(core, queue, sendInput(read)));
 };
 
 /**
@@ -69,17 +69,17 @@ const send = (core: Core, input: Input) => {
  * (with what `each` returned) and `Failed` (the entry's error, as AWS reports it).
  */
 const batch =
-  (each: (queue: ReturnType<typeof queueByUrl>, entry: Input, core: Core) => Record<string, unknown>) =>
-  (core: Core, input: Input) => {
-    const queue = queueByUrl(core, str(input, 'QueueUrl', true));
-    const entries = objectList(input, 'Entries');
+  (each: (queue: ReturnType<typeof queueByUrl>, entry: Reader, core: Core) => Record<string, unknown>) =>
+  (core: Core, read: Reader) => {
+    const queue = queueByUrl(core, read.required('QueueUrl'));
+    const entries = read.structureList('Entries');
     const ids = checkEntries(entries);
     const Successful: Record<string, unknown>[] = [];
     const Failed: Record<string, unknown>[] = [];
     entries.forEach((entry, i) => {
       const Id = ids[i] ?? '';
       try {
-        Successful.push({ Id, ...each(queue, entry, core) });
+        Successful.push({ Id, ...each(queue, createReader(entry), core) });
       } catch (error) {
         Failed.push(failedEntry(Id, error));
       }
@@ -106,31 +106,31 @@ const systemAttributes = (message: StoredMessage, wanted: (name: string) => bool
   return Object.fromEntries(Object.entries(all).filter(([name, value]) => value !== undefined && wanted(name)));
 };
 
-const receive = (core: Core, input: Input) => {
-  const queue = queueByUrl(core, str(input, 'QueueUrl', true));
-  const max = int(input, 'MaxNumberOfMessages') ?? 1;
+const receive = (core: Core, read: Reader) => {
+  const queue = queueByUrl(core, read.required('QueueUrl'));
+  const max = read.integer('MaxNumberOfMessages') ?? 1;
   if (max < 1 || max > 10) {
     throw invalidParameterValue(
       `Value ${max} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`,
     );
   }
-  const wait = int(input, 'WaitTimeSeconds');
+  const wait = read.integer('WaitTimeSeconds');
   if (wait !== undefined && (wait < 0 || wait > 20)) {
     throw invalidParameterValue(
       `Value ${wait} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.`,
     );
   }
-  const visibility = int(input, 'VisibilityTimeout');
+  const visibility = read.integer('VisibilityTimeout');
   if (visibility !== undefined && (visibility < 0 || visibility > 43200)) {
     throw invalidParameterValue(
       `Value ${visibility} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200.`,
     );
   }
   const wantSystem = nameFilter([
-    ...strList(input, 'AttributeNames'),
-    ...strList(input, 'MessageSystemAttributeNames'),
+    ...read.stringList('AttributeNames'),
+    ...read.stringList('MessageSystemAttributeNames'),
   ]);
-  const wantUser = nameFilter(strList(input, 'MessageAttributeNames'));
+  const wantUser = nameFilter(read.stringList('MessageAttributeNames'));
   // Long polling returns at once: an empty answer is what a long poll that times out gives, and the local cloud's
   // consumers are pushed to, not polled.
   const messages = receiveMessages(core, queue, max, visibility);
@@ -154,27 +154,27 @@ const receive = (core: Core, input: Input) => {
   };
 };
 
-const remove = (core: Core, input: Input) => {
-  const queue = queueByUrl(core, str(input, 'QueueUrl', true));
-  deleteMessage(queue, str(input, 'ReceiptHandle', true));
+const remove = (core: Core, read: Reader) => {
+  const queue = queueByUrl(core, read.required('QueueUrl'));
+  deleteMessage(queue, read.required('ReceiptHandle'));
   return {};
 };
 
 const removeBatch = batch((queue, entry) => {
-  deleteMessage(queue, str(entry, 'ReceiptHandle', true));
+  deleteMessage(queue, entry.required('ReceiptHandle'));
   return {};
 });
 
-const changeMessageVisibility = (core: Core, input: Input) => {
-  const queue = queueByUrl(core, str(input, 'QueueUrl', true));
-  const seconds = int(input, 'VisibilityTimeout');
+const changeMessageVisibility = (core: Core, read: Reader) => {
+  const queue = queueByUrl(core, read.required('QueueUrl'));
+  const seconds = read.integer('VisibilityTimeout');
   if (seconds === undefined) throw invalidParameterValue('The request must contain the parameter VisibilityTimeout.');
-  changeVisibility(core, queue, str(input, 'ReceiptHandle', true), seconds);
+  changeVisibility(core, queue, read.required('ReceiptHandle'), seconds);
   return {};
 };
 
-const purge = (core: Core, input: Input) => {
-  const url = str(input, 'QueueUrl', true);
+const purge = (core: Core, read: Reader) => {
+  const url = read.required('QueueUrl');
   const queue = queueByUrl(core, url);
   const at = nowMs(core);
   if (queue.lastPurgeAt !== undefined && at - queue.lastPurgeAt < PURGE_INTERVAL_MS) throw purgeQueueInProgress(url);
@@ -183,9 +183,9 @@ const purge = (core: Core, input: Input) => {
   return {};
 };
 
-const listQueues = (core: Core, input: Input) => {
-  const prefix = str(input, 'QueueNamePrefix') ?? '';
-  const maxResults = int(input, 'MaxResults');
+const listQueues = (core: Core, read: Reader) => {
+  const prefix = read.string('QueueNamePrefix') ?? '';
+  const maxResults = read.integer('MaxResults');
   if (maxResults !== undefined && (maxResults < 1 || maxResults > 1000)) {
     throw invalidParameterValue(
       `Value ${maxResults} for parameter MaxResults is invalid. Reason: Must be between 1 and 1000.`,
@@ -194,7 +194,7 @@ const listQueues = (core: Core, input: Input) => {
   const names = Object.keys(core.state.queues)
     .filter((n) => n.startsWith(prefix))
     .sort();
-  const token = str(input, 'NextToken');
+  const token = read.string('NextToken');
   const start = token ? names.findIndex((n) => n > Buffer.from(token, 'base64url').toString('utf8')) : 0;
   const from = start < 0 ? names.length : start;
   // Without MaxResults SQS returns up to 1000 and no token.
@@ -207,8 +207,8 @@ const listQueues = (core: Core, input: Input) => {
   };
 };
 
-const deleteQueue = (core: Core, input: Input) => {
-  const queue = queueByUrl(core, str(input, 'QueueUrl', true));
+const deleteQueue = (core: Core, read: Reader) => {
+  const queue = queueByUrl(core, read.required('QueueUrl'));
   delete core.state.queues[queue.name];
   return {};
 };
@@ -227,6 +227,6 @@ const OPERATIONS = {
   SendMessage: send,
   SendMessageBatch: sendBatch,
   SetQueueAttributes: setQueueAttributes,
-} as const satisfies Record<string, (core: Core, input: Input) => unknown>;
+} as const satisfies Record<string, (core: Core, read: Reader) => unknown>;
 
 export { OPERATIONS };

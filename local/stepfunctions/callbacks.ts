@@ -1,4 +1,5 @@
 // SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat: a callback completes exactly one waiting task, once.
+import { parseJson } from '../json-protocol/body.ts';
 import type { Core } from './core.ts';
 import { invalidOutput } from './errors.ts';
 import { createReader } from './input.ts';
@@ -11,15 +12,12 @@ const sendTaskSuccess = (core: Core, input: Record<string, unknown>) => {
   const output = read.string('output', { required: true, max: MAX_PAYLOAD, sensitive: true });
   read.done();
   const waiter = core.tokens.waiterFor(token ?? '');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(output ?? '');
-  } catch (error) {
-    throw invalidOutput(error instanceof Error ? error.message : 'Output is not valid JSON');
-  }
+  // The reason never quotes the output: it may carry anything.
+  const parsed = parseJson(output ?? '');
+  if (!parsed.ok) throw invalidOutput(`Output ${parsed.problem}`);
   // Single use from this moment: a second callback with the same token gets TaskTimedOut.
   core.tokens.release(token ?? '');
-  waiter.succeed(parsed);
+  waiter.succeed(parsed.value);
   return {};
 };
 

@@ -1,6 +1,7 @@
 // Executions: StartExecution (with Standard workflows' name idempotency), DescribeExecution, ListExecutions,
 // StopExecution and GetExecutionHistory.
 import { randomUUID } from 'node:crypto';
+import { parseJson } from '../json-protocol/body.ts';
 import { checkArn, checkName, executionArn } from './arns.ts';
 import type { Core } from './core.ts';
 import {
@@ -39,11 +40,9 @@ const startExecution = (core: Core, input: Record<string, unknown>) => {
   const name = requestedName ?? randomUUID();
   checkName(name);
   const executionInput = rawInput ?? '{}';
-  try {
-    JSON.parse(executionInput);
-  } catch (error) {
-    throw invalidExecutionInput(error instanceof Error ? error.message : 'Input is not valid JSON');
-  }
+  // The reason never quotes the input: it may carry anything.
+  const parsed = parseJson(executionInput);
+  if (!parsed.ok) throw invalidExecutionInput(`Input ${parsed.problem}`);
   const arn = executionArn(machine.record.arn, name);
   const existing = core.executions.get(arn);
   if (existing) {

@@ -4,6 +4,7 @@
 import type { JsonService, OperationHandler } from '../protocol.ts';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './callbacks.ts';
 import { type Core, createCore } from './core.ts';
+import { errors } from './errors.ts';
 import { describeExecution, getExecutionHistory, listExecutions, startExecution, stopExecution } from './executions.ts';
 import {
   createStateMachine,
@@ -67,6 +68,7 @@ const createStepFunctions = (options: StepFunctionsOptions): StepFunctions => {
       targetPrefix: 'AWSStepFunctions',
       signingName: 'states',
       contentType: 'application/x-amz-json-1.0',
+      errors,
       operations,
     },
     registerStateMachine: (registration) => registerStateMachine(core, registration),

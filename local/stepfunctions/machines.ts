@@ -1,5 +1,6 @@
 // State machines: registration from the local cloud (parsed ASL from statemachines/) and the API's
 // CreateStateMachine / DescribeStateMachine / ListStateMachines.
+import { parseJson } from '../json-protocol/body.ts';
 import { checkArn, checkName, stateMachineArn } from './arns.ts';
 import type { Core, MachineEntry } from './core.ts';
 import { prepareMachine } from './definition.ts';
@@ -66,12 +67,9 @@ const createStateMachine = (core: Core, input: Record<string, unknown>) => {
   }
   if (name === undefined || definitionText === undefined || roleArn === undefined) return {};
   checkName(name);
-  let definition: unknown;
-  try {
-    definition = JSON.parse(definitionText);
-  } catch {
-    throw invalidDefinition('INVALID_JSON_DESCRIPTION: The definition is not valid JSON');
-  }
+  const parsed = parseJson(definitionText);
+  if (!parsed.ok) throw invalidDefinition(`INVALID_JSON_DESCRIPTION: The definition ${parsed.problem}`);
+  const definition = parsed.value;
   const arn = stateMachineArn(core.region, core.account, name);
   const existing = core.machines.get(arn);
   if (existing) {

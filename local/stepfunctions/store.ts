@@ -3,12 +3,14 @@ import type { Core } from './core.ts';
 import { prepareMachine } from './definition.ts';
 import { appendEvent } from './history.ts';
 import { type ExecutionRecord, ExecutionStatus, type StateMachineRecord } from './types.ts';
+import { statusChangeEvent } from './views.ts';
 
 const SNAPSHOT_VERSION = 1;
 
 // aws-local-stepfunctions keeps an execution's position inside its own promise chain and offers no way to start
 // one mid-flight, so an execution that was running when the snapshot was taken cannot resume: it comes back
-// ABORTED with this cause (and its pending task tokens answer TaskTimedOut).
+// ABORTED with this cause (and its pending task tokens answer TaskTimedOut), and its status change is emitted as for
+// any execution that stops, so rules on `Execution Status Change` hear of it.
 const RESTART_ERROR = 'LocalCloud.Restarted';
 const RESTART_CAUSE =
   'The local cloud restarted while this execution was running; executions cannot resume mid-flight, so it was aborted';
@@ -58,6 +60,7 @@ const restore = (core: Core, value: unknown) => {
   core.machines.clear();
   core.executions.clear();
   for (const record of data.stateMachines) core.machines.set(record.arn, { record, prepared: loadDefinition(record) });
+  const aborted: ExecutionRecord[] = [];
   for (const record of data.executions) {
     const execution: ExecutionRecord = { ...record, history: [...record.history], tokens: [...record.tokens] };
     for (const token of execution.tokens) core.tokens.remember(token, execution.arn);
@@ -67,9 +70,12 @@ const restore = (core: Core, value: unknown) => {
       execution.stopDate = core.options.now().getTime();
       execution.error = RESTART_ERROR;
       execution.cause = RESTART_CAUSE;
+      aborted.push(execution);
     }
     core.executions.set(execution.arn, execution);
   }
+  // Once everything is restored: whoever hears the event may look the execution up.
+  for (const execution of aborted) core.emit(statusChangeEvent(core, execution));
 };
 
 export type { Snapshot };

@@ -5,7 +5,7 @@ import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetResourcePolicyCommand, PutResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../../local/eventbridge/bus.ts';
-import { loadRecordedEvents } from '../../local/replay/load.ts';
+import { inProcess, loadScenario, replayScenario } from '../../local/replay/engine.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 import { readsNames } from './names.ts';
 import {
@@ -59,13 +59,9 @@ const bucketCount = async (secretArn: string, at: number): Promise<number> => {
 
 beforeAll(async () => {
   t = await startTestCloud({ start: new Date(START).toISOString(), schedules: true });
-  const publish = t.cloud.bus.publish.bind(t.cloud.bus);
-  // The cloud calls bus.publish for every event (CloudTrail records included): keep a copy to assert on and replay.
-  t.cloud.bus.publish = (event: BusEvent) => {
-    seen.push(event);
-    return publish(event);
-  };
-  // PutEvents (from Lambdas and Step Functions) publishes inside the bus: keep a copy of what was put, too.
+  // Every event the bus sees (CloudTrail records included): kept to assert on and replay.
+  t.cloud.bus.tap((event) => seen.push(event));
+  // And apart, what was put through PutEvents (from Lambdas and Step Functions).
   put = recordPutEvents(t);
 });
 afterAll(async () => t?.cloud.stop());
@@ -331,11 +327,11 @@ describe('read-spike scenarios', () => {
   });
 
   it('counts a recorded burst once when the whole recording is delivered twice', async () => {
-    const events = loadRecordedEvents(['events/recorded/reads-duplicate-burst']).map((r) => r.event);
+    const scenario = loadScenario(['events/recorded/reads-duplicate-burst']);
+    const events = scenario.events.map((r) => r.event);
     expect(events).toHaveLength(10);
 
-    for (const event of events) t.cloud.bus.publish(event);
-    await t.cloud.whenIdle();
+    await replayScenario(inProcess(t.cloud), scenario);
 
     const secretArn = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/payments/db-Qx7Rt2';
     expect(await bucketCount(secretArn, Date.parse('2026-01-07T10:03:00Z'))).toBe(5);

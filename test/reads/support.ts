@@ -5,6 +5,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDetectorState, defaultDetectorParams, updateDetector } from '../../functions/reads/domain/detector.ts';
 import type { BusEvent } from '../../local/eventbridge/bus.ts';
+import { inProcess, replayScenario } from '../../local/replay/engine.ts';
 import { loadRecordedEvents } from '../../local/replay/load.ts';
 import { awaitingCallback } from '../../local/settle.ts';
 import type { TestCloud } from '../support/local-cloud.ts';
@@ -42,23 +43,12 @@ interface PutEntry {
   readonly Detail: Detail;
 }
 
-/**
- * Keeps a parsed copy of every entry put through the PutEvents API (detect-spikes, the workflows, the approval
- * steps): the bus publishes those internally, so wrapping `bus.publish` alone would not see them.
- */
+/** Keeps every event put through the PutEvents API (detect-spikes, the workflows, the approval steps), in order. */
 const recordPutEvents = (cloud: TestCloud): PutEntry[] => {
   const put: PutEntry[] = [];
-  const operations = cloud.cloud.bus.service.operations as Record<
-    string,
-    (input: Record<string, unknown>, ctx: never) => unknown
-  >;
-  const putEvents = operations.PutEvents;
-  if (!putEvents) throw new Error('The local bus has no PutEvents');
-  operations.PutEvents = (input, ctx) => {
-    for (const entry of (input.Entries as { DetailType: string; Detail: string }[]) ?? [])
-      put.push({ DetailType: entry.DetailType, Detail: JSON.parse(entry.Detail) });
-    return putEvents(input, ctx);
-  };
+  cloud.cloud.bus.tap((event, via) => {
+    if (via === 'PutEvents') put.push({ DetailType: event['detail-type'], Detail: event.detail as Detail });
+  });
   return put;
 };
 
@@ -114,8 +104,8 @@ const SUSPECT = 'arn:aws:iam::000000000000:user/ci-deployer';
 
 /**
  * A secret with `tags` and a `Read Spike Detected` for it (events/recorded/reads-quarantine's, under a fresh event id),
- * with the window's counters as ingest-reads would have written them; returns once the cloud is idle. Spikes are put
- * on the bus as detect-spikes would, so no schedule has to run.
+ * with the window's counters as ingest-reads would have written them, replayed until nothing can progress. Spikes are
+ * put on the bus as detect-spikes would, so no schedule has to run.
  */
 const publishSpike = async (
   cloud: TestCloud,
@@ -145,8 +135,11 @@ const publishSpike = async (
     }),
   );
   // A fresh event id per scenario: dispatch starts one execution per event id.
-  cloud.cloud.bus.publish({ ...event, id: randomUUID() } as BusEvent);
-  await cloud.cloud.whenIdle();
+  await replayScenario(inProcess(cloud.cloud), {
+    setup: { secrets: [] },
+    events: [{ file: recorded.file, event: { ...event, id: randomUUID() } as BusEvent }],
+    expected: {},
+  });
   return arn;
 };
 

@@ -15,7 +15,7 @@ import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-s
 import pg from 'pg';
 import { expect, vi } from 'vitest';
 import type { BusEvent } from '../../local/eventbridge/bus.ts';
-import { loadRecordedEvents } from '../../local/replay/load.ts';
+import { inProcess, loadScenario, replayScenario } from '../../local/replay/engine.ts';
 import { type SettledExecution, settle } from '../../local/settle.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 import { type Postgres, startPostgres } from '../support/postgres.ts';
@@ -36,8 +36,10 @@ interface Harness extends TestCloud {
   readonly db: Postgres;
   /** Every line handlers wrote (Powertools logs go to stdout). */
   readonly output: string[];
-  /** Every event that reached the bus: service events and PutEvents entries. */
-  readonly busEvents: unknown[];
+  /** Every event that reached the bus: service events, replayed recordings and PutEvents entries. */
+  readonly busEvents: BusEvent[];
+  /** Those of busEvents that came through the PutEvents API (handlers, Step Functions tasks). */
+  readonly viaPutEvents: ReadonlySet<BusEvent>;
   /** Values that must not appear anywhere: the canary and every password a scenario saw. */
   readonly secretValues: Set<string>;
   /** Secrets Manager for the test's own setup and checks: it retries, so injected faults do not fail the test. */
@@ -55,22 +57,12 @@ const startHarness = async (options: { faults?: string } = {}): Promise<Harness>
   vi.spyOn(process.stderr, 'write').mockImplementation(capture as never);
   const db = await startPostgres();
   const test = await startTestCloud(options.faults ? { faults: options.faults } : {});
-  const busEvents: unknown[] = [];
-  const bus = test.cloud.bus;
-  if (!bus) throw new Error('the local cloud has no bus');
-  const publish = bus.publish;
-  bus.publish = (event) => {
+  const busEvents: BusEvent[] = [];
+  const viaPutEvents = new Set<BusEvent>();
+  test.cloud.bus.tap((event, via) => {
     busEvents.push(event);
-    return publish(event);
-  };
-  // Read-only in its type because services never change their table; the harness wraps one entry to watch it.
-  const operations = bus.service.operations as Record<string, (typeof bus.service.operations)[string]>;
-  const putEvents = operations.PutEvents;
-  if (!putEvents) throw new Error('the local bus has no PutEvents');
-  operations.PutEvents = (input, ctx) => {
-    busEvents.push(input);
-    return putEvents(input, ctx);
-  };
+    if (via === 'PutEvents') viaPutEvents.add(event);
+  });
   const sm = new SecretsManagerClient({
     endpoint: test.cloud.url,
     region: 'us-east-1',
@@ -82,6 +74,7 @@ const startHarness = async (options: { faults?: string } = {}): Promise<Harness>
     db,
     output,
     busEvents,
+    viaPutEvents,
     sm,
     secretValues: new Set([CANARY, CANARY_MARK]),
     async stop() {
@@ -131,18 +124,19 @@ const createRandomPasswordSecret = async (h: Harness, name: string, { approval =
   return { arn: out.ARN ?? name, versionId: out.VersionId ?? '' };
 };
 
-/** Puts a scenario's recorded events on the bus verbatim (ids kept) and runs the cloud until nothing can progress. */
+const scenarioPath = (scenario: string) => join(RECORDED, scenario);
+
+/** Replays a scenario (its recorded events on the bus verbatim, ids kept) until nothing can progress; its rotations. */
 const replay = async (h: Harness, scenario: string): Promise<SettledExecution[]> => {
-  const recorded = loadRecordedEvents([join(RECORDED, scenario)]);
-  const bus = h.cloud.bus;
-  if (!bus) throw new Error('the local cloud has no bus');
-  for (const { event } of recorded) bus.publish(event as BusEvent);
-  return executionsOf(h, scenario);
+  const recorded = loadScenario([scenarioPath(scenario)]);
+  const ids = new Set(recorded.events.map(({ event }) => event.id));
+  const run = await replayScenario(inProcess(h.cloud), recorded);
+  return run.executions.filter((e) => e.workflow === 'rotation' && ids.has(e.name));
 };
 
 /** The rotation executions a scenario's events started (execution name = event id), after settling. */
 const executionsOf = async (h: Harness, scenario: string): Promise<SettledExecution[]> => {
-  const ids = new Set(loadRecordedEvents([join(RECORDED, scenario)]).map(({ event }) => event.id));
+  const ids = new Set(loadScenario([scenarioPath(scenario)]).events.map(({ event }) => event.id));
   const settled = await settle(h.cloud);
   return settled.filter((e) => e.workflow === 'rotation' && ids.has(e.name));
 };
@@ -167,15 +161,12 @@ const summary = (execution: SettledExecution | undefined): string =>
       ].join('\n')
     : 'no execution';
 
-/** The `smcp` events the workflow put on the bus for one secret. */
+/** The `smcp` events the workflow put on the bus (through PutEvents) for one secret. */
 const ownEvents = (h: Harness, secretArn: string): OwnEvent[] =>
-  h.busEvents.flatMap((input) => {
-    const entries = (input as { Entries?: { Source?: string; DetailType?: string; Detail?: string }[] }).Entries ?? [];
-    return entries
-      .filter((entry) => entry.Source === 'smcp')
-      .map((entry) => ({ detailType: String(entry.DetailType), detail: JSON.parse(entry.Detail ?? '{}') }))
-      .filter(({ detail }) => detail.secretId === secretArn);
-  });
+  h.busEvents
+    .filter((event) => h.viaPutEvents.has(event) && event.source === 'smcp')
+    .map((event) => ({ detailType: event['detail-type'], detail: event.detail as Record<string, unknown> }))
+    .filter(({ detail }) => detail.secretId === secretArn);
 
 const stagesOf = async (h: Harness, secretId: string) =>
   (await h.sm.send(new DescribeSecretCommand({ SecretId: secretId }))).VersionIdsToStages ?? {};
@@ -265,8 +256,6 @@ const expectNoSecretValues = async (h: Harness) => {
   }
 };
 
-type Invoke = (ref: string, payload: unknown) => Promise<unknown>;
-
 /**
  * Makes one step fail as the real one would (same error name), at the Lambda boundary: the test's stand-in for a
  * target that rejects credentials at just that moment. Returns the undo.
@@ -275,19 +264,12 @@ const failStep = (
   h: Harness,
   match: (functionName: string, payload: Record<string, unknown>) => boolean,
   error: { name: string; message: string },
-): (() => void) => {
-  const lambda = h.cloud.lambda as { invoke: Invoke };
-  const original = lambda.invoke;
-  lambda.invoke = async (ref, payload) => {
-    const name = ref.split(':')[6] ?? ref;
+): (() => void) =>
+  h.cloud.lambda.hook(async (name, payload, next) => {
     if (match(name, (payload ?? {}) as Record<string, unknown>))
       throw Object.assign(new Error(error.message), { name: error.name });
-    return original(ref, payload);
-  };
-  return () => {
-    lambda.invoke = original;
-  };
-};
+    return next(payload);
+  });
 
 /** A TCP proxy in front of PostgreSQL that a test can cut (connections refused) and restore on the same port. */
 const startCuttableProxy = async (targetPort: number) => {

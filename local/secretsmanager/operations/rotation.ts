@@ -31,7 +31,7 @@ const rotationPending = (secret: SecretRecord) => {
 const readRules = (read: ReturnType<typeof createReader>) => {
   const rules = read.structure('RotationRules');
   if (!rules) return undefined;
-  const days = read.numberAt('rotationRules.automaticallyAfterDays', rules.AutomaticallyAfterDays, {
+  const days = read.integerAt('rotationRules.automaticallyAfterDays', rules.AutomaticallyAfterDays, {
     min: 1,
     max: 1000,
   });
