@@ -1,42 +1,4 @@
-// A middy middleware that renames transient AWS failures (throttling, 5xx, timeouts), once the SDK's own retries are
-// spent, to TransientAwsError: the one name the state machine's Retry lists for them, whichever service failed.
-import type middy from '@middy/core';
-import { TransientAwsError } from '../errors.ts';
-
-const TRANSIENT_NAMES: ReadonlySet<string> = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'ProvisionedThroughputExceededException',
-  'InternalServiceError',
-  'InternalServerError',
-  'InternalFailure',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'TimeoutError',
-  'RequestTimeout',
-]);
-
-interface SdkErrorShape {
-  name?: string;
-  $retryable?: unknown;
-  $metadata?: { httpStatusCode?: number };
-}
-
-const isTransientAwsError = (error: unknown): boolean => {
-  if (!(error instanceof Error)) return false;
-  const { name = '', $retryable, $metadata } = error as SdkErrorShape;
-  return TRANSIENT_NAMES.has(name) || Boolean($retryable) || ($metadata?.httpStatusCode ?? 0) >= 500;
-};
-
-const transientErrors = (): middy.MiddlewareObj => ({
-  onError: async (request) => {
-    const error = request.error;
-    if (!isTransientAwsError(error)) return;
-    // The SDK's message names the operation, never a parameter value; the original stays as the cause.
-    request.error = new TransientAwsError(`AWS call failed transiently: ${(error as Error).name}`, { cause: error });
-  },
-});
-
-export { isTransientAwsError, transientErrors };
+// Kept only for the approval modules that still import it from here (functions/approvals/handler-decide.ts,
+// handler-request-approval); the one transient-error middleware is functions/shared/transient.ts, which
+// functions/shared/step.ts wires into every handler. Delete this file once nothing imports it.
+export { isTransientAwsError, transientErrors } from '../../shared/transient.ts';
