@@ -20,7 +20,7 @@ import {
   startHarness,
   statesEntered,
   summary,
-} from './support.ts';
+} from '../../scenarios/support.ts';
 
 const APPROVE_FUNCTION = 'smcp-local-approve';
 const APPROVAL_TIMEOUT_MS = 86_400_000;
