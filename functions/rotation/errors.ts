@@ -1,9 +1,19 @@
-// Errors of the rotation area. The rotation state machine matches these names: TargetUnreachableError is listed in
-// Retry (the target may come back); the others appear only in Catch (retrying cannot fix them).
-// Messages name secrets, versions, hosts and roles, never a secret value.
+// Errors of the rotation area (the rotation, rotation-remediation and rotation-verification workflows). The state
+// machines match these names: TargetUnreachableError is listed in Retry (the target may come back); the others appear
+// only in Catch (retrying cannot fix them). Transient AWS failures are the shared TransientAwsError
+// (functions/shared/errors.ts). Messages name secrets, versions, hosts and roles, never a secret value.
+import { SmcpError } from '../shared/errors.ts';
+
+/** The base of the rotation area's errors. */
+class RotationError extends SmcpError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RotationError';
+  }
+}
 
 /** The secret, or the version or staging label asked for, does not exist. */
-class SecretNotFoundError extends Error {
+class SecretNotFoundError extends RotationError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'SecretNotFoundError';
@@ -11,7 +21,7 @@ class SecretNotFoundError extends Error {
 }
 
 /** The rotation's token names no version of the secret, or that version has no value yet. */
-class PendingVersionMissingError extends Error {
+class PendingVersionMissingError extends RotationError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'PendingVersionMissingError';
@@ -19,7 +29,7 @@ class PendingVersionMissingError extends Error {
 }
 
 /** The target (database, webhook endpoint) could not be reached or answered with a transient failure. Retryable. */
-class TargetUnreachableError extends Error {
+class TargetUnreachableError extends RotationError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'TargetUnreachableError';
@@ -27,7 +37,7 @@ class TargetUnreachableError extends Error {
 }
 
 /** The target refused every credential the secret holds, or refused the new value. Not retryable. */
-class CredentialsRejectedError extends Error {
+class CredentialsRejectedError extends RotationError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'CredentialsRejectedError';
@@ -35,26 +45,15 @@ class CredentialsRejectedError extends Error {
 }
 
 /** The secret or the strategy is set up wrongly (missing field, unknown strategy, insecure URL). Not retryable. */
-class StrategyConfigError extends Error {
+class StrategyConfigError extends RotationError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'StrategyConfigError';
   }
 }
 
-/**
- * An AWS call failed transiently (throttling, 5xx) after the SDK's own retries. The workflow retries the step with
- * backoff. A step rethrows under this name so the state machine matches one name whatever the service.
- */
-class TransientAwsError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'TransientAwsError';
-  }
-}
-
 /** The target refused the credentials a rotation step had to prove (pending, or current after promotion). Not retryable. */
-class VerificationFailedError extends Error {
+class VerificationFailedError extends RotationError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'VerificationFailedError';
@@ -62,7 +61,7 @@ class VerificationFailedError extends Error {
 }
 
 /** The secret's staging labels are not what the step can work from (no AWSCURRENT, no prior version). Not retryable. */
-class LabelStateError extends Error {
+class LabelStateError extends RotationError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'LabelStateError';
@@ -73,9 +72,9 @@ export {
   CredentialsRejectedError,
   LabelStateError,
   PendingVersionMissingError,
+  RotationError,
   SecretNotFoundError,
   StrategyConfigError,
   TargetUnreachableError,
-  TransientAwsError,
   VerificationFailedError,
 };

@@ -67,7 +67,7 @@ const main = async () => {
   };
   // Handlers log to stdout in process; the JSON report is the file vitest.config.ts has the json reporter write.
   const reportFile = join(ROOT, '.vitest', 'results.json');
-  const vitest = await timed(['node_modules/vitest/vitest.mjs', 'run', 'test/scenarios', 'test/reads']);
+  const vitest = await timed(['node_modules/vitest/vitest.mjs', 'run', 'test/rotation/scenarios', 'test/reads']);
   const suite = JSON.parse(readFileSync(reportFile, 'utf8')) as {
     numPassedTests: number;
     numFailedTests: number;
@@ -87,7 +87,7 @@ const main = async () => {
       deliveriesStarted: deliveries,
     },
     scenarioSuite: {
-      command: 'vitest run test/scenarios test/reads',
+      command: 'vitest run test/rotation/scenarios test/reads',
       passed: suite.numPassedTests,
       failed: suite.numFailedTests,
       wallSeconds: Number(vitest.seconds.toFixed(2)),
@@ -103,7 +103,7 @@ const main = async () => {
     `Routing through ${stack.rules.length} rules: ${figures.routing.eventsPerSecond} events/s (${matched} matches in ${EVENTS} events)`,
   );
   console.log(
-    `Scenario suite (vitest run test/scenarios test/reads): ${suite.numPassedTests} passed, ${suite.numFailedTests} failed, ${figures.scenarioSuite.wallSeconds} s wall`,
+    `Scenario suite (vitest run test/rotation/scenarios test/reads): ${suite.numPassedTests} passed, ${suite.numFailedTests} failed, ${figures.scenarioSuite.wallSeconds} s wall`,
   );
   console.log(
     `Demo replay (smcp replay events/recorded/demo): ${report.events} events, ${report.executions.length} executions, ${figures.demoReplay.wallSeconds} s wall`,

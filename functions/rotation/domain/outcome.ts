@@ -1,6 +1,7 @@
 // The outcome of one rotation execution, as the event the workflow puts on the bus: who asked, what happened and why,
-// with ids and error names only. Built from the workflow state, whose shape depends on the path taken, so every field
-// is read defensively.
+// with ids and error names only. Built from the fields of the workflow state that Notify Outcome reads
+// (RotationReportState in ../schemas.ts): the state's shape depends on the path taken, so every one may be absent.
+import type { Caught, RotationReportState } from '../schemas.ts';
 
 const OUTCOMES = {
   completed: 'Rotation Completed',
@@ -15,8 +16,6 @@ type OutcomeType = (typeof OUTCOMES)[keyof typeof OUTCOMES];
 // Outcomes someone must look at: something broke, even if it was undone.
 const ALERTING: ReadonlySet<string> = new Set([OUTCOMES.failed, OUTCOMES.rolledBack, OUTCOMES.rollbackFailed]);
 const MAX_MESSAGE = 500;
-
-type Json = Record<string, unknown>;
 
 interface ErrorSummary {
   readonly name: string;
@@ -40,62 +39,60 @@ interface OutcomeDetail {
   readonly compensationError?: ErrorSummary;
 }
 
-const obj = (value: unknown): Json =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-
 const isOutcomeType = (value: unknown): value is OutcomeType =>
   typeof value === 'string' && (Object.values(OUTCOMES) as string[]).includes(value);
 
+/** The `errorMessage` of a Lambda's JSON error `{errorType, errorMessage, trace}`. */
+const errorMessageOf = (parsed: unknown): string | undefined => {
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  const { errorMessage } = parsed as { errorMessage?: unknown };
+  return typeof errorMessage === 'string' ? errorMessage : undefined;
+};
+
 /** `{Error, Cause}` from a Catch: the Cause is a Lambda's JSON `{errorType, errorMessage, trace}` or plain text. */
-const summariseError = (caught: unknown): ErrorSummary | undefined => {
-  const { Error: name, Cause: cause } = obj(caught);
-  if (typeof name !== 'string') return undefined;
-  let message = typeof cause === 'string' ? cause : '';
+const summariseError = (caught: Caught): ErrorSummary | undefined => {
+  const name = caught?.Error;
+  if (name === undefined) return undefined;
+  let message = caught?.Cause ?? '';
   try {
-    const parsed = obj(JSON.parse(message));
-    if (typeof parsed.errorMessage === 'string') message = parsed.errorMessage;
+    message = errorMessageOf(JSON.parse(message)) ?? message;
   } catch {
     // Plain text (States.Timeout, a SendTaskFailure cause): keep it.
   }
   return { name, message: message.slice(0, MAX_MESSAGE) };
 };
 
-const reasonFor = (type: OutcomeType, state: Json, error: ErrorSummary | undefined): string => {
-  if (type === OUTCOMES.skipped) return str(obj(state.outcome).reason) ?? 'skipped';
+const reasonFor = (type: OutcomeType, state: RotationReportState, error: ErrorSummary | undefined): string => {
+  if (type === OUTCOMES.skipped) return state.outcome?.reason ?? 'skipped';
   if (type === OUTCOMES.rejected) {
     if (error?.name === 'States.Timeout') return 'the approval request timed out (a timeout counts as a rejection)';
     return error?.message || 'the approval was rejected';
   }
-  if (type === OUTCOMES.completed) return str(obj(state.plan).reason) ?? str(obj(state.detail).reason) ?? 'not given';
+  if (type === OUTCOMES.completed) return state.plan?.reason ?? state.detail?.reason ?? 'not given';
   return error ? `${error.name}: ${error.message}` : 'unknown failure';
 };
 
 /** The event detail for the workflow's final state, and whether to alert a human too. */
-const buildOutcome = (state: Json, executionArn: string): { detail: OutcomeDetail; alert: boolean } => {
-  const outcome = obj(state.outcome);
-  const type: OutcomeType = isOutcomeType(outcome.type) ? outcome.type : OUTCOMES.failed;
-  const plan = obj(state.plan);
-  const lock = obj(state.lock);
-  const request = obj(state.detail);
-  const approval = obj(state.approval);
-  const trigger = obj(state.trigger);
+const buildOutcome = (state: RotationReportState, executionArn: string): { detail: OutcomeDetail; alert: boolean } => {
+  const { plan, lock, detail: request, approval, trigger } = state;
+  const claimed = state.outcome?.type;
+  const type: OutcomeType = isOutcomeType(claimed) ? claimed : OUTCOMES.failed;
   const error = summariseError(state.error);
   const compensationError = summariseError(state.compensationError);
-  const planned = plan.enabled === true;
+  const planned = plan?.enabled === true;
   const detail: OutcomeDetail = {
-    secretId: str(plan.secretArn) ?? str(lock.secretArn) ?? str(state.secretId) ?? 'unknown',
+    secretId: plan?.secretArn ?? lock?.secretArn ?? state.secretId ?? 'unknown',
     outcome: type,
     reason: reasonFor(type, state, error),
-    requestedBy: str(plan.requestedBy) ?? str(request.requestedBy) ?? 'smcp',
+    requestedBy: plan?.requestedBy ?? request?.requestedBy ?? 'smcp',
     executionArn,
-    ...(str(trigger.eventId) ? { eventId: str(trigger.eventId) } : {}),
-    ...(str(request.requestId) ? { requestId: str(request.requestId) } : {}),
-    ...(str(plan.strategy) ? { strategy: str(plan.strategy) } : {}),
-    ...(planned && str(plan.token) ? { versionId: str(plan.token) } : {}),
-    ...(planned && str(plan.priorVersionId) ? { previousVersionId: str(plan.priorVersionId) } : {}),
-    ...(str(approval.approvalId) ? { approvalId: str(approval.approvalId) } : {}),
-    ...(str(approval.decidedBy) ? { approvedBy: str(approval.decidedBy) } : {}),
+    ...(trigger?.eventId ? { eventId: trigger.eventId } : {}),
+    ...(request?.requestId ? { requestId: request.requestId } : {}),
+    ...(plan?.strategy ? { strategy: plan.strategy } : {}),
+    ...(planned && plan?.token ? { versionId: plan.token } : {}),
+    ...(planned && plan?.priorVersionId ? { previousVersionId: plan.priorVersionId } : {}),
+    ...(approval?.approvalId ? { approvalId: approval.approvalId } : {}),
+    ...(approval?.decidedBy ? { approvedBy: approval.decidedBy } : {}),
     ...(error && type !== OUTCOMES.rejected ? { error } : {}),
     ...(compensationError ? { compensationError } : {}),
   };

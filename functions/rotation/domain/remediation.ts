@@ -1,6 +1,7 @@
 // Rotation remediation after Secrets Manager reports RotationFailed or RotationAbandoned: what the labels say, which
 // step failed, what to restore, whether to ask for an orchestrated retry, and the outcome event. Pure: the diagnose
 // step hands in the secret's tags and labels and the verdict of AWSCURRENT's test.
+import type { RemediationReportState } from '../schemas.ts';
 import { holderOf, Stage, type Versions } from './labels.ts';
 import { summariseError } from './outcome.ts';
 import { TAGS } from './plan.ts';
@@ -87,23 +88,16 @@ const diagnoseFailure = (input: DiagnoseInput): Diagnosis => {
 const retryEnabled = (setting: string | undefined) =>
   !['off', 'false', '0', 'no'].includes((setting ?? 'on').trim().toLowerCase());
 
-type Json = Record<string, unknown>;
-const obj = (value: unknown): Json =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-
 const isRemediationOutcome = (value: unknown): value is RemediationOutcome =>
   typeof value === 'string' && (Object.values(REMEDIATION_OUTCOMES) as string[]).includes(value);
 
 /** What the workflow did, from the results the action states left under `$.done`. */
-const actionsOf = (state: Json): string[] => {
-  const done = obj(state.done);
-  const diagnosis = obj(state.diagnosis);
+const actionsOf = ({ done, diagnosis }: RemediationReportState): string[] => {
   const actions: string[] = [];
-  if (done.restoreCurrent) actions.push('restored AWSCURRENT on the target');
-  if (done.clearPending) actions.push(`removed AWSPENDING from version ${str(diagnosis.pendingVersionId) ?? '?'}`);
-  if (done.rollback) actions.push(`rolled AWSCURRENT back to version ${str(diagnosis.previousVersionId) ?? '?'}`);
-  if (done.rollbackTarget) actions.push('restored the previous credentials on the target');
+  if (done?.restoreCurrent) actions.push('restored AWSCURRENT on the target');
+  if (done?.clearPending) actions.push(`removed AWSPENDING from version ${diagnosis?.pendingVersionId ?? '?'}`);
+  if (done?.rollback) actions.push(`rolled AWSCURRENT back to version ${diagnosis?.previousVersionId ?? '?'}`);
+  if (done?.rollbackTarget) actions.push('restored the previous credentials on the target');
   return actions;
 };
 
@@ -111,19 +105,21 @@ const actionsOf = (state: Json): string[] => {
  * The `smcp` event for the remediation's final state, whether a person must look, and whether to ask for an
  * orchestrated retry: only when the secret is consistent again and the policy allows it.
  */
-const buildRemediationOutcome = (state: Json, executionArn: string, { retry }: { retry: boolean }) => {
-  const outcome = obj(state.outcome);
-  const diagnosis = obj(state.diagnosis);
-  const lock = obj(state.lock);
-  const detail = obj(state.detail);
-  const type: RemediationOutcome = isRemediationOutcome(outcome.type) ? outcome.type : REMEDIATION_OUTCOMES.failed;
+const buildRemediationOutcome = (
+  state: RemediationReportState,
+  executionArn: string,
+  { retry }: { retry: boolean },
+) => {
+  const { diagnosis, lock, detail } = state;
+  const claimed = state.outcome?.type;
+  const type: RemediationOutcome = isRemediationOutcome(claimed) ? claimed : REMEDIATION_OUTCOMES.failed;
   const error = summariseError(state.error);
   const compensationError = summariseError(state.compensationError);
-  const failedStep = str(diagnosis.failedStep) ?? failedStepOf(str(detail.eventName), str(detail.errorMessage));
+  const failedStep = diagnosis?.failedStep ?? failedStepOf(detail?.eventName, detail?.errorMessage);
   const actions = actionsOf(state);
-  const current = str(diagnosis.current) ?? 'unknown';
+  const current = diagnosis?.current ?? 'unknown';
   const reason =
-    str(outcome.reason) ??
+    state.outcome?.reason ??
     (type === REMEDIATION_OUTCOMES.remediated
       ? actions.length > 0
         ? `the rotation failed at ${failedStep}; ${actions.join(', ')}`
@@ -132,25 +128,25 @@ const buildRemediationOutcome = (state: Json, executionArn: string, { retry }: {
         ? `${error.name}: ${error.message}`
         : 'unknown failure');
   const retryRequested =
-    retry && type === REMEDIATION_OUTCOMES.remediated && diagnosis.retryPolicy === true && current !== 'unknown';
+    retry && type === REMEDIATION_OUTCOMES.remediated && diagnosis?.retryPolicy === true && current !== 'unknown';
   const event = {
-    secretId: str(diagnosis.secretArn) ?? str(lock.secretArn) ?? str(state.secretId) ?? 'unknown',
+    secretId: diagnosis?.secretArn ?? lock?.secretArn ?? state.secretId ?? 'unknown',
     workflow: 'rotation-remediation',
     outcome: type,
     reason,
     requestedBy: REMEDIATION_REQUESTER,
     trigger: triggerOf(state),
     failedStep,
-    ...(str(detail.errorMessage) ? { serviceError: str(detail.errorMessage)?.slice(0, 500) } : {}),
+    ...(detail?.errorMessage ? { serviceError: detail.errorMessage.slice(0, 500) } : {}),
     currentCredentials: current,
-    ...(str(diagnosis.currentReason) ? { currentReason: str(diagnosis.currentReason) } : {}),
+    ...(diagnosis?.currentReason ? { currentReason: diagnosis.currentReason } : {}),
     actions,
     retryRequested,
     executionArn,
-    ...(str(diagnosis.strategy) ? { strategy: str(diagnosis.strategy) } : {}),
-    ...(str(diagnosis.currentVersionId) ? { versionId: str(diagnosis.currentVersionId) } : {}),
-    ...(str(diagnosis.previousVersionId) ? { previousVersionId: str(diagnosis.previousVersionId) } : {}),
-    ...(str(diagnosis.pendingVersionId) ? { pendingVersionId: str(diagnosis.pendingVersionId) } : {}),
+    ...(diagnosis?.strategy ? { strategy: diagnosis.strategy } : {}),
+    ...(diagnosis?.currentVersionId ? { versionId: diagnosis.currentVersionId } : {}),
+    ...(diagnosis?.previousVersionId ? { previousVersionId: diagnosis.previousVersionId } : {}),
+    ...(diagnosis?.pendingVersionId ? { pendingVersionId: diagnosis.pendingVersionId } : {}),
     ...(error ? { error } : {}),
     ...(compensationError ? { compensationError } : {}),
   };

@@ -1,5 +1,6 @@
 // Rotation verification: whether a move of AWSCURRENT needs smcp to test it, and the outcome event once it has. Pure:
 // the inspect step hands in the secret's tags and labels and the orchestrated rotations that ran around the event.
+import type { VerificationReportState } from '../schemas.ts';
 import { holderOf, Stage, type Versions } from './labels.ts';
 import { summariseError } from './outcome.ts';
 import { rotationToken, TAGS } from './plan.ts';
@@ -126,50 +127,40 @@ const inspectForVerification = (input: InspectInput): Inspection => {
   };
 };
 
-type Json = Record<string, unknown>;
-const obj = (value: unknown): Json =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-
 const isVerificationOutcome = (value: unknown): value is VerificationOutcome =>
   typeof value === 'string' && (Object.values(VERIFICATION_OUTCOMES) as string[]).includes(value);
 
 /** What set the workflow off: the rule, the event id and the service event's name, for the audit trail. */
-const triggerOf = (state: Json) => {
-  const trigger = obj(state.trigger);
-  const detail = obj(state.detail);
-  return {
-    ...(str(trigger.rule) ? { rule: str(trigger.rule) } : {}),
-    ...(str(trigger.eventId) ? { eventId: str(trigger.eventId) } : {}),
-    ...(str(detail.eventName) ? { eventName: str(detail.eventName) } : {}),
-    ...(str(trigger.detailType) ? { detailType: str(trigger.detailType) } : {}),
-  };
-};
+const triggerOf = ({ trigger, detail }: Pick<VerificationReportState, 'trigger' | 'detail'>) => ({
+  ...(trigger?.rule ? { rule: trigger.rule } : {}),
+  ...(trigger?.eventId ? { eventId: trigger.eventId } : {}),
+  ...(detail?.eventName ? { eventName: detail.eventName } : {}),
+  ...(trigger?.detailType ? { detailType: trigger.detailType } : {}),
+});
 
 /** The `smcp` event for the verification's final state (ids, verdicts and error names; never a value). */
-const buildVerificationOutcome = (state: Json, executionArn: string) => {
-  const outcome = obj(state.outcome);
-  const inspection = obj(state.inspection);
-  const lock = obj(state.lock);
-  const type: VerificationOutcome = isVerificationOutcome(outcome.type) ? outcome.type : VERIFICATION_OUTCOMES.failed;
+const buildVerificationOutcome = (state: VerificationReportState, executionArn: string) => {
+  const { inspection, lock } = state;
+  const claimed = state.outcome?.type;
+  const type: VerificationOutcome = isVerificationOutcome(claimed) ? claimed : VERIFICATION_OUTCOMES.failed;
   const error = summariseError(state.error);
   const compensationError = summariseError(state.compensationError);
   const reason =
-    str(outcome.reason) ??
+    state.outcome?.reason ??
     (error ? `${error.name}: ${error.message}` : undefined) ??
-    str(inspection.reason) ??
+    inspection?.reason ??
     'not given';
   const detail = {
-    secretId: str(inspection.secretArn) ?? str(lock.secretArn) ?? str(state.secretId) ?? 'unknown',
+    secretId: inspection?.secretArn ?? lock?.secretArn ?? state.secretId ?? 'unknown',
     workflow: 'rotation-verification',
     outcome: type,
     reason,
     requestedBy: 'rotation-verification',
     trigger: triggerOf(state),
     executionArn,
-    ...(str(inspection.strategy) ? { strategy: str(inspection.strategy) } : {}),
-    ...(str(inspection.currentVersionId) ? { versionId: str(inspection.currentVersionId) } : {}),
-    ...(str(inspection.previousVersionId) ? { previousVersionId: str(inspection.previousVersionId) } : {}),
+    ...(inspection?.strategy ? { strategy: inspection.strategy } : {}),
+    ...(inspection?.currentVersionId ? { versionId: inspection.currentVersionId } : {}),
+    ...(inspection?.previousVersionId ? { previousVersionId: inspection.previousVersionId } : {}),
     ...(error ? { error } : {}),
     ...(compensationError ? { compensationError } : {}),
   };

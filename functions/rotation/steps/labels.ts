@@ -1,22 +1,14 @@
 // Label steps: Promote Pending To Current, Discard Pending Version, Roll Back To Previous. Each re-reads the labels and
 // makes only the moves still missing, so a retry after a partial success finishes the job instead of failing.
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { SecretLabels } from '../adapters/secret-labels.ts';
 import { discardMoves, promotionMoves, rollbackMoves, type StageMove } from '../domain/labels.ts';
 import { LabelStateError } from '../errors.ts';
-import type { SecretLabels } from './secrets.ts';
-
-type LabelOperation = 'promote' | 'discardPending' | 'rollback';
-
-interface LabelRequest {
-  readonly secretId: string;
-  readonly token: string;
-  readonly operation: LabelOperation;
-  readonly priorVersionId?: string | undefined;
-}
+import type { LabelsInput } from '../schemas.ts';
 
 const createLabelStep =
   ({ secrets, logger }: { secrets: SecretLabels; logger: Logger }) =>
-  async ({ secretId, token, operation, priorVersionId }: LabelRequest) => {
+  async ({ secretId, token, operation, priorVersionId }: LabelsInput) => {
     const { versions } = await secrets.describe(secretId);
     let moves: StageMove[];
     if (operation === 'promote') moves = promotionMoves(versions, token);
@@ -31,5 +23,4 @@ const createLabelStep =
     return { secretId, token, done: operation, moves: moves.length };
   };
 
-export type { LabelOperation, LabelRequest };
 export { createLabelStep };

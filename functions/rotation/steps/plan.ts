@@ -1,7 +1,8 @@
 // Plan Rotation: reads the secret's tags and labels and decides strategy, approval and the ids of this rotation.
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { SecretLabels } from '../adapters/secret-labels.ts';
 import { type Plan, planRotation } from '../domain/plan.ts';
-import type { SecretLabels } from './secrets.ts';
+import type { PlanInput } from '../schemas.ts';
 
 interface PlanDeps {
   readonly secrets: Pick<SecretLabels, 'describe'>;
@@ -10,15 +11,9 @@ interface PlanDeps {
   readonly logger: Logger;
 }
 
-interface PlanRequest {
-  readonly secretId: string;
-  readonly executionArn: string;
-  readonly detail: { readonly reason?: string; readonly requestedBy?: string; readonly requestId?: string };
-}
-
 const createPlanStep =
   ({ secrets, approvalDefault, knownStrategies, logger }: PlanDeps) =>
-  async ({ secretId, executionArn, detail }: PlanRequest): Promise<Plan> => {
+  async ({ secretId, executionArn, detail }: PlanInput): Promise<Plan> => {
     const secret = await secrets.describe(secretId);
     const plan = planRotation({
       secretArn: secret.arn,
@@ -42,5 +37,5 @@ const createPlanStep =
     return plan;
   };
 
-export type { PlanDeps, PlanRequest };
+export type { PlanDeps };
 export { createPlanStep };

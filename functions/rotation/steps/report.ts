@@ -4,6 +4,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
 import type { Notifier } from '../../shared/adapters/notifications.ts';
 import { buildOutcome, type OutcomeDetail } from '../domain/outcome.ts';
+import type { RotationReportInput } from '../schemas.ts';
 
 interface ReportDeps {
   readonly bus: EventPublisher;
@@ -24,7 +25,7 @@ const alertText = (detail: OutcomeDetail) =>
 
 const createReportStep =
   ({ bus, notifier, logger }: ReportDeps) =>
-  async ({ state, executionArn }: { state: Record<string, unknown>; executionArn: string }) => {
+  async ({ state, executionArn }: RotationReportInput) => {
     const { detail, alert } = buildOutcome(state, executionArn);
     await bus.publish(detail.outcome, detail, [detail.secretId]);
     if (alert) await notifier.notify(`[smcp] ${detail.outcome}: ${detail.secretId}`, alertText(detail));

@@ -3,11 +3,12 @@
 // strategy's idempotent step; this module adds the verdict checks (and, for AWSCURRENT, the application's health URL
 // when the secret names one) and returns ids only.
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { HealthCheck } from '../adapters/health-check.ts';
 import { holderOf, Stage } from '../domain/labels.ts';
 import { LabelStateError, VerificationFailedError } from '../errors.ts';
+import type { CreatePendingInput, TargetInput, TargetOperation } from '../schemas.ts';
 import { strategyFor } from '../strategies/index.ts';
 import type { PostgresOptions, RotationContext, SecretStore } from '../strategies/types.ts';
-import type { HealthCheck } from './health-check.ts';
 
 interface StrategyDeps {
   readonly secrets: SecretStore;
@@ -17,18 +18,8 @@ interface StrategyDeps {
   readonly healthCheck?: HealthCheck;
 }
 
-interface RotationRef {
-  readonly secretId: string;
-  readonly token: string;
-  readonly strategy: string;
-}
-
-type TargetOperation = 'setSecret' | 'testPending' | 'verifyCurrent' | 'revertTarget' | 'rollbackTarget';
-
-interface TargetRequest extends RotationRef {
-  readonly operation: TargetOperation;
-  readonly expectCurrent?: string | undefined;
-}
+/** The rotation a step works on: every strategy step takes these three. */
+type RotationRef = CreatePendingInput;
 
 interface StepResult {
   readonly secretId: string;
@@ -62,7 +53,7 @@ const createStrategySteps = ({ secrets, logger, postgres, healthCheck }: Strateg
     }
   };
 
-  const operations: Record<TargetOperation, (request: TargetRequest) => Promise<void>> = {
+  const operations: Record<TargetOperation, (request: TargetInput) => Promise<void>> = {
     setSecret: (request) => strategyFor(request.strategy).setSecret(contextFor(request)),
     testPending: async (request) => {
       const verdict = await strategyFor(request.strategy).testSecret(contextFor(request), Stage.pending);
@@ -81,7 +72,7 @@ const createStrategySteps = ({ secrets, logger, postgres, healthCheck }: Strateg
       return { secretId: ref.secretId, token: ref.token, done: 'createPending' };
     },
 
-    async target(request: TargetRequest): Promise<StepResult> {
+    async target(request: TargetInput): Promise<StepResult> {
       const operation = operations[request.operation];
       await operation(request);
       logger.info('Target step done', {
@@ -95,5 +86,5 @@ const createStrategySteps = ({ secrets, logger, postgres, healthCheck }: Strateg
   };
 };
 
-export type { RotationRef, StepResult, StrategyDeps, TargetOperation, TargetRequest };
+export type { StepResult, StrategyDeps };
 export { createStrategySteps };

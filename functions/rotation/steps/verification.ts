@@ -2,21 +2,17 @@
 // are the rotation's steps). Inspect decides whether this move of AWSCURRENT is smcp's to verify; Mark records the
 // version a roll back moves away from, before it moves, so the verification of that roll back cannot undo it.
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { RotationExecutions } from '../adapters/rotation-executions.ts';
+import type { SecretLabels } from '../adapters/secret-labels.ts';
+import type { SecretTags } from '../adapters/secret-tags.ts';
 import { type Inspection, inspectForVerification, ROLLED_BACK_FROM_TAG } from '../domain/verification.ts';
-import type { SecretLabels } from './secrets.ts';
-import type { RotationExecutions, SecretTags } from './verification-adapters.ts';
+import type { InspectInput, MarkRollbackInput } from '../schemas.ts';
 
 interface InspectDeps {
   readonly secrets: Pick<SecretLabels, 'describe'>;
   readonly rotations: RotationExecutions;
   readonly knownStrategies: readonly string[];
   readonly logger: Logger;
-}
-
-interface InspectRequest {
-  readonly secretArn: string;
-  readonly trigger: { readonly time?: string | undefined };
-  readonly detail: { readonly versionId?: string | undefined };
 }
 
 const epochOf = (time: string | undefined) => {
@@ -26,13 +22,14 @@ const epochOf = (time: string | undefined) => {
 
 const createInspectStep =
   ({ secrets, rotations, knownStrategies, logger }: InspectDeps) =>
-  async ({ secretArn, trigger, detail }: InspectRequest): Promise<Inspection> => {
+  async ({ secretArn, trigger, detail }: InspectInput): Promise<Inspection> => {
     const secret = await secrets.describe(secretArn);
     const inspection = inspectForVerification({
       secretArn: secret.arn,
       tags: secret.tags,
       versions: secret.versions,
-      movedTo: detail.versionId,
+      // `Secret Label Updated` names the version AWSCURRENT moved to; RotationSucceeded does not.
+      movedTo: 'versionId' in detail ? detail.versionId : undefined,
       eventTime: epochOf(trigger.time),
       rotations: await rotations.recent(),
       knownStrategies,
@@ -43,11 +40,11 @@ const createInspectStep =
 
 const createMarkRollbackStep =
   ({ tags, logger }: { tags: SecretTags; logger: Logger }) =>
-  async ({ secretId, fromVersionId }: { secretId: string; fromVersionId: string }) => {
+  async ({ secretId, fromVersionId }: MarkRollbackInput) => {
     await tags.tag(secretId, ROLLED_BACK_FROM_TAG, fromVersionId);
     logger.info('Roll back marked', { secretId, fromVersionId });
     return { secretId, rolledBackFrom: fromVersionId };
   };
 
-export type { InspectDeps, InspectRequest };
+export type { InspectDeps };
 export { createInspectStep, createMarkRollbackStep };

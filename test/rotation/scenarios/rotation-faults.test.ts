@@ -15,7 +15,7 @@ import {
   replay,
   startHarness,
   summary,
-} from './support.ts';
+} from '../../scenarios/support.ts';
 
 let h: Harness;
 

@@ -1,9 +1,7 @@
-// What the verification and remediation steps need beyond the rotation's own adapters: the orchestrated rotations
-// that ran lately (ListExecutions), and the roll back marker tag. Only SDK commands and error translation live here.
-import { type SecretsManagerClient, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
+// The orchestrated rotations that ran lately (ListExecutions on the rotation state machine): how the verification
+// tells a rotation's own move of AWSCURRENT from anybody else's. Only SDK commands live here.
 import { ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { RotationExecution } from '../domain/verification.ts';
-import { SecretNotFoundError } from '../errors.ts';
 
 interface RotationExecutions {
   /** Running rotations and the most recent ones, newest first (enough to find the one that just moved a label). */
@@ -39,22 +37,5 @@ const createRotationExecutions = ({
   },
 });
 
-interface SecretTags {
-  tag(secretId: string, key: string, value: string): Promise<void>;
-}
-
-const createSecretTags = ({ client }: { client: SecretsManagerClient }): SecretTags => ({
-  async tag(secretId, key, value) {
-    try {
-      await client.send(new TagResourceCommand({ SecretId: secretId, Tags: [{ Key: key, Value: value }] }));
-    } catch (error) {
-      if ((error as { name?: string } | null)?.name === 'ResourceNotFoundException') {
-        throw new SecretNotFoundError(`Secret ${secretId} not found`, { cause: error });
-      }
-      throw error;
-    }
-  },
-});
-
-export type { RotationExecutions, SecretTags };
-export { createRotationExecutions, createSecretTags };
+export type { RotationExecutions };
+export { createRotationExecutions };

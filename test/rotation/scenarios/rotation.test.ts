@@ -3,7 +3,7 @@
 // random-password strategy. After every scenario the invariants hold and no secret value appears anywhere.
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { functionNamed } from '../../scripts/cli/stack.ts';
+import { functionNamed } from '../../../scripts/cli/stack.ts';
 import {
   CANARY,
   createPostgresSecret,
@@ -21,7 +21,7 @@ import {
   startHarness,
   statesEntered,
   summary,
-} from './support.ts';
+} from '../../scenarios/support.ts';
 
 const APPROVAL_TIMEOUT_MS = 86_400_000;
 const LINK_KEY = `link-key-${crypto.randomUUID()}-${crypto.randomUUID()}`;

@@ -14,8 +14,8 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadRecordedEvents } from '../../local/replay/load.ts';
-import { type SettledExecution, settle } from '../../local/settle.ts';
+import { loadRecordedEvents } from '../../../local/replay/load.ts';
+import { type SettledExecution, settle } from '../../../local/settle.ts';
 import {
   CANARY,
   createPostgresSecret,
@@ -30,9 +30,9 @@ import {
   startHarness,
   statesEntered,
   summary,
-} from './support.ts';
+} from '../../scenarios/support.ts';
 
-const RECORDED = new URL('../../events/recorded/', import.meta.url).pathname;
+const RECORDED = new URL('../../../events/recorded/', import.meta.url).pathname;
 const LOCKS_TABLE = 'smcp-local-rotation-locks';
 const SETUP_OWNER = 'scenario-setup';
 /** The first version of the own-rollback scenario's secret: its recorded label event names it. */
