@@ -30,7 +30,7 @@ import {
   startHarness,
   statesEntered,
   summary,
-} from '../../scenarios/support.ts';
+} from './support.ts';
 
 const RECORDED = new URL('../../../events/recorded/', import.meta.url).pathname;
 const LOCKS_TABLE = 'smcp-local-rotation-locks';

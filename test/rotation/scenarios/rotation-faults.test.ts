@@ -15,7 +15,7 @@ import {
   replay,
   startHarness,
   summary,
-} from '../../scenarios/support.ts';
+} from './support.ts';
 
 let h: Harness;
 

@@ -21,7 +21,7 @@ import {
   startHarness,
   statesEntered,
   summary,
-} from '../../scenarios/support.ts';
+} from './support.ts';
 
 const APPROVAL_TIMEOUT_MS = 86_400_000;
 const LINK_KEY = `link-key-${crypto.randomUUID()}-${crypto.randomUUID()}`;

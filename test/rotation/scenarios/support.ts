@@ -14,13 +14,13 @@ import {
 import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import pg from 'pg';
 import { expect, vi } from 'vitest';
-import type { BusEvent } from '../../local/eventbridge/bus.ts';
-import { inProcess, loadScenario, replayScenario } from '../../local/replay/engine.ts';
-import { type SettledExecution, settle } from '../../local/settle.ts';
-import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
-import { type Postgres, startPostgres } from '../support/postgres.ts';
+import type { BusEvent } from '../../../local/eventbridge/bus.ts';
+import { inProcess, loadScenario, replayScenario } from '../../../local/replay/engine.ts';
+import { type SettledExecution, settle } from '../../../local/settle.ts';
+import { startTestCloud, type TestCloud } from '../../support/local-cloud.ts';
+import { type Postgres, startPostgres } from '../../support/postgres.ts';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
+const ROOT = new URL('../../../', import.meta.url).pathname;
 const RECORDED = join(ROOT, 'events/recorded');
 
 /** Planted as the first password and in a field of every scenario secret: it must never leave Secrets Manager. */
