@@ -18,7 +18,7 @@ const logger = createLogger();
 const decideApproval = createDecideStep({
   store: createApprovalStore({ ddb: dynamoDocumentClient(), tableName: requireEnv('APPROVALS_TABLE') }),
   tasks: createTaskCallbacks({ sfn: sfnClient() }),
-  bus: createEventPublisher({ events: eventBridgeClient() }),
+  bus: createEventPublisher({ events: eventBridgeClient(), busName: requireEnv('EVENT_BUS_NAME') }),
   logger,
   // Read per call: the allowlist is configuration, and an empty one means nobody may approve (fail closed).
   allowlist: () => allowlistOf(process.env.APPROVERS),

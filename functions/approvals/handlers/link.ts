@@ -25,7 +25,7 @@ const linkEndpoint = createLinkEndpoint({
   decide: createDecideStep({
     store,
     tasks: createTaskCallbacks({ sfn: sfnClient() }),
-    bus: createEventPublisher({ events: eventBridgeClient() }),
+    bus: createEventPublisher({ events: eventBridgeClient(), busName: requireEnv('EVENT_BUS_NAME') }),
     logger,
     allowlist: () => allowlistOf(process.env.APPROVERS),
   }),

@@ -42,7 +42,7 @@ const slack = async () => (process.env[SLACK_CHANNEL_VARIABLE] ? (await slackFro
 const requestApproval = createRequestApprovalStep({
   store: createApprovalStore({ ddb: dynamoDocumentClient(), tableName: requireEnv('APPROVALS_TABLE') }),
   notifier: createNotifier({ sns: snsClient(), topicArn: requireEnv('ROTATION_TOPIC_ARN') }),
-  bus: createEventPublisher({ events: eventBridgeClient() }),
+  bus: createEventPublisher({ events: eventBridgeClient(), busName: requireEnv('EVENT_BUS_NAME') }),
   logger,
   linkKey,
   linkBaseUrl: requireEnv('APPROVAL_LINK_BASE_URL'),

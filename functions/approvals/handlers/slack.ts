@@ -22,7 +22,7 @@ const slackEndpoint = createSlackEndpoint({
   decide: createDecideStep({
     store: createApprovalStore({ ddb: dynamoDocumentClient(), tableName: requireEnv('APPROVALS_TABLE') }),
     tasks: createTaskCallbacks({ sfn: sfnClient() }),
-    bus: createEventPublisher({ events: eventBridgeClient() }),
+    bus: createEventPublisher({ events: eventBridgeClient(), busName: requireEnv('EVENT_BUS_NAME') }),
     logger,
     allowlist: () => allowlistOf(process.env.APPROVERS),
   }),

@@ -16,7 +16,7 @@ const detect = createDetect({
   logger,
   counters: createCounters({ ddb: dynamoDocumentClient(), tableName: requireEnv('READ_COUNTERS_TABLE') }),
   store: createDetectorStore({ ddb: dynamoDocumentClient(), tableName: requireEnv('READ_DETECTOR_TABLE') }),
-  bus: createEventPublisher({ events: eventBridgeClient() }),
+  bus: createEventPublisher({ events: eventBridgeClient(), busName: requireEnv('EVENT_BUS_NAME') }),
   params: detectorParamsFrom(requireEnv('READ_DETECTOR_PARAMS')),
   closeAfterMs: Number(requireEnv('READ_CLOSE_AFTER_SECONDS')) * 1000,
 });

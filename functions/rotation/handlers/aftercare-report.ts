@@ -12,7 +12,7 @@ import { createAftercareReportStep } from '../steps/aftercare-report.ts';
 const logger = createLogger();
 
 const report = createAftercareReportStep({
-  bus: createEventPublisher({ events: eventBridgeClient() }),
+  bus: createEventPublisher({ events: eventBridgeClient(), busName: requireEnv('EVENT_BUS_NAME') }),
   notifier: createNotifier({ sns: snsClient(), topicArn: requireEnv('ROTATION_TOPIC_ARN') }),
   logger,
   // Read per call: the stage param remediationRetry (serverless.yml params) sets REMEDIATION_RETRY.

@@ -11,7 +11,7 @@ import { createReportStep } from '../steps/report.ts';
 const logger = createLogger();
 
 const report = createReportStep({
-  bus: createEventPublisher({ events: eventBridgeClient() }),
+  bus: createEventPublisher({ events: eventBridgeClient(), busName: requireEnv('EVENT_BUS_NAME') }),
   notifier: createNotifier({ sns: snsClient(), topicArn: requireEnv('ROTATION_TOPIC_ARN') }),
   logger,
 });
