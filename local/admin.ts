@@ -2,7 +2,7 @@
 // kept, so duplicate deliveries can be replayed), read back what the bus saw, list executions, settle, fire a schedule. The replay
 // engine's remote target (`smcp replay --endpoint`) uses them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BusEvent, EventBus } from './eventbridge/bus.ts';
+import { type BusEvent, checkEvent, type EventBus } from './eventbridge/bus.ts';
 import { isObject, parseJson } from './json-protocol/body.ts';
 import { type Settleable, settle } from './settle.ts';
 
@@ -45,6 +45,14 @@ const createAdminRoutes =
       } else if (req.method === 'POST' && url.pathname === '/_smcp/events') {
         const events = input.events;
         if (!Array.isArray(events)) throw new Error('events must be an array of EventBridge events');
+        // Every event is checked before the first is published: a bad one in the list publishes none.
+        events.forEach((event, i) => {
+          try {
+            checkEvent(event as BusEvent);
+          } catch (error) {
+            throw new Error(`events[${i}]: ${(error as Error).message}`);
+          }
+        });
         const matched = events.map((event) => cloud.bus.publish(event as BusEvent));
         json(res, 200, { published: events.length, matched });
       } else if (req.method === 'POST' && url.pathname === '/_smcp/events/since') {

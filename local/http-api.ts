@@ -44,6 +44,15 @@ const API_ID = 'local';
 const TEXT_TYPES = /^(text\/|application\/(json|[\w.+-]+\+json|xml|javascript)\b)/i;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/** A path segment decoded, or undefined when its percent-encoding is broken (that path matches no route). */
+const decode = (segment: string): string | undefined => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+};
+
 /** `{name}` matches one segment, `{name+}` the rest of the path. Undefined when the path does not match. */
 const matchPath = (template: string, path: string): Record<string, string> | undefined => {
   const want = template.split('/');
@@ -53,16 +62,18 @@ const matchPath = (template: string, path: string): Record<string, string> | und
     const greedy = /^\{(\w+)\+\}$/.exec(part);
     if (greedy?.[1]) {
       const rest = got.slice(i).join('/');
-      if (rest === '') return undefined;
-      params[greedy[1]] = decodeURIComponent(rest);
+      const decoded = decode(rest);
+      if (rest === '' || decoded === undefined) return undefined;
+      params[greedy[1]] = decoded;
       return params;
     }
     const segment = got[i];
     if (segment === undefined) return undefined;
     const param = /^\{(\w+)\}$/.exec(part);
     if (param?.[1]) {
-      if (segment === '') return undefined;
-      params[param[1]] = decodeURIComponent(segment);
+      const decoded = decode(segment);
+      if (segment === '' || decoded === undefined) return undefined;
+      params[param[1]] = decoded;
     } else if (part !== segment) return undefined;
   }
   return got.length === want.length ? params : undefined;

@@ -88,6 +88,10 @@ const createHandler = (options: EndpointOptions) => {
     let contentType = 'application/x-amz-json-1.1';
     try {
       const body = await readBody(req);
+      // A request target no URL parser reads (`GET http://%zz`) reaches no route: every route parses the URL.
+      if (!URL.canParse(req.url ?? '/', 'http://local')) {
+        throw new AwsError('UnknownOperationException', 'The request target is not a valid URL');
+      }
       if (options.routes && (await options.routes(req, res, body))) return;
       const target = req.headers['x-amz-target'];
       if (req.method !== 'POST' || typeof target !== 'string') {
@@ -143,7 +147,16 @@ const createHandler = (options: EndpointOptions) => {
 const openEndpoint = async ({ port, host }: { port: number; host?: string }): Promise<Endpoint> => {
   const { promise: served, resolve: start } = Promise.withResolvers<ReturnType<typeof createHandler>>();
   let serving = false;
-  const server = createServer((req, res) => void served.then((handle) => handle(req, res)));
+  const server = createServer((req, res) => {
+    // The handler answers every error itself; this catches a failure of the answer (a socket gone mid-write), so a
+    // request can never become a rejection nobody handles.
+    served
+      .then((handle) => handle(req, res))
+      .catch((error: unknown) => {
+        console.error(`[local] could not answer a request: ${(error as Error)?.name ?? typeof error}`);
+        res.destroy();
+      });
+  });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -46,6 +46,8 @@ const local = async (args: string[]): Promise<number> => {
     throw new UsageError(`--port must be a port number, got ${values.port}`);
   const dataDir = resolve(values['data-dir'] ?? '.smcp');
   const { startLocalCloud } = await import('../local/cloud.ts');
+  // A bug left in a background path is logged and the endpoint keeps serving (local/crash-guard.ts).
+  (await import('../local/crash-guard.ts')).installCrashGuard();
   console.log(`smcp local: resolving serverless.yml and starting the local cloud (data in ${dataDir})…`);
   const cloud = await startLocalCloud({
     port,

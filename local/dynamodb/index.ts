@@ -12,6 +12,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { nestsDeeperThan } from '../json-protocol/body.ts';
 
 interface DynaliteOptions {
   readonly path?: string;
@@ -24,6 +25,28 @@ interface DynaliteOptions {
 const dynalite = createRequire(import.meta.url)('dynalite') as (options: DynaliteOptions) => Server;
 
 const TARGET_PREFIX = 'DynamoDB_20120810';
+const ERROR_NAMESPACE = 'com.amazonaws.dynamodb.v20120810#';
+// DynamoDB's front end names its validation errors in Coral's namespace, as dynalite does.
+const VALIDATION = 'com.amazon.coral.validate#ValidationException';
+
+// DynamoDB stores documents up to 32 levels deep, which its JSON wire format writes in about 70 levels of brackets
+// (each map or list is `{"M":{…}}`); 100 leaves every valid request through and keeps dynalite's recursive validation
+// far from the stack's end (a few thousand levels kill the process).
+const MAX_BODY_DEPTH = 100;
+// "An attribute value can nest up to 32 levels deep": 31 maps or lists around a scalar pass, 32 do not.
+const MAX_DOCUMENT_WRAPS = 31;
+// "The maximum length of any expression string is 4 KB" (DynamoDB quotas).
+const MAX_EXPRESSION_CHARS = 4096;
+// A local limit, not DynamoDB's: dynalite's expression parsers backtrack exponentially in nested parentheses (five
+// levels of `(x AND (…))` take half a second, seven take five), so the local cloud refuses more than four.
+const MAX_EXPRESSION_PARENS = 4;
+const EXPRESSIONS = [
+  'ConditionExpression',
+  'FilterExpression',
+  'KeyConditionExpression',
+  'ProjectionExpression',
+  'UpdateExpression',
+];
 
 interface DynamoDbOptions {
   /** A LevelDB directory: tables and items survive close() and a new createDynamoDb with the same path. */
@@ -51,6 +74,93 @@ const readBody = async (req: IncomingMessage): Promise<Buffer> => {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+};
+
+const answer = (res: ServerResponse, status: number, type: string, message: string) => {
+  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+  res.end(
+    JSON.stringify({ __type: type === 'ValidationException' ? VALIDATION : `${ERROR_NAMESPACE}${type}`, message }),
+  );
+};
+
+const NESTING_MESSAGE =
+  'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit';
+
+type Json = Record<string, unknown>;
+const isJson = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The items a write stores: PutItem's Item, BatchWriteItem's PutRequests, TransactWriteItems' Puts. */
+const itemsOf = (request: unknown): Json[] => {
+  if (!isJson(request)) return [];
+  const items: unknown[] = [request.Item];
+  if (isJson(request.RequestItems)) {
+    for (const writes of Object.values(request.RequestItems)) {
+      if (Array.isArray(writes))
+        for (const w of writes) items.push(isJson(w) && isJson(w.PutRequest) && w.PutRequest.Item);
+    }
+  }
+  if (Array.isArray(request.TransactItems)) {
+    for (const t of request.TransactItems) items.push(isJson(t) && isJson(t.Put) && t.Put.Item);
+  }
+  return items.filter(isJson);
+};
+
+/** How many maps and lists wrap an attribute value's innermost scalar (the body's depth limit bounds the recursion). */
+const wrapsOf = (value: unknown): number => {
+  if (!isJson(value)) return 0;
+  const children = isJson(value.M) ? Object.values(value.M) : Array.isArray(value.L) ? value.L : undefined;
+  if (children === undefined) return 0;
+  return 1 + children.reduce<number>((deepest, child) => Math.max(deepest, wrapsOf(child)), 0);
+};
+
+/** What DynamoDB's front end refuses before any table is looked at; undefined when the request may go on. */
+const refusal = (body: Buffer): { type: string; message: string } | undefined => {
+  const text = body.toString('utf8');
+  if (nestsDeeperThan(text, MAX_BODY_DEPTH)) {
+    return { type: 'ValidationException', message: NESTING_MESSAGE };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined; // dynalite answers SerializationException itself.
+  }
+  if (itemsOf(parsed).some((item) => Object.values(item).some((value) => wrapsOf(value) > MAX_DOCUMENT_WRAPS))) {
+    return { type: 'ValidationException', message: NESTING_MESSAGE };
+  }
+  // Expressions sit at the top of a request, or a few levels down in batch and transaction entries.
+  const expressions: string[] = [];
+  const collect = (value: unknown, depth: number) => {
+    if (value === null || typeof value !== 'object' || depth > 4) return;
+    for (const [key, v] of Object.entries(value)) {
+      if (EXPRESSIONS.includes(key) && typeof v === 'string') expressions.push(v);
+      else collect(v, depth + 1);
+    }
+  };
+  collect(parsed, 0);
+  if (expressions.some((e) => e.length > MAX_EXPRESSION_CHARS)) {
+    return {
+      type: 'ValidationException',
+      message: 'Invalid expression: Expression size has exceeded the maximum allowed size',
+    };
+  }
+  if (expressions.some((e) => parenDepth(e) > MAX_EXPRESSION_PARENS)) {
+    return {
+      type: 'ValidationException',
+      message: `Invalid expression: the local cloud's DynamoDB parses at most ${MAX_EXPRESSION_PARENS} nested parentheses`,
+    };
+  }
+  return undefined;
+};
+
+const parenDepth = (expression: string): number => {
+  let depth = 0;
+  let deepest = 0;
+  for (const c of expression) {
+    if (c === '(') deepest = Math.max(deepest, ++depth);
+    else if (c === ')') depth--;
+  }
+  return deepest;
 };
 
 /** How many times CreateTable looks for its table to turn ACTIVE before answering anyway. */
@@ -127,8 +237,12 @@ const createDynamoDb = (options: DynamoDbOptions = {}) => {
      */
     handle: (req: IncomingMessage, res: ServerResponse, body?: Buffer): void => {
       if (closed) {
-        res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable', message: 'closed' }));
+        answer(res, 503, 'ServiceUnavailable', 'closed');
+        return;
+      }
+      const refused = body === undefined ? undefined : refusal(body);
+      if (refused) {
+        answer(res, 400, refused.type, refused.message);
         return;
       }
       if (req.headers['x-amz-target'] === `${TARGET_PREFIX}.CreateTable`) {

@@ -37,6 +37,27 @@ const MAX_ENTRY_BYTES = 256 * 1024;
 
 const eventTime = (at: Date) => at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+// What a Date can hold: ±8.64e15 ms around the epoch.
+const MAX_EPOCH_SECONDS = 8.64e12;
+
+/**
+ * An entry's Time, as the AWS JSON protocol carries timestamps: epoch seconds (the SDKs send a number, fractions
+ * allowed); an ISO 8601 string is read too. Anything else is the front end's SerializationException.
+ */
+const entryTime = (i: number, value: unknown): Date | undefined => {
+  if (value === undefined || value === null) return undefined;
+  const at =
+    typeof value === 'number' && Math.abs(value) <= MAX_EPOCH_SECONDS
+      ? new Date(value * 1000)
+      : typeof value === 'string'
+        ? new Date(value)
+        : undefined;
+  if (at === undefined || !Number.isFinite(at.getTime())) {
+    throw errors.wrongType(`entries.${i + 1}.member.time`, value, 'a timestamp');
+  }
+  return at;
+};
+
 const createEventsApi = (options: ApiOptions) => {
   /** PutEvents as AWS answers it: each entry succeeds or fails on its own, and only accepted ones reach the bus. */
   const putEvents = (input: Record<string, unknown>, ctx: { region: string; account: string }): PutEventsResult => {
@@ -63,15 +84,22 @@ const createEventsApi = (options: ApiOptions) => {
         'detail-type': entry.DetailType,
         source: entry.Source,
         account: ctx.account,
-        time: eventTime(entry.Time ? new Date(entry.Time as string | number) : options.now()),
+        time: eventTime(entryTime(i, entry.Time) ?? options.now()),
         region: ctx.region,
-        resources: Array.isArray(entry.Resources) ? entry.Resources.map(String) : [],
+        resources: (read.listAt(`entries.${i + 1}.member.resources`, entry.Resources) ?? []).map(
+          (r, j) => read.stringAt(`entries.${i + 1}.member.resources.${j + 1}.member`, r) ?? '',
+        ),
         detail: detail.value,
       };
-      options.put(event);
-      return { EventId: event.id };
+      return event;
     });
-    return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+    // Every entry is read before any reaches the bus: a request that fails to read puts nothing.
+    const entriesOut = results.map((r) => {
+      if ('ErrorCode' in r) return r;
+      options.put(r);
+      return { EventId: r.id };
+    });
+    return { FailedEntryCount: entriesOut.filter((r) => 'ErrorCode' in r).length, Entries: entriesOut };
   };
 
   const testEventPattern = (input: Record<string, unknown>) => {

@@ -3,7 +3,9 @@
 // that see every event put on it. Its API (PutEvents, TestEventPattern, …) is api.ts.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
+import { DEFAULT_LIMITS, valueNestsDeeperThan } from '../json-protocol/body.ts';
 import { createEventsApi } from './api.ts';
+import { InvalidEventError } from './errors.ts';
 import type { EventBridgeEvent } from './event.ts';
 import { compileInputTransformer, type InputTransformer } from './input-transformer.ts';
 import { type CompiledPattern, compilePattern, matches } from './pattern.ts';
@@ -53,6 +55,32 @@ interface BusOptions {
 
 type CompiledTarget = RuleTarget & { readonly transform: ReturnType<typeof compileInputTransformer> | undefined };
 
+/** Only the error's name: a message may quote the event (a delivery's input can hold anything). */
+const errorName = (error: unknown) => (error instanceof Error ? error.name : typeof error);
+
+/** A target's own error (a handler's, a queue's), as the delivery log shows it. */
+const describeError = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
+// A detail as deep as a request body may be (json-protocol/body.ts), inside the event's envelope.
+const MAX_EVENT_DEPTH = DEFAULT_LIMITS.maxDepth + 1;
+
+/**
+ * What the bus accepts from any caller (PutEvents has checked its entries already; publish() takes events from the
+ * emulators, replays and /_smcp/events): an event object no deeper than a request body may be, so the recursive code
+ * behind the bus (pattern matching, input transformers, JSON.stringify) never runs out of stack.
+ */
+const checkEvent = (event: BusEvent) => {
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+    throw new InvalidEventError('An event must be a JSON object');
+  }
+  if (typeof event.id !== 'string' || typeof event.source !== 'string' || typeof event['detail-type'] !== 'string') {
+    throw new InvalidEventError('An event needs string id, source and detail-type');
+  }
+  if (valueNestsDeeperThan(event, MAX_EVENT_DEPTH)) {
+    throw new InvalidEventError(`An event's detail may nest at most ${DEFAULT_LIMITS.maxDepth} levels`);
+  }
+};
+
 // The bus keeps the latest events it saw, for tests and for looking back at a local run.
 const RECENT_EVENTS = 10_000;
 // The local bus retries a failing target a few times with short backoff; AWS's own policy is hours long.
@@ -94,22 +122,45 @@ const createEventBus = (options: BusOptions) => {
     for (const tap of taps) tap(event, via);
   };
 
-  const track = (work: Promise<void>) => {
-    inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
+  // A delivery runs in the background: whatever goes wrong in it is a failed delivery, reported, never a rejection
+  // nobody handles (which would stop the process).
+  const track = (work: Promise<void>, rule: string, eventId: string) => {
+    const settled = work.catch((error: unknown) => {
+      stats.failed++;
+      options.onDelivery?.({ rule, target: 'unknown', eventId, ok: false, error: errorName(error) });
+    });
+    inFlight.add(settled);
+    void settled.finally(() => inFlight.delete(settled));
+  };
+
+  /** The target's input, or why it cannot be built (the transformer met a value JSON cannot hold). */
+  const inputFor = (rule: (typeof rules)[number], target: CompiledTarget, event: BusEvent) => {
+    try {
+      const input =
+        target.input ??
+        (target.transform
+          ? target.transform({
+              event: event as unknown as Record<string, unknown>,
+              ruleName: rule.name,
+              ruleArn: rule.arn,
+              ingestionTime: clock.now().toISOString(),
+            })
+          : JSON.stringify(event));
+      return { ok: true as const, input };
+    } catch (error) {
+      return { ok: false as const, error: `InputTransformationFailed: ${errorName(error)}` };
+    }
   };
 
   const deliverWithRetry = async (rule: (typeof rules)[number], target: CompiledTarget, event: BusEvent) => {
-    const input =
-      target.input ??
-      (target.transform
-        ? target.transform({
-            event: event as unknown as Record<string, unknown>,
-            ruleName: rule.name,
-            ruleArn: rule.arn,
-            ingestionTime: clock.now().toISOString(),
-          })
-        : JSON.stringify(event));
+    const built = inputFor(rule, target, event);
+    if (!built.ok) {
+      // No input, so nothing to retry or to park: EventBridge drops an event its transformer cannot render.
+      stats.failed++;
+      options.onDelivery?.({ rule: rule.name, target: target.arn, eventId: event.id, ok: false, error: built.error });
+      return;
+    }
+    const { input } = built;
     const retries = Math.min(target.maximumRetryAttempts ?? LOCAL_RETRY_DELAYS_MS.length, LOCAL_RETRY_DELAYS_MS.length);
     for (let attempt = 0; ; attempt++) {
       try {
@@ -118,7 +169,7 @@ const createEventBus = (options: BusOptions) => {
         options.onDelivery?.({ rule: rule.name, target: target.arn, eventId: event.id, ok: true });
         return;
       } catch (error) {
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        const message = describeError(error);
         if (attempt < retries) {
           await clock.sleep(LOCAL_RETRY_DELAYS_MS[attempt] ?? 30_000);
           continue;
@@ -126,9 +177,15 @@ const createEventBus = (options: BusOptions) => {
         stats.failed++;
         options.onDelivery?.({ rule: rule.name, target: target.arn, eventId: event.id, ok: false, error: message });
         if (target.deadLetterArn) {
-          await options
-            .deliver(target.deadLetterArn, input)
-            .catch((dlqError) => console.error(`[local events] dead letter for ${rule.name} failed`, dlqError));
+          await options.deliver(target.deadLetterArn, input).catch((dlqError: unknown) =>
+            options.onDelivery?.({
+              rule: rule.name,
+              target: target.deadLetterArn ?? 'dead letter',
+              eventId: event.id,
+              ok: false,
+              error: `dead letter failed: ${errorName(dlqError)}`,
+            }),
+          );
         }
         return;
       }
@@ -137,6 +194,7 @@ const createEventBus = (options: BusOptions) => {
 
   /** Routes one event through every enabled rule whose pattern matches; deliveries run in the background. */
   const route = (event: BusEvent, via: Via): number => {
+    checkEvent(event);
     admit(event, via);
     const detail = event.detail as { readOnly?: unknown; eventType?: unknown } | undefined;
     // Read-only CloudTrail management events reach only rules in the ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS state.
@@ -147,7 +205,7 @@ const createEventBus = (options: BusOptions) => {
       if (readOnlyManagement && rule.state !== 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') continue;
       if (!matches(rule.pattern, event)) continue;
       matched++;
-      for (const target of rule.targets) track(deliverWithRetry(rule, target, event));
+      for (const target of rule.targets) track(deliverWithRetry(rule, target, event), rule.name, event.id);
     }
     stats.matched += matched;
     return matched;
@@ -175,7 +233,7 @@ const createEventBus = (options: BusOptions) => {
     const event = scheduledEvent(rule);
     admit(event, 'schedule');
     stats.matched++;
-    for (const target of rule.targets) track(deliverWithRetry(rule, target, event));
+    for (const target of rule.targets) track(deliverWithRetry(rule, target, event), rule.name, event.id);
     return event;
   };
 
@@ -190,7 +248,9 @@ const createEventBus = (options: BusOptions) => {
           await clock.sleep(schedule.next(now).getTime() - now.getTime());
           if (scheduling) fireSchedule(rule.name);
         }
-      })();
+      })().catch((error: unknown) =>
+        options.onDelivery?.({ rule: rule.name, target: 'schedule', eventId: '', ok: false, error: errorName(error) }),
+      );
     }
   };
 
@@ -247,4 +307,4 @@ const createEventBus = (options: BusOptions) => {
 type EventBus = ReturnType<typeof createEventBus>;
 
 export type { BusEvent, EventBus, RuleDefinition, RuleTarget, Tap, Via };
-export { createEventBus };
+export { checkEvent, createEventBus };

@@ -15,4 +15,12 @@ class InvalidEventPatternError extends Error {
   }
 }
 
-export { InvalidEventPatternError };
+/** An event the bus refuses to route (not an object, no id, nested too deep): the caller's mistake, never a crash. */
+class InvalidEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidEventError';
+  }
+}
+
+export { InvalidEventError, InvalidEventPatternError };

@@ -40,6 +40,26 @@ const nestsDeeperThan = (text: string, max: number): boolean => {
   return false;
 };
 
+/**
+ * Whether arrays and objects in an already-built value nest deeper than `max` (values that never were JSON text: events
+ * put on the bus in process, replayed recordings). Walks with its own stack, so the check itself cannot overflow. A
+ * cycle nests without end, so it is too deep; an object shared by several parents is walked again only when reached
+ * deeper than before, so sharing cannot make the walk explode.
+ */
+const valueNestsDeeperThan = (value: unknown, max: number): boolean => {
+  const stack: [unknown, number][] = [[value, 1]];
+  const deepest = new Map<object, number>();
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > max) return true;
+    if ((deepest.get(current) ?? 0) >= depth) continue;
+    deepest.set(current, depth);
+    for (const child of Array.isArray(current) ? current : Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+};
+
 type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problem: string };
 
 /**
@@ -75,4 +95,4 @@ const readRequestBody = (
 };
 
 export type { JsonLimits, Parsed };
-export { DEFAULT_LIMITS, isObject, nestsDeeperThan, parseJson, readRequestBody };
+export { DEFAULT_LIMITS, isObject, nestsDeeperThan, parseJson, readRequestBody, valueNestsDeeperThan };

@@ -156,6 +156,7 @@ const createReader = (input: Structure, errors: ErrorVocabulary) => {
     integerAt,
     bool: (key: string) => boolAt(path(key), input[key]),
     list: (key: string, rule: LengthRule = {}) => listAt(path(key), input[key], rule),
+    listAt,
     structure: (key: string): Structure | undefined =>
       absent(input[key]) ? undefined : structureAt(path(key), input[key]),
     structureAt,

@@ -1,9 +1,24 @@
 // Lambda's Invoke API (REST-JSON, `POST /2015-03-31/functions/{name}/invocations`), so SDK clients and the AWS CLI
 // can invoke the local functions: `aws lambda invoke --function-name smcp-local-dispatch --endpoint-url …`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseJson } from '../json-protocol/body.ts';
 import { FunctionNotFoundError, type LambdaRuntime } from './runtime.ts';
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+// Lambda's request payload quota for an invocation (6 MiB + 100 bytes, as its error message says).
+const MAX_PAYLOAD_BYTES = 6_291_456;
+
+/** Lambda's error body (`Type`, `message`) and its type in `X-Amzn-ErrorType`. */
+const userError = (res: ServerResponse, status: number, type: string, message: string) =>
+  reply(res, status, JSON.stringify({ Type: 'User', message }), { 'x-amzn-errortype': type });
+
+const decode = (segment: string): string | undefined => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+};
 
 const reply = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
@@ -15,8 +30,30 @@ const createInvokeRoute =
   async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
     const match = req.method === 'POST' ? INVOKE_PATH.exec(new URL(req.url ?? '/', 'http://local').pathname) : null;
     if (!match) return false;
-    const name = decodeURIComponent(match[1] ?? '');
+    const name = decode(match[1] ?? '');
+    if (name === undefined) {
+      userError(res, 400, 'ValidationException', 'The function name in the path is not validly percent-encoded');
+      return true;
+    }
     const type = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+    if (!['RequestResponse', 'Event', 'DryRun'].includes(type)) {
+      userError(
+        res,
+        400,
+        'ValidationException',
+        `1 validation error detected: Value '${type.slice(0, 64)}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`,
+      );
+      return true;
+    }
+    if (body.length > MAX_PAYLOAD_BYTES) {
+      userError(
+        res,
+        413,
+        'RequestEntityTooLargeException',
+        `Request must be smaller than ${MAX_PAYLOAD_BYTES} bytes for the InvokeFunction operation`,
+      );
+      return true;
+    }
     try {
       lambda.resolve(name);
     } catch (error) {
@@ -27,16 +64,18 @@ const createInvokeRoute =
       });
       return true;
     }
-    let payload: unknown;
-    try {
-      payload = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    } catch {
-      const message = 'Could not parse request body into json';
-      reply(res, 400, JSON.stringify({ Type: 'User', message }), {
-        'x-amzn-errortype': 'InvalidRequestContentException',
-      });
+    // Within the endpoint's nesting limit: the payload is copied as JSON on its way in, by recursive code.
+    const parsed = body.length === 0 ? { ok: true as const, value: {} } : parseJson(body.toString('utf8'));
+    if (!parsed.ok) {
+      userError(
+        res,
+        400,
+        'InvalidRequestContentException',
+        `Could not parse request body into json: payload ${parsed.problem}`,
+      );
       return true;
     }
+    const payload = parsed.value;
     if (type === 'DryRun') {
       reply(res, 204, '');
       return true;
