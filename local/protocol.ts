@@ -2,16 +2,19 @@
 import type { JsonLimits } from './json-protocol/body.ts';
 import type { ErrorVocabulary } from './json-protocol/errors.ts';
 
-/** An error the endpoint returns AWS-shaped: HTTP status, `__type` and `message`. */
+/** An error the endpoint returns AWS-shaped: HTTP status, `__type` and `message`, and any headers of its own. */
 class AwsError extends Error {
   readonly type: string;
   readonly status: number;
+  /** Response headers the service adds to this error (SQS's `x-amzn-query-error`). */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(type: string, message: string, status = 400) {
+  constructor(type: string, message: string, status = 400, headers: Readonly<Record<string, string>> = {}) {
     super(message);
     this.name = type;
     this.type = type;
     this.status = status;
+    this.headers = headers;
   }
 }
 

@@ -71,6 +71,7 @@ const send = (res: ServerResponse, status: number, contentType: string, payload:
 
 const sendError = (res: ServerResponse, contentType: string, error: AwsError, requestId: string) => {
   res.setHeader('x-amzn-errortype', error.type);
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   send(
     res,
     error.status,

@@ -50,13 +50,24 @@ const coralErrors = (): ErrorVocabulary => {
   };
 };
 
+/** A query-era error code and HTTP status by shape name, as the service's model gives them (`awsQueryError`). */
+type QueryErrors = Readonly<Record<string, readonly [code: string, status: number]>>;
+
 /**
  * The wording of a JSON protocol that keeps its query-era errors (SQS): `__type` is the Smithy shape id
  * (`com.amazonaws.sqs#QueueDoesNotExist`), members keep their names, a missing one is `MissingParameter` and a wrong one
- * `InvalidParameterValue`. An unreadable body is the front end's plain `SerializationException`, as for Coral.
+ * `InvalidParameterValue`. Each error also carries its query-era code in `x-amzn-query-error: <code>;<Sender|Receiver>`,
+ * which the SDKs and the AWS CLI report as the error's code (`AWS.SimpleQueueService.NonExistentQueue`); a shape without
+ * one in `queryErrors` uses its own name. An unreadable body is the front end's plain `SerializationException`, as for
+ * Coral.
  */
-const queryCompatibleErrors = (namespace: string): ErrorVocabulary => {
-  const error = (name: string, message: string, status = 400) => new AwsError(`${namespace}${name}`, message, status);
+const queryCompatibleErrors = (namespace: string, queryErrors: QueryErrors = {}): ErrorVocabulary => {
+  const error = (name: string, message: string, status?: number) => {
+    const [code, modelStatus] = Object.hasOwn(queryErrors, name) ? (queryErrors[name] ?? [name, 400]) : [name, 400];
+    const httpStatus = status ?? modelStatus;
+    const fault = httpStatus >= 500 ? 'Receiver' : 'Sender';
+    return new AwsError(`${namespace}${name}`, message, httpStatus, { 'x-amzn-query-error': `${code};${fault}` });
+  };
   return {
     error,
     serialization: (message) => new AwsError(SERIALIZATION, message),
@@ -68,5 +79,5 @@ const queryCompatibleErrors = (namespace: string): ErrorVocabulary => {
   };
 };
 
-export type { ErrorVocabulary };
+export type { ErrorVocabulary, QueryErrors };
 export { coralErrors, queryCompatibleErrors };

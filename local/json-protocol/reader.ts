@@ -100,7 +100,8 @@ const createReader = (input: Structure, errors: ErrorVocabulary) => {
   const listAt = (at: string, value: unknown, rule: LengthRule = {}): unknown[] | undefined => {
     if (absent(value)) return undefined;
     if (!Array.isArray(value)) throw errors.wrongType(at, value, 'a list');
-    length(`Value '[...]'`, at, value.length, rule);
+    // Coral quotes the list; an empty one is unambiguous, a longer one is elided (its members may be sensitive).
+    length(value.length === 0 ? `Value '[]'` : `Value '[...]'`, at, value.length, rule);
     return value;
   };
 

@@ -18,9 +18,9 @@ const readFilters = (read: Reader): Filter[] =>
     const path = `filters.${i + 1}.member`;
     const filter = read.structureAt(path, item);
     const key = read.stringAt(`${path}.key`, filter.Key, { oneOf: FILTER_KEYS }) as FilterKey | undefined;
-    const rawValues = filter.Values ?? [];
-    if (!Array.isArray(rawValues)) read.structureAt(`${path}.values`, rawValues);
-    const values = (rawValues as unknown[]).map(
+    // The model's FilterValuesStringList holds 1 to 10 values: `Values: []` is refused, not read as "no filter".
+    const rawValues = read.listAt(`${path}.values`, filter.Values, { min: 1, max: 10 }) ?? [];
+    const values = rawValues.map(
       (v, j) => read.stringAt(`${path}.values.${j + 1}.member`, v, { max: 512, pattern: VALUE_PATTERN }) ?? '',
     );
     // A filter without a key matches everything, as AWS treats it.

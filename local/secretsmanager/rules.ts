@@ -1,5 +1,5 @@
 // Model constraints shared by several operations (Secrets Manager API reference, "Length Constraints").
-import { invalidParameter } from './errors.ts';
+import { ErrorType, errors, invalidParameter } from './errors.ts';
 import type { Reader, StringRule } from './input.ts';
 
 const Rule = {
@@ -10,8 +10,9 @@ const Rule = {
   versionStage: { min: 1, max: 256 },
   description: { max: 2048 },
   kmsKeyId: { max: 2048 },
-  secretString: { max: 65536, sensitive: true },
-  secretBinary: { sensitive: true },
+  // The model's minimum is 1: an empty value is refused, never stored.
+  secretString: { min: 1, max: 65536, sensitive: true },
+  secretBinary: { min: 1, sensitive: true },
   nextToken: { min: 1, max: 4096 },
   region: { min: 1, max: 128, pattern: /^([a-z]+-)+\d+$/ },
   tagKey: { required: true, min: 1, max: 128 },
@@ -63,6 +64,20 @@ const readTags = (read: Reader, key: string, required = false) => {
   });
 };
 
+// "Maximum number of tags per secret: 50"; tags whose key starts with aws: do not count (API reference, TagResource).
+const MAX_TAGS = 50;
+
+/** The one tag quota CreateSecret and TagResource share: the tags the secret would have, checked before it has them. */
+const checkTagCount = (tags: readonly { Key: string }[]) => {
+  const keys = new Set(tags.map((t) => t.Key).filter((key) => !key.startsWith('aws:')));
+  if (keys.size > MAX_TAGS) {
+    throw errors.error(
+      ErrorType.limitExceeded,
+      'The request failed because it would exceed one of the Secrets Manager quotas.',
+    );
+  }
+};
+
 const readReplicaRegions = (read: Reader, key: string) =>
   (read.list(key) ?? []).map((item, i) => {
     const path = `addReplicaRegions.${i + 1}.member`;
@@ -72,4 +87,4 @@ const readReplicaRegions = (read: Reader, key: string) =>
     return kmsKeyId !== undefined ? { region, kmsKeyId } : { region };
   });
 
-export { checkName, Rule, readReplicaRegions, readTags, readValue };
+export { checkName, checkTagCount, Rule, readReplicaRegions, readTags, readValue };

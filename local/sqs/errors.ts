@@ -1,10 +1,33 @@
-// SQS errors as its JSON protocol returns them: `__type` is the Smithy shape id (`com.amazonaws.sqs#QueueDoesNotExist`);
-// the SDK maps that back to its exception class. Real SQS also sends `x-amzn-query-error:
-// AWS.SimpleQueueService.NonExistentQueue;Sender` for query-era codes, a header local/server.ts cannot set: SDK v3
-// does not need it; the AWS CLI then reports the short name (QueueDoesNotExist).
-import { queryCompatibleErrors } from '../json-protocol/errors.ts';
+// SQS errors as its JSON protocol returns them: `__type` is the Smithy shape id (`com.amazonaws.sqs#QueueDoesNotExist`),
+// which the SDK maps back to its exception class, and `x-amzn-query-error: AWS.SimpleQueueService.NonExistentQueue;Sender`
+// names the query-era code the SDKs (`error.Code`) and the AWS CLI report, as real SQS sends it.
+import { type QueryErrors, queryCompatibleErrors } from '../json-protocol/errors.ts';
 
-const errors = queryCompatibleErrors('com.amazonaws.sqs#');
+/**
+ * The query-era codes and statuses of the SQS API model (its `awsQueryError` traits, API version 2012-11-05). Shapes
+ * without one (InvalidAttributeName, InvalidParameterValue, MissingParameter, …) keep their own name and 400.
+ */
+const QUERY_ERRORS: QueryErrors = {
+  BatchEntryIdsNotDistinct: ['AWS.SimpleQueueService.BatchEntryIdsNotDistinct', 400],
+  BatchRequestTooLong: ['AWS.SimpleQueueService.BatchRequestTooLong', 400],
+  EmptyBatchRequest: ['AWS.SimpleQueueService.EmptyBatchRequest', 400],
+  InvalidAddress: ['InvalidAddress', 404],
+  InvalidBatchEntryId: ['AWS.SimpleQueueService.InvalidBatchEntryId', 400],
+  InvalidSecurity: ['InvalidSecurity', 403],
+  MessageNotInflight: ['AWS.SimpleQueueService.MessageNotInflight', 400],
+  OverLimit: ['OverLimit', 403],
+  PurgeQueueInProgress: ['AWS.SimpleQueueService.PurgeQueueInProgress', 403],
+  QueueDeletedRecently: ['AWS.SimpleQueueService.QueueDeletedRecently', 400],
+  QueueDoesNotExist: ['AWS.SimpleQueueService.NonExistentQueue', 400],
+  QueueNameExists: ['QueueAlreadyExists', 400],
+  ReceiptHandleIsInvalid: ['ReceiptHandleIsInvalid', 404],
+  RequestThrottled: ['RequestThrottled', 403],
+  ResourceNotFoundException: ['ResourceNotFoundException', 404],
+  TooManyEntriesInBatchRequest: ['AWS.SimpleQueueService.TooManyEntriesInBatchRequest', 400],
+  UnsupportedOperation: ['AWS.SimpleQueueService.UnsupportedOperation', 400],
+};
+
+const errors = queryCompatibleErrors('com.amazonaws.sqs#', QUERY_ERRORS);
 
 const sqsError = errors.error;
 

@@ -6,7 +6,7 @@ import { invalidParameter, invalidRequest, resourceExists } from '../errors.ts';
 import { createReader } from '../input.ts';
 import { copiesIn, randomSuffix, secretArn } from '../lookup.ts';
 import { startReplication } from '../replicas.ts';
-import { checkName, Rule, readReplicaRegions, readTags, readValue } from '../rules.ts';
+import { checkName, checkTagCount, Rule, readReplicaRegions, readTags, readValue } from '../rules.ts';
 import type { SecretRecord } from '../state.ts';
 import { byId, checkToken, putVersion } from '../versions.ts';
 import { shortView } from '../views.ts';
@@ -23,6 +23,7 @@ const createSecret = (core: Core, input: Record<string, unknown>, ctx: CallConte
   const forceOverwrite = read.bool('ForceOverwriteReplicaSecret') ?? false;
   read.done();
   checkName(name);
+  checkTagCount(tags);
 
   const existing = copiesIn(core.state, ctx.region).find((c) => c.secret.name === name);
   if (existing) {

@@ -5,10 +5,8 @@ import type { Core } from '../core.ts';
 import { ErrorType } from '../errors.ts';
 import { createReader } from '../input.ts';
 import { locate } from '../lookup.ts';
-import { Rule, readTags } from '../rules.ts';
+import { checkTagCount, Rule, readTags } from '../rules.ts';
 import { compact } from '../views.ts';
-
-const MAX_TAGS = 50;
 
 const tagResource = (core: Core, input: Record<string, unknown>, ctx: CallContext) => {
   const read = createReader(input);
@@ -18,10 +16,9 @@ const tagResource = (core: Core, input: Record<string, unknown>, ctx: CallContex
   const at = locate(core.state, ctx.region, secretId, { primary: true, live: true });
   const merged = new Map(at.secret.tags.map((t) => [t.Key, t.Value]));
   for (const tag of tags) merged.set(tag.Key, tag.Value);
-  if (merged.size > MAX_TAGS) {
-    throw new AwsError(ErrorType.limitExceeded, `A secret can't have more than ${MAX_TAGS} tags.`);
-  }
-  at.secret.tags = [...merged].map(([Key, Value]) => ({ Key, Value }));
+  const next = [...merged].map(([Key, Value]) => ({ Key, Value }));
+  checkTagCount(next);
+  at.secret.tags = next;
   return {};
 };
 
