@@ -48,6 +48,23 @@ const stateMachineListItem = (record: StateMachineRecord) => ({
   creationDate: seconds(record.creationDate),
 });
 
+// EventBridge caps an event at 256 KB, so Step Functions leaves the output out when its escaped JSON passes 248 KB, and
+// the input when escaped input and output together do; inputDetails/outputDetails say what was left out.
+const EVENT_PAYLOAD_BYTES = 248 * 1024;
+const escapedBytes = (text: string | undefined) => (text === undefined ? 0 : Buffer.byteLength(JSON.stringify(text)));
+
+const eventPayload = (record: ExecutionRecord) => {
+  const outputIncluded = escapedBytes(record.output) <= EVENT_PAYLOAD_BYTES;
+  const inputIncluded =
+    escapedBytes(record.input) + (outputIncluded ? escapedBytes(record.output) : 0) <= EVENT_PAYLOAD_BYTES;
+  return {
+    input: inputIncluded ? record.input : null,
+    inputDetails: { included: inputIncluded },
+    output: record.output !== undefined && outputIncluded ? record.output : null,
+    outputDetails: record.output === undefined ? null : { included: outputIncluded },
+  };
+};
+
 /** "Step Functions Execution Status Change", as AWS puts it on the default bus. */
 const statusChangeEvent = (core: Core, record: ExecutionRecord): StatusChangeEvent => ({
   version: '0',
@@ -68,10 +85,7 @@ const statusChangeEvent = (core: Core, record: ExecutionRecord): StatusChangeEve
     status: record.status,
     startDate: record.startDate,
     stopDate: record.stopDate ?? null,
-    input: record.input,
-    output: record.output ?? null,
-    inputDetails: { included: true },
-    outputDetails: record.output === undefined ? null : { included: true },
+    ...eventPayload(record),
     error: record.error ?? null,
     cause: record.cause ?? null,
   },

@@ -24,6 +24,40 @@ const TARGETS = Object.fromEntries([
 
 const STATES = ['ENABLED', 'DISABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS'];
 
+/**
+ * What a rule file cannot know (the stage, the account, the region) it names with a placeholder, filled in here with
+ * pseudo parameters, so packaging needs no credentials: `{{stateMachineArnPrefix}}` is the ARN prefix of this stack's
+ * state machines (`arn:…:stateMachine:<service>-<stage>-`), `{{executionArnPrefix}}` that of their executions.
+ */
+const PLACEHOLDERS = {
+  stateMachineArnPrefix: (service, stage) =>
+    `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${service}-${stage}-`,
+  executionArnPrefix: (service, stage) =>
+    `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${service}-${stage}-`,
+};
+const PLACEHOLDER = /\{\{([A-Za-z]+)\}\}/g;
+
+/** The placeholders a value names that PLACEHOLDERS does not know. */
+const unknownPlaceholders = (value) => {
+  if (typeof value === 'string') {
+    return [...value.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((name) => !Object.hasOwn(PLACEHOLDERS, name));
+  }
+  if (value === null || typeof value !== 'object') return [];
+  return Object.values(value).flatMap(unknownPlaceholders);
+};
+
+/** A string with placeholders becomes an Fn::Sub of the stack's ARNs; anything else is copied as it is. */
+const fillPlaceholders = (value, service, stage) => {
+  if (typeof value === 'string') {
+    if (!value.includes('{{')) return value;
+    // Fn::Sub would read a literal ${ as a variable: the rule files never hold one.
+    return { 'Fn::Sub': value.replace(PLACEHOLDER, (_, name) => PLACEHOLDERS[name](service, stage)) };
+  }
+  if (Array.isArray(value)) return value.map((v) => fillPlaceholders(v, service, stage));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillPlaceholders(v, service, stage)]));
+};
+
 const pascal = (name) => name.replace(/(^|-)([a-z0-9])/g, (_, __, c) => c.toUpperCase());
 
 /** Reads and checks every rule file; a mistake fails the package or the local cloud with the file's name. */
@@ -51,6 +85,9 @@ const loadRules = (dir = RULES_DIR) =>
       // The dispatcher validates the event's detail with this schema (functions/dispatch/domain/details.ts).
       if (rule.target === 'dispatch' && typeof rule.detailSchema !== 'string')
         fail('a dispatch rule names its detailSchema');
+      const unknown = unknownPlaceholders(rule.eventPattern ?? {});
+      if (unknown.length > 0)
+        fail(`unknown placeholder {{${unknown[0]}}}; known: ${Object.keys(PLACEHOLDERS).join(', ')}`);
       const state = rule.state ?? 'ENABLED';
       if (!STATES.includes(state)) fail(`state must be one of ${STATES.join(', ')}`);
       return { name, ...rule, state };
@@ -75,7 +112,9 @@ const resources = async ({ resolveVariable }) => {
         Name: `${service}-${stage}-${rule.name}`,
         Description: rule.description,
         State: rule.state,
-        ...(rule.eventPattern ? { EventPattern: rule.eventPattern } : { ScheduleExpression: rule.scheduleExpression }),
+        ...(rule.eventPattern
+          ? { EventPattern: fillPlaceholders(rule.eventPattern, service, stage) }
+          : { ScheduleExpression: rule.scheduleExpression }),
         Targets: [
           {
             Id: rule.target,
@@ -106,4 +145,4 @@ const resources = async ({ resolveVariable }) => {
   return out;
 };
 
-module.exports = { dispatchInputTemplate, functionLogicalId, loadRules, resources, RULES_DIR };
+module.exports = { dispatchInputTemplate, fillPlaceholders, functionLogicalId, loadRules, resources, RULES_DIR };

@@ -1,11 +1,20 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { routeOf, routes } from '../../functions/dispatch/domain/routes.ts';
 import { ruleFiles } from '../../functions/dispatch/domain/rules.ts';
 
 const require = createRequire(import.meta.url);
-const { loadRules } = require('../../scripts/sls/rules.cjs') as {
-  loadRules: () => ({ name: string; target: string; workflow?: string; eventPattern?: Record<string, string[]> } & {
+const { fillPlaceholders, loadRules } = require('../../scripts/sls/rules.cjs') as {
+  fillPlaceholders: (value: unknown, service: string, stage: string) => unknown;
+  loadRules: (dir?: string) => ({
+    name: string;
+    target: string;
+    workflow?: string;
+    eventPattern?: Record<string, string[]>;
+  } & {
     state: string;
   })[];
 };
@@ -67,5 +76,32 @@ describe('rules and dispatch routes', () => {
         eventPattern: { source: ['smcp', 'other'], 'detail-type': ['X'] },
       }),
     ).toThrow('events/rules/two-sources.json: a dispatch rule’s pattern names exactly one source'.replace('’', "'"));
+  });
+
+  it('fills a pattern’s stack placeholders with Fn::Sub of this stack’s ARNs, and names an unknown one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smcp-rules-'));
+    writeFileSync(
+      join(dir, 'bad.json'),
+      JSON.stringify({
+        description: 'x',
+        target: 'dispatch',
+        workflow: 'w',
+        detailSchema: 'Scheduled',
+        eventPattern: { source: ['aws.states'], detail: { stateMachineArn: [{ prefix: '{{stackPrefix}}' }] } },
+      }),
+    );
+
+    const filled = fillPlaceholders({ prefix: '{{executionArnPrefix}}failure-alert:', plain: 'x' }, 'smcp', 'prod');
+
+    expect(filled).toEqual({
+      prefix: {
+        'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:smcp-prod-failure-alert:',
+      },
+      plain: 'x',
+    });
+    expect(() => loadRules(dir)).toThrow(
+      'events/rules/bad.json: unknown placeholder {{stackPrefix}}; known: stateMachineArnPrefix, executionArnPrefix',
+    );
+    rmSync(dir, { recursive: true });
   });
 });

@@ -161,10 +161,14 @@ const summary = (execution: SettledExecution | undefined): string =>
       ].join('\n')
     : 'no execution';
 
-/** The `smcp` events the workflow put on the bus (through PutEvents) for one secret. */
+/**
+ * The `smcp` events the workflow put on the bus (through PutEvents) for one secret. Not the failure alert's
+ * `Workflow Failed`, which follows every FAILED ending (test/workflows/ tests it).
+ */
 const ownEvents = (h: Harness, secretArn: string): OwnEvent[] =>
   h.busEvents
     .filter((event) => h.viaPutEvents.has(event) && event.source === 'smcp')
+    .filter((event) => event['detail-type'] !== 'Workflow Failed')
     .map((event) => ({ detailType: event['detail-type'], detail: event.detail as Record<string, unknown> }))
     .filter(({ detail }) => detail.secretId === secretArn);
 
