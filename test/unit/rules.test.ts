@@ -95,6 +95,7 @@ describe('rules and dispatch routes', () => {
 
     expect(filled).toEqual({
       prefix: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
         'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:smcp-prod-failure-alert:',
       },
       plain: 'x',
