@@ -181,6 +181,43 @@ describe('dispatch', () => {
     expect(deadLetters()[0].event).toBeUndefined();
   });
 
+  it('rejects an event nested thousands of levels deep by its depth, parking only its id', async () => {
+    let deep: unknown = CANARY;
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const event = busEvent({ detail: { secretId: 'x', reason: 'y', extra: deep } });
+
+    const result = await handler(delivered('rotation-requested', event), context);
+
+    expect(result).toEqual({ status: 'rejected', reason: 'Event nests deeper than 100 levels' });
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+    expect(deadLetters()).toMatchObject([{ eventId: event.id, rule: 'rotation-requested' }]);
+    expect(deadLetters()[0].event).toBeUndefined();
+    expect(logged.join('\n')).not.toContain(CANARY);
+  });
+
+  it('parks an event that fits but whose dead letter would not without the event, so the letter is not lost', async () => {
+    // Just under the 256 KiB an event may be: the reason and issues push the letter over SQS's message size.
+    const shell = busEvent({ detail: { secretId: 42, reason: '' } });
+    const room = 256 * 1024 - Buffer.byteLength(JSON.stringify(delivered('rotation-requested', shell))) - 8;
+    const event = { ...shell, detail: { secretId: 42, reason: 'y'.repeat(room) } };
+
+    const result = await handler(delivered('rotation-requested', event), context);
+
+    expect(result.status).toBe('rejected');
+    expect(deadLetters()).toMatchObject([{ eventId: event.id, eventOmitted: true, issues: expect.any(Array) }]);
+    expect(deadLetters()[0].event).toBeUndefined();
+  });
+
+  it('cuts what it quotes of the sender, so a reason never grows with the event', async () => {
+    const rule = `r${'x'.repeat(100_000)}`;
+
+    const result = await handler(delivered(rule, busEvent()), context);
+
+    expect(result.status).toBe('rejected');
+    expect(result.reason?.length).toBeLessThan(120);
+    expect(deadLetters()[0].rule).toHaveLength(65);
+  });
+
   it('rejects an event whose workflow is not deployed in this stage instead of retrying forever', async () => {
     sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('no'), { name: 'StateMachineDoesNotExist' }));
 

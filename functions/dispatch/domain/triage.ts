@@ -7,6 +7,11 @@ import { routes } from './routes.ts';
 
 // EventBridge caps an event at 256 KB, and Step Functions caps an execution input at 256 KB.
 const MAX_EVENT_BYTES = 256 * 1024;
+// No event any rule routes nests anywhere near this deep; far deeper, serializing it would exhaust the stack.
+const MAX_EVENT_DEPTH = 100;
+// Text taken from the event into a reason, an issue path or the log context is cut here: it is the sender's, and a
+// log line or a dead letter must not grow with it.
+const MAX_QUOTED = 64;
 
 type Decision = { kind: 'start'; rule: string; workflow: string; name: string; input: WorkflowInput } | Rejection;
 
@@ -16,9 +21,26 @@ interface Rejection {
   readonly issues: string[];
   readonly rule?: string;
   readonly eventId?: string;
-  /** Too large to park whole in a queue message. */
+  /** Cannot be parked whole in a queue message: too large, or nested too deep to serialize. */
   readonly oversized?: boolean;
 }
+
+const quoted = (text: string) => (text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text);
+
+/** Whether arrays and objects in `value` nest deeper than `max`, walked with a stack of its own (cycles count as deep). */
+const nestsDeeperThan = (value: unknown, max: number): boolean => {
+  const stack: [unknown, number][] = [[value, 1]];
+  const deepest = new Map<object, number>();
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > max) return true;
+    if ((deepest.get(current) ?? 0) >= depth) continue;
+    deepest.set(current, depth);
+    for (const child of Array.isArray(current) ? current : Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+};
 
 interface Issue {
   readonly message: string;
@@ -29,8 +51,8 @@ interface Issue {
 const describeIssues = (error: Error, prefix = ''): string[] => {
   const issues = Array.isArray(error.cause) ? (error.cause as Issue[]) : [];
   return issues.slice(0, 20).map((issue) => {
-    const path = (issue.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
-    return `${prefix}${path || '(root)'}: ${issue.message}`;
+    const path = (issue.path ?? []).map((p) => quoted(String(typeof p === 'object' ? p.key : p))).join('.');
+    return `${prefix}${path || '(root)'}: ${quoted(issue.message)}`;
   });
 };
 
@@ -39,11 +61,20 @@ const byteLength = (value: unknown): number => Buffer.byteLength(JSON.stringify(
 /** @param parsed the Powertools parser's safe-parse result for {@link DispatchEnvelope}. */
 const triage = (parsed: ParsedResult<unknown, DispatchEnvelope>): Decision => {
   const raw = parsed.success ? parsed.data : parsed.originalEvent;
-  const size = byteLength(raw);
   const peek = raw as { rule?: unknown; event?: { id?: unknown } } | null;
-  const rule = typeof peek?.rule === 'string' ? peek.rule : undefined;
-  const eventId = typeof peek?.event?.id === 'string' ? peek.event.id : undefined;
+  const rule = typeof peek?.rule === 'string' ? quoted(peek.rule) : undefined;
+  const eventId = typeof peek?.event?.id === 'string' ? quoted(peek.event.id) : undefined;
   const context = { ...(rule && { rule }), ...(eventId && { eventId }) };
+  if (nestsDeeperThan(raw, MAX_EVENT_DEPTH)) {
+    return {
+      kind: 'reject',
+      reason: `Event nests deeper than ${MAX_EVENT_DEPTH} levels`,
+      issues: [],
+      oversized: true,
+      ...context,
+    };
+  }
+  const size = byteLength(raw);
   if (size > MAX_EVENT_BYTES) {
     return {
       kind: 'reject',
@@ -64,12 +95,12 @@ const triage = (parsed: ParsedResult<unknown, DispatchEnvelope>): Decision => {
   const { event } = parsed.data;
   const route = routes.get(parsed.data.rule);
   if (route === undefined) {
-    return { kind: 'reject', reason: `Unknown rule "${parsed.data.rule}"`, issues: [], ...context };
+    return { kind: 'reject', reason: `Unknown rule "${quoted(parsed.data.rule)}"`, issues: [], ...context };
   }
   if (event.source !== route.source || event['detail-type'] !== route.detailType) {
     return {
       kind: 'reject',
-      reason: `Rule "${parsed.data.rule}" expects source "${route.source}" and detail-type "${route.detailType}", got "${event.source}" / "${event['detail-type']}"`,
+      reason: `Rule "${parsed.data.rule}" expects source "${route.source}" and detail-type "${route.detailType}", got "${quoted(event.source)}" / "${quoted(event['detail-type'])}"`,
       issues: [],
       ...context,
     };
@@ -109,4 +140,4 @@ const triage = (parsed: ParsedResult<unknown, DispatchEnvelope>): Decision => {
 };
 
 export type { Decision, Rejection };
-export { MAX_EVENT_BYTES, triage };
+export { MAX_EVENT_BYTES, MAX_EVENT_DEPTH, triage };

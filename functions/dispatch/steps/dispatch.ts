@@ -7,6 +7,10 @@ import { type Rejection, triage } from '../domain/triage.ts';
 import { WorkflowNotDeployedError } from '../errors.ts';
 import type { DispatchEnvelope } from '../schemas.ts';
 
+// SQS's message size (and the dead-letter queue's MaximumMessageSize).
+const MAX_LETTER_BYTES = 262_144;
+const fitsInAMessage = (letter: object) => Buffer.byteLength(JSON.stringify(letter)) <= MAX_LETTER_BYTES;
+
 type DispatchResult =
   | { status: 'started' | 'duplicate'; workflow: string; executionArn: string }
   | { status: 'rejected'; reason: string };
@@ -32,16 +36,11 @@ const createDispatch = ({ workflows, deadLetters, logger, now = () => new Date()
     // The log says what is wrong, never the payload; the dead letter keeps the event itself for a later replay.
     logger.error('Rejected event', { reason, issues, rule, eventId });
     const event = parsed.success ? parsed.data.event : parsed.originalEvent;
-    await deadLetters.send({
-      source: 'dispatch',
-      reason,
-      issues,
-      rule,
-      eventId,
-      rejectedAt: now().toISOString(),
-      // An oversized event cannot fit in a queue message; its id and the reason are enough to find it upstream.
-      ...(rejection.oversized ? {} : { event }),
-    });
+    const letter = { source: 'dispatch', reason, issues, rule, eventId, rejectedAt: now().toISOString() };
+    // An event that cannot fit in a queue message with its reason goes without it: its id and the reason are enough
+    // to find it upstream.
+    const whole = rejection.oversized ? undefined : { ...letter, event };
+    await deadLetters.send(whole && fitsInAMessage(whole) ? whole : { ...letter, eventOmitted: true });
     return { status: 'rejected', reason };
   };
 
