@@ -23,6 +23,11 @@ Commands:
   unquarantine <secret> [<principal ARN>] [--list] [--endpoint URL] [--region REGION]
         Lift a read-anomaly quarantine (the Deny statements smcp added to the secret's resource policy). Unlike the
         other commands this one talks to AWS unless --endpoint or SMCP_ENDPOINT names a local cloud.
+  reads [<secret>] [--since 7d] [--json|--csv] [--endpoint URL] [--stage NAME] [--region REGION]
+        What reading secrets costs: reads per day and the monthly API cost per secret and per principal, the top
+        readers, and readers that look uncached with what caching would save (from the read counters; --since takes
+        7d, 12h, 30m or an ISO date). Like unquarantine it talks to AWS (stage dev unless --stage) unless --endpoint
+        or SMCP_ENDPOINT names a local cloud.
   help  Show this help.
 
 --endpoint defaults to SMCP_ENDPOINT, else http://127.0.0.1:4566 (a running \`smcp local\`).
@@ -122,6 +127,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     report(await lift(args));
     return 0;
   },
+  reads: async (args) => (await import('./cli/reads.ts')).reads(args),
   async help() {
     console.log(USAGE);
     return 0;
