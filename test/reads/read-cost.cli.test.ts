@@ -6,7 +6,6 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdminRoutes } from '../../local/admin.ts';
 import { type ReplayReport, replay } from '../../local/replay/run.ts';
 import { loadServiceConfig } from '../../local/stack/service-config.ts';
 import { readCountersTableName } from '../../scripts/cli/stack-names.ts';
@@ -42,7 +41,6 @@ const reads = (...args: string[]) => smcp('reads', ...args, '--endpoint', t.clou
 beforeAll(async () => {
   // The cloud's clock stands at the end of the recording: `--since 2h` is exactly its two hours.
   t = await startTestCloud({ start: '2026-01-12T10:00:00Z' });
-  t.cloud.setAdminRoutes(createAdminRoutes(t.cloud));
   replayed = await replay({ paths: [SCENARIO], endpoint: t.cloud.url, json: true, out: () => {}, err: () => {} });
   await t.cloud.whenIdle();
 });
