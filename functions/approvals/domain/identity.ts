@@ -7,15 +7,13 @@
 // case folded (upper- then lower-case, which folds `ß` to `ss` and final sigma as full case folding does), NFKC again
 // (folding can un-normalise), whitespace collapsed to one space and trimmed. Look-alike letters from other scripts
 // (Cyrillic `а` for Latin `a`) stay distinct: that needs Unicode's confusables data (docs/approvals.md, limits).
-import { stripInvisible } from '../../shared/domain/sanitise.ts';
-
-const WHITESPACE = /\s+/gu;
+import { visibleWords } from '../../shared/domain/sanitise.ts';
 
 /** The comparison key of an identity (a name, an email, a Slack id, a principal ARN); '' for nothing usable. */
 const identityKey = (value: unknown): string => {
   if (typeof value !== 'string') return '';
-  const visible = stripInvisible(value.normalize('NFKC').replace(WHITESPACE, ' '));
-  return visible.toUpperCase().toLowerCase().normalize('NFKC').replace(WHITESPACE, ' ').trim();
+  const visible = visibleWords(value.normalize('NFKC'));
+  return visibleWords(visible.toUpperCase().toLowerCase().normalize('NFKC')).trim();
 };
 
 /**

@@ -10,7 +10,10 @@
 
 // Every invisible or layout-changing character. Whitespace controls (\t \n \r \v \f) are turned into spaces first.
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
-const WHITESPACE = /[\s\p{Zl}\p{Zp}\u0085]+/gu;
+// The controls and separators that break lines or space words: a space, not nothing, so words stay apart.
+const LAYOUT = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
+// After the invisible characters are gone (the BOM counts as whitespace in JS, but a person sees nothing).
+const WHITESPACE = /\s+/gu;
 const ELLIPSIS = '…';
 
 /** Anything into a string: a person reads it, so `undefined` and objects must not throw. */
@@ -35,12 +38,15 @@ const cut = (text: string, max: number): string => {
 /** Invisible and control characters removed; nothing else changed (line breaks go too: they are controls). */
 const stripInvisible = (value: unknown): string => textOf(value).replace(INVISIBLE, '');
 
+/** What a person sees of the words: line breaks and tabs as spaces, invisible characters gone, spaces collapsed. */
+const visibleWords = (value: unknown): string =>
+  stripInvisible(textOf(value).replace(LAYOUT, ' ')).replace(WHITESPACE, ' ');
+
 /**
  * Free text on one line: whitespace runs (line breaks included) become one space, invisible and control characters
  * go, the ends are trimmed, and the result is cut at `max` code points.
  */
-const oneLine = (value: unknown, max = 1000): string =>
-  cut(stripInvisible(textOf(value).normalize('NFC').replace(WHITESPACE, ' ')).trim(), max);
+const oneLine = (value: unknown, max = 1000): string => cut(visibleWords(textOf(value).normalize('NFC')).trim(), max);
 
 /**
  * Free text on one line, in double quotes, `"` and `\` escaped: where it ends is unambiguous, so a reason cannot pose
@@ -58,7 +64,7 @@ const slackEscaped = (value: unknown, max = 1000): string =>
 
 /** Text for an HTML page: invisible characters removed (kept on its lines), every markup character escaped. */
 const htmlEscaped = (value: unknown): string =>
-  stripInvisible(textOf(value).replace(WHITESPACE, ' ')).replace(
+  visibleWords(value).replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
@@ -73,4 +79,4 @@ const printableLines = (value: unknown, maxLine = 2000): string =>
     .map((line) => oneLine(line, maxLine))
     .join('\n');
 
-export { cut, htmlEscaped, oneLine, printableLines, quoted, slackEscaped, stripInvisible };
+export { cut, htmlEscaped, oneLine, printableLines, quoted, slackEscaped, stripInvisible, visibleWords };
