@@ -2,6 +2,8 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { oneLine } from '../../functions/shared/domain/sanitise.ts';
+import { callerIdentity } from './caller.ts';
 import { localClientConfig, localEndpoint, unreachable } from './client-config.ts';
 
 const rotate = async (args: string[]): Promise<number> => {
@@ -15,9 +17,17 @@ const rotate = async (args: string[]): Promise<number> => {
     throw Object.assign(new Error('rotate needs exactly one secret id'), { usage: true });
   const endpoint = localEndpoint(values.endpoint);
   const events = new EventBridgeClient(localClientConfig(endpoint));
+  // The principal is what the approvals compare (no self-approval under another name); `--as` is a label beside it.
+  const caller = await callerIdentity(endpoint);
+  if (!caller.ok) {
+    console.error(
+      `Note: ${oneLine(caller.note)}; the request names its requester only as "${oneLine(values.as ?? userInfo().username)}", so the self-approval check compares names only.`,
+    );
+  }
   const detail = {
     secretId,
     requestedBy: values.as ?? userInfo().username,
+    ...(caller.ok ? { requestedByPrincipal: caller.arn } : {}),
     ...(values.reason ? { reason: values.reason } : {}),
   };
   const out = await events
@@ -32,7 +42,7 @@ const rotate = async (args: string[]): Promise<number> => {
   const entry = out.Entries?.[0];
   if (!entry?.EventId) throw new Error(`The bus refused the request: ${entry?.ErrorCode} ${entry?.ErrorMessage}`);
   console.log(
-    `Rotation requested for ${secretId} (event ${entry.EventId}); follow it with \`smcp approvals\` or the execution list.`,
+    `Rotation requested for ${oneLine(secretId)} (event ${oneLine(entry.EventId)})${caller.ok ? ` as ${oneLine(caller.arn)}` : ''}; follow it with \`smcp approvals\` or the execution list.`,
   );
   return 0;
 };
