@@ -10,11 +10,16 @@
 //   more extreme than Poisson noise allows (a rarely read secret going from 0 to 3 reads is no surprise), net of what
 //   earlier days taught about rises at that time of day (a daily cron job stops alarming within days).
 // - Anomaly likelihood (likelihood.ts, as Numenta's HTM detector): the surprise averaged over the last few buckets,
-//   judged against the long-run distribution of that average, so a key that is bursty by nature must beat its usual
-//   bursts. The score is the evidence −log10(p) / 10: 0.5 is a one-in-100,000 departure from the key's usual surprise.
-// - Novelty: a value beyond the highest (or lowest) the key has ever had, by a margin of its range, scores 1.
-// - One alert per episode: the first anomalous bucket alerts, and the episode lasts while anomalous buckets follow
-//   each other less than `episodeGapMs` apart.
+//   and the last bucket on its own, judged against the long-run distribution of that average, so a key that is bursty
+//   by nature must beat its usual bursts. The score grows with the evidence −log10 p: 0.5 is a one-in-100,000
+//   departure from the key's usual surprise.
+// - Novelty: a value beyond the highest (or lowest) the key has ever had, by a margin of its range, scores 0.75–1.
+// - One alert per episode: the first anomalous bucket alerts; the episode lasts while buckets keep scoring at least a
+//   quarter of the threshold with gaps shorter than `episodeGapMs`.
+//
+// On NAB (scripts/bench/nab.ts) a slow daily profile, the likelihood and novelty are what carry the score; a fast
+// level, a finer or per-hour-dispersion profile, separate likelihoods per direction or per model, and a Poisson-stable
+// square-root transform were all measured and scored lower (docs/read-anomalies.md).
 import { emptyLikelihood, type LikelihoodState, updateLikelihood } from './likelihood.ts';
 
 type DetectorParams = {
@@ -141,6 +146,12 @@ type DetectorState = {
   /** The slot being visited and the largest rise (deviations) of the visit so far, learned when the visit ends. */
   readonly rv: number;
   readonly rx: number;
+  /**
+   * About the visit that ended just before this one began: 1 if it wrote a rise into the previous slot (a burst under
+   * way, which must not excuse itself), else 0; and that slot's memory before the visit decayed it.
+   */
+  readonly rb: 0 | 1;
+  readonly rp: number;
   /** Timestamp of the last anomalous bucket of the current episode, 0 when none is under way. */
   readonly ep: number;
 };
@@ -160,14 +171,16 @@ type DetectorResult = {
   readonly alert: boolean;
 };
 
-// The day in 10-minute slots for the recurring-surprise memory. A bucket is excused by its own slot and the next one
-// (a job that runs up to 10–20 minutes earlier than the day before); not by the previous slot, which today's visit
-// may already have written: a burst spanning two slots must not excuse itself.
+// The day in 10-minute slots for the recurring-surprise memory. A bucket is excused by its own slot and its two
+// neighbours (a job that runs 10–20 minutes earlier or later than the day before), but never by what today's burst
+// has just written (see `rb`).
 const recurrenceSlots = 144;
 const recurrenceSlotMs = day / recurrenceSlots;
-// Stored in half-deviations, one base-36 digit a slot (0–35, so at most 17.5 deviations are ever excused).
-const recurrenceUnit = 0.5;
+// One base-36 digit a slot, on a geometric scale so that a job's rise is remembered within ±10 % whether it is 5 or
+// 400 deviations (a CPU spike on an idle instance is hundreds): digit d ≥ 1 stands for 1.2^(d − 1) deviations.
+const recurrenceRatio = 1.2;
 const recurrenceMax = 35;
+const decodeRecurrence = (d: number): number => (d <= 0 ? 0 : recurrenceRatio ** (d - 1));
 
 // Mean absolute deviation → standard deviation for a normal distribution.
 const madToSigma = 1.2533;
@@ -207,6 +220,8 @@ const createDetectorState = (_params: DetectorParams = defaultDetectorParams): D
   rc: '0'.repeat(recurrenceSlots),
   rv: 0,
   rx: 0,
+  rb: 0,
+  rp: 0,
   ep: 0,
 });
 
@@ -283,23 +298,42 @@ const updateDetector = (
   // learns halfway towards each rise (so it takes a few days to excuse one fully) and forgets a slot that stays quiet.
   const slotOf = (t: number): number => Math.floor((((t % day) + day) % day) / recurrenceSlotMs);
   const slot = slotOf(bucket.timestamp);
-  const digit = (x: number): string => Math.min(recurrenceMax, Math.round(x / recurrenceUnit)).toString(36);
+  // Rounded up while learning a rise, so that halfway steps smaller than the scale's are not lost to rounding.
+  const digit = (x: number, rising: boolean): string =>
+    (x < 1
+      ? 0
+      : Math.min(recurrenceMax, 1 + (rising ? Math.ceil : Math.round)(Math.log(x) / Math.log(recurrenceRatio)))
+    ).toString(36);
   const stored = (rc: string, i: number): number =>
-    recurrenceUnit * Number.parseInt(rc[(i + recurrenceSlots) % recurrenceSlots] ?? '0', 36);
+    decodeRecurrence(Number.parseInt(rc[(i + recurrenceSlots) % recurrenceSlots] ?? '0', 36));
   // A visit to a slot (its buckets of one day) is learned when it ends, so a burst never excuses itself: the slot's
-  // memory forgets once (recurrenceDecay) and moves halfway towards the visit's largest rise.
+  // memory forgets once (recurrenceDecay) or, after a clear rise, moves halfway towards it.
   const newVisit = state.rv !== slot || bucket.timestamp - state.t >= recurrenceSlotMs;
+  const contiguous = bucket.timestamp - state.t < recurrenceSlotMs && (state.rv + 1) % recurrenceSlots === slot;
+  // What the slot before slot i remembers from earlier days: nothing while it holds the burst now under way (rb: the
+  // visit that just ended there wrote a rise), and as it was before the visit that just ended decayed it (rp): a job
+  // running ten minutes later than yesterday has not been forgotten by the slot it ran in yesterday.
+  const earlier = (rc: string, i: number, rb: 0 | 1, rp: number): number =>
+    rb === 1 ? 0 : Math.max(stored(rc, i - 1), rp);
   let rc = state.rc;
+  let rb = state.rb;
+  let rp = state.rp;
   if (newVisit) {
-    const kept = stored(rc, state.rv) * params.recurrenceDecay;
+    const memory = stored(rc, state.rv);
     // Only a clear rise (an outlier, beyond clipSigmas) is remembered: the everyday noise of a slot is the profile's
     // and the dispersion's business, and excusing it would blunt every later shift at that time of day.
     const rise = state.rx >= params.clipSigmas ? state.rx : 0;
-    const learned = rise > 0 ? (stored(rc, state.rv) + rise) / 2 : kept;
-    rc = `${rc.slice(0, state.rv)}${digit(learned)}${rc.slice(state.rv + 1)}`;
+    // A rise learns from what excused it (the slot or a neighbour), so a job that drifts a few minutes a day carries
+    // its memory along instead of starting afresh in each slot it drifts into.
+    const before = Math.max(memory, stored(rc, state.rv + 1), earlier(rc, state.rv, state.rb, state.rp));
+    const learned = rise > 0 ? (before + rise) / 2 : memory * params.recurrenceDecay;
+    rc = `${rc.slice(0, state.rv)}${digit(learned, rise > 0)}${rc.slice(state.rv + 1)}`;
+    rb = contiguous && rise > 0 ? 1 : 0;
+    rp = contiguous && rise === 0 ? sig3(memory) : 0;
   }
-  // The next slot still holds what earlier days taught (today has not reached it); the previous one may hold today.
-  const excused = Math.max(stored(rc, slot), stored(rc, slot + 1));
+  // A bucket is excused by what its slot and both neighbours remember: a job that runs 10–20 minutes earlier or later
+  // than the day before is still recognised.
+  const excused = Math.max(stored(rc, slot), stored(rc, slot + 1), earlier(rc, slot, rb, rp));
   const z = raw > 0 ? Math.max(0, raw - excused) : raw;
   const rx = sig3(Math.max(newVisit ? 0 : state.rx, raw));
 
@@ -383,6 +417,8 @@ const updateDetector = (
       rc,
       rv: slot,
       rx,
+      rb,
+      rp,
       ep:
         isAnomaly || (inEpisode && score >= params.threshold * episodeFraction)
           ? bucket.timestamp
