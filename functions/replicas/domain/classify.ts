@@ -29,7 +29,7 @@ const RULES: readonly (readonly [RegExp, FailureClass])[] = [
   // selected Region" (troubleshooting guide), ResourceExistsException.
   [/already exists|same name exists|name conflict|ResourceExists/i, FAILURE_CLASSES.nameConflict],
   [
-    /\b(kms|key)\b.*(not authorized|access ?denied|permission|no resource-based policy)|(not authorized|access ?denied|no permissions?)\b.*\b(kms|key)\b/i,
+    /\b(kms|key)\b.*(not authorized|access ?denied|permission|no resource-based policy|not allowed)|(not authorized|access ?denied|no permissions?|not allowed).*\b(kms|key)\b/i,
     FAILURE_CLASSES.kmsKeyDenied,
   ],
   [
