@@ -8,7 +8,7 @@ import { DEFAULT_KMS_KEY, policyOf } from '../../functions/replicas/domain/polic
 import { statusMessage } from '../../local/secretsmanager/replicas.ts';
 
 const PRIMARY = 'us-east-1';
-const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-east-1', 'eu-central-1'] as const;
+const REGIONS: readonly string[] = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-east-1', 'eu-central-1'];
 const KEYS = [undefined, DEFAULT_KMS_KEY, 'alias/app', 'alias/other', 'arn:aws:kms:eu-west-1:1:key/k'] as const;
 
 const message = fc.constantFrom(
