@@ -65,41 +65,46 @@ const lookup = <T>(work: () => T): T => {
   }
 };
 
+/** Reads the whole body first and applies it only when all of it is valid: bad input changes nothing. */
 const setFaults = (sm: SecretsManagerEmulator, input: Record<string, unknown>) => {
-  if (input.regionsNotEnabled !== undefined) {
-    sm.setRegionsNotEnabled(
-      list(input.regionsNotEnabled, 'regionsNotEnabled').map((r, i) => region(r, `regionsNotEnabled[${i}]`)),
-    );
-  }
-  if (input.writeQuotaPerSecond !== undefined) {
-    const quota = input.writeQuotaPerSecond;
-    if (quota !== null && !(Number.isInteger(quota) && (quota as number) > 0))
-      throw new BadRequest('writeQuotaPerSecond must be a positive integer, or null to lift the quota');
-    sm.setWriteQuota(quota === null ? undefined : (quota as number));
-  }
-  for (const [i, raw] of list(input.clearReplicaFailures ?? [], 'clearReplicaFailures').entries()) {
+  const regionsNotEnabled =
+    input.regionsNotEnabled === undefined
+      ? undefined
+      : list(input.regionsNotEnabled, 'regionsNotEnabled').map((r, i) => region(r, `regionsNotEnabled[${i}]`));
+  const quota = input.writeQuotaPerSecond;
+  if (quota !== undefined && quota !== null && !(Number.isInteger(quota) && (quota as number) > 0))
+    throw new BadRequest('writeQuotaPerSecond must be a positive integer, or null to lift the quota');
+  const clears = list(input.clearReplicaFailures ?? [], 'clearReplicaFailures').map((raw, i) => {
     const clear = object(raw, `clearReplicaFailures[${i}]`);
-    const secretId = text(clear.secretId, `clearReplicaFailures[${i}].secretId`);
-    const where = region(clear.region, `clearReplicaFailures[${i}].region`);
-    lookup(() => sm.clearReplicaFailure(secretId, where));
-  }
-  for (const [i, raw] of list(input.replicaFailures ?? [], 'replicaFailures').entries()) {
+    return {
+      secretId: text(clear.secretId, `clearReplicaFailures[${i}].secretId`),
+      region: region(clear.region, `clearReplicaFailures[${i}].region`),
+    };
+  });
+  const faults = list(input.replicaFailures ?? [], 'replicaFailures').map((raw, i) => {
     const fault = object(raw, `replicaFailures[${i}]`);
     const at = `replicaFailures[${i}]`;
-    const secretId = text(fault.secretId, `${at}.secretId`);
-    const where = region(fault.region, `${at}.region`);
-    const kind = oneOf(fault.kind, KINDS, `${at}.kind`);
     const times = fault.times;
     if (times !== undefined && !(Number.isInteger(times) && (times as number) > 0))
       throw new BadRequest(`${at}.times must be a positive integer (how many replications fail before it clears)`);
     const kmsKeyId = optionalText(fault.kmsKeyId, `${at}.kmsKeyId`);
-    lookup(() =>
-      sm.injectReplicaFailure(secretId, where, kind, {
+    return {
+      secretId: text(fault.secretId, `${at}.secretId`),
+      region: region(fault.region, `${at}.region`),
+      kind: oneOf(fault.kind, KINDS, `${at}.kind`),
+      options: {
         ...(times === undefined ? {} : { times: times as number }),
         ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
-      }),
-    );
-  }
+      },
+    };
+  });
+  // Every secret named must exist before anything changes.
+  for (const { secretId } of [...clears, ...faults]) lookup(() => sm.findSecret(secretId));
+  if (regionsNotEnabled !== undefined) sm.setRegionsNotEnabled(regionsNotEnabled);
+  if (quota !== undefined) sm.setWriteQuota(quota === null ? undefined : (quota as number));
+  for (const { secretId, region: where } of clears) sm.clearReplicaFailure(secretId, where);
+  for (const { secretId, region: where, kind, options } of faults)
+    sm.injectReplicaFailure(secretId, where, kind, options);
 };
 
 const placeReplicas = (sm: SecretsManagerEmulator, input: Record<string, unknown>) => {

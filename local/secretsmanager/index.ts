@@ -158,6 +158,11 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
     placeReplica: (secretId: string, placement: Placement, primaryRegion?: string): void => {
       placeReplica(core, findSecret(secretId, primaryRegion), placement);
     },
+    /** The ARN of a secret by name (its primary in `primaryRegion`, default us-east-1) or ARN; throws if none. */
+    findSecret: (secretId: string, primaryRegion?: string): string => {
+      const secret = findSecret(secretId, primaryRegion);
+      return secretArn(secret, secret.primaryRegion);
+    },
     /** Opt-in Regions that are not enabled: replication into them fails. An empty list enables every Region. */
     setRegionsNotEnabled: (regions: readonly string[]): void => {
       if (regions.length === 0) delete core.state.regionsNotEnabled;
