@@ -25,6 +25,7 @@ import { createHttpApiRoutes } from './http-api.ts';
 import { createInvokeRoute } from './lambda/invoke-api.ts';
 import { createLambdaRuntime, type LambdaRuntime } from './lambda/runtime.ts';
 import { DEFAULT_REGION, LOCAL_ACCOUNT } from './protocol.ts';
+import { secretsManagerAdminRoute } from './secretsmanager/admin-route.ts';
 import { createSecretsManager, type SecretsManagerEmulator } from './secretsmanager/index.ts';
 import { openEndpoint } from './server.ts';
 import { createSns, type SnsEmulator } from './sns/index.ts';
@@ -140,6 +141,8 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
     const background = createBackground();
     const whenIdle = createWhenIdle({ bus, background, secretsmanager, sqs, stepfunctions, sns });
     const faults = createFaultInjector(options.faults);
+    // `secretsmanager:quota=50` turns on the shared write quota (docs/local-cloud.md, "Replica faults").
+    if (faults.quota('secretsmanager') !== undefined) secretsmanager.setWriteQuota(faults.quota('secretsmanager'));
     endpoint.serve({
       services: [secretsmanager.service, stepfunctions.service, sqs.service, bus.service],
       routes: chainRoutes([
@@ -148,6 +151,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
         createHttpApiRoutes({ routes: stack.httpApiRoutes, invoke: (name, event) => lambda.invoke(name, event), now }),
         createSnsQueryRoute(sns, region),
         createInvokeRoute(lambda, background.track),
+        secretsManagerAdminRoute(secretsmanager),
         createAdminRoutes({ clock, stack, stepfunctions, bus, whenIdle }),
       ]),
       beforeOperation: faults.enabled ? faults.beforeOperation : undefined,

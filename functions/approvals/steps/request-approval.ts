@@ -1,7 +1,8 @@
 // Wait For Approval's task: stores the approval record with the task token (Slack buttons and links cannot carry a
 // token), notifies approvers with signed approve/reject links and says `Approval Requested` on the bus. The workflow
 // then waits until the decide step calls SendTaskSuccess/SendTaskFailure, or TimeoutSeconds passes.
-// The rotation workflow uses it for `rotate-secret`; read-anomaly-response for `quarantine-principal`. Deciding is the
+// The rotation workflow uses it for `rotate-secret`; read-anomaly-response for `quarantine-principal`; replica-repair
+// for `repair-replica` (worded by its summary, as the quarantine is). Deciding is the
 // same for every action, so only the record's `action` and the notification's wording differ.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';

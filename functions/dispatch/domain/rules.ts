@@ -7,6 +7,7 @@ import detectSpikes from '../../../events/rules/detect-spikes.json' with { type:
 import readEvents from '../../../events/rules/read-events.json' with { type: 'json' };
 import readSpikeDetected from '../../../events/rules/read-spike-detected.json' with { type: 'json' };
 import replicaDriftScan from '../../../events/rules/replica-drift-scan.json' with { type: 'json' };
+import replicaScanRequested from '../../../events/rules/replica-scan-requested.json' with { type: 'json' };
 import replicationFailed from '../../../events/rules/replication-failed.json' with { type: 'json' };
 import rotationFailed from '../../../events/rules/rotation-failed.json' with { type: 'json' };
 import rotationRequested from '../../../events/rules/rotation-requested.json' with { type: 'json' };
@@ -33,6 +34,7 @@ const ruleFiles: Readonly<Record<string, RuleFile>> = {
   'read-events': readEvents,
   'read-spike-detected': readSpikeDetected,
   'replica-drift-scan': replicaDriftScan,
+  'replica-scan-requested': replicaScanRequested,
   'replication-failed': replicationFailed,
   'rotation-failed': rotationFailed,
   'rotation-requested': rotationRequested,
