@@ -33,6 +33,7 @@ import { createSqs, type SqsEmulator } from './sqs/index.ts';
 import { buildStack, type LocalStack } from './stack/build.ts';
 import { loadServiceConfig } from './stack/service-config.ts';
 import { createStepFunctions, type StepFunctions } from './stepfunctions/index.ts';
+import { createStsRoute } from './sts/index.ts';
 
 interface LocalCloudOptions {
   readonly root?: string;
@@ -146,6 +147,8 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
         dynamoDbRoute(dynamodb),
         // Before SNS's query protocol: an HTTP API route may take form posts too (Slack's interactivity requests).
         createHttpApiRoutes({ routes: stack.httpApiRoutes, invoke: (name, event) => lambda.invoke(name, event), now }),
+        // Before SNS, which takes every other form post: STS's query protocol (requests signed for `sts`).
+        createStsRoute({ account }),
         createSnsQueryRoute(sns, region),
         createInvokeRoute(lambda, background.track),
         createAdminRoutes({ clock, stack, stepfunctions, bus, whenIdle }),

@@ -1,6 +1,7 @@
 // The Secrets Manager emulator of the local cloud: a JsonService for local/server.ts, plus the hooks the local cloud
 // and tests need (snapshot/restore for the data directory, replica fault injection, waiting for rotations).
 import { AwsError, type CallContext, type JsonService, type OperationHandler } from '../protocol.ts';
+import { authorizeCall } from './authorize.ts';
 import { type Core, createCore, type RotationRequest, type SecretsManagerOptions } from './core.ts';
 import { errors } from './errors.ts';
 import { apiCallEvent, cloudTrailTime, type EventBridgeEvent } from './events.ts';
@@ -20,6 +21,7 @@ import {
   putResourcePolicy,
   tagResource,
   untagResource,
+  validateResourcePolicy,
 } from './operations/resource.ts';
 import { cancelRotateSecret, rotateSecret } from './operations/rotation.ts';
 import { putSecretValue, updateSecret, updateSecretVersionStage } from './operations/write.ts';
@@ -52,6 +54,7 @@ const OPERATIONS = {
   UntagResource: { run: untagResource, readOnly: false },
   UpdateSecret: { run: updateSecret, readOnly: false },
   UpdateSecretVersionStage: { run: updateSecretVersionStage, readOnly: false },
+  ValidateResourcePolicy: { run: validateResourcePolicy, readOnly: true },
 } as const satisfies Record<string, { run: Operation; readOnly: boolean }>;
 
 /** What CloudTrail keeps of a write's response: identifiers only, never values. Reads record null. */
@@ -83,6 +86,7 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
           apiCallEvent({ ctx, time: core.now(), input, readOnly, responseElements, ...(error ? { error } : {}) }),
         );
       try {
+        authorizeCall(core, name, input, ctx);
         const output = run(core, input, ctx);
         record(readOnly ? null : responseElementsOf(name, output));
         return output;
