@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { localClientConfig, localEndpoint, unreachable } from './client-config.ts';
+import { resolveStack } from './stack.ts';
 
 const rotate = async (args: string[]): Promise<number> => {
   const { values, positionals } = parseArgs({
@@ -15,6 +16,8 @@ const rotate = async (args: string[]): Promise<number> => {
     throw Object.assign(new Error('rotate needs exactly one secret id'), { usage: true });
   const endpoint = localEndpoint(values.endpoint);
   const events = new EventBridgeClient(localClientConfig(endpoint));
+  // The control plane's own bus (custom.eventBusName), where the rotation-requested rule listens.
+  const busName = (await resolveStack({ stage: 'local', endpoint })).environment.EVENT_BUS_NAME;
   const detail = {
     secretId,
     requestedBy: values.as ?? userInfo().username,
@@ -23,7 +26,9 @@ const rotate = async (args: string[]): Promise<number> => {
   const out = await events
     .send(
       new PutEventsCommand({
-        Entries: [{ Source: 'smcp', DetailType: 'Rotation Requested', Detail: JSON.stringify(detail) }],
+        Entries: [
+          { Source: 'smcp', DetailType: 'Rotation Requested', Detail: JSON.stringify(detail), EventBusName: busName },
+        ],
       }),
     )
     .catch((error: unknown) => {

@@ -79,7 +79,12 @@ describe('secret values in the local cloud', () => {
     await events.send(
       new PutEventsCommand({
         Entries: [
-          { Source: 'smcp', DetailType: 'Rotation Requested', Detail: JSON.stringify({ secretId: 'canary/db' }) },
+          {
+            Source: 'smcp',
+            DetailType: 'Rotation Requested',
+            Detail: JSON.stringify({ secretId: 'canary/db' }),
+            EventBusName: t.cloud.stack.environment.EVENT_BUS_NAME,
+          },
         ],
       }),
     );

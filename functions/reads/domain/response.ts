@@ -82,6 +82,8 @@ const notificationOf = (input: {
   severity: Severity;
   remediation: Remediation;
   reason: string;
+  /** What the read counters say about the spike (domain/evidence.ts). */
+  evidence?: string;
   topPrincipals: readonly Suspect[];
   sourceIps: readonly string[];
   regions: readonly string[];
@@ -98,6 +100,7 @@ const notificationOf = (input: {
       `Read spike on ${spike.secretId}`,
       `Window: ${spike.windowStart} – ${spike.windowEnd}`,
       `Reads: ${spike.observed} (expected about ${spike.expected}); detector score ${spike.score}`,
+      ...(input.evidence ? [`Evidence: ${input.evidence}`] : []),
       `Severity: ${severity}`,
       'Top readers:',
       who || '  (none recorded)',
