@@ -1,6 +1,7 @@
 // The Secrets Manager emulator of the local cloud: a JsonService for local/server.ts, plus the hooks the local cloud
 // and tests need (snapshot/restore for the data directory, replica fault injection, waiting for rotations).
 import { AwsError, type CallContext, DEFAULT_REGION, type JsonService, type OperationHandler } from '../protocol.ts';
+import { authorizeCall } from './authorize.ts';
 import { type Core, createCore, type RotationRequest, type SecretsManagerOptions } from './core.ts';
 import { errors } from './errors.ts';
 import { apiCallEvent, cloudTrailTime, type EventBridgeEvent } from './events.ts';
@@ -20,6 +21,7 @@ import {
   putResourcePolicy,
   tagResource,
   untagResource,
+  validateResourcePolicy,
 } from './operations/resource.ts';
 import { cancelRotateSecret, rotateSecret } from './operations/rotation.ts';
 import { putSecretValue, updateSecret, updateSecretVersionStage } from './operations/write.ts';
@@ -60,6 +62,7 @@ const OPERATIONS = {
   UntagResource: { run: untagResource, readOnly: false },
   UpdateSecret: { run: updateSecret, readOnly: false },
   UpdateSecretVersionStage: { run: updateSecretVersionStage, readOnly: false },
+  ValidateResourcePolicy: { run: validateResourcePolicy, readOnly: true },
 } as const satisfies Record<string, { run: Operation; readOnly: boolean }>;
 
 /** What CloudTrail keeps of a write's response: identifiers only, never values. Reads record null. */
@@ -94,6 +97,7 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
       try {
         // Inside the try: a throttled call is recorded in CloudTrail with its errorCode, as AWS records it.
         quota.admit(name, ctx.region, core.state.writeQuotaPerSecond);
+        authorizeCall(core, name, input, ctx);
         const output = run(core, input, ctx);
         record(readOnly ? null : responseElementsOf(name, output));
         return output;

@@ -5,6 +5,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { oneLine } from '../../functions/shared/domain/sanitise.ts';
 import { callerIdentity } from './caller.ts';
 import { localClientConfig, localEndpoint, unreachable } from './client-config.ts';
+import { resolveStack } from './stack.ts';
 
 const rotate = async (args: string[]): Promise<number> => {
   const { values, positionals } = parseArgs({
@@ -24,6 +25,8 @@ const rotate = async (args: string[]): Promise<number> => {
       `Note: ${oneLine(caller.note)}; the request names its requester only as "${oneLine(values.as ?? userInfo().username)}", so the self-approval check compares names only.`,
     );
   }
+  // The control plane's own bus (custom.eventBusName), where the rotation-requested rule listens.
+  const busName = (await resolveStack({ stage: 'local', endpoint })).environment.EVENT_BUS_NAME;
   const detail = {
     secretId,
     requestedBy: values.as ?? userInfo().username,
@@ -33,7 +36,9 @@ const rotate = async (args: string[]): Promise<number> => {
   const out = await events
     .send(
       new PutEventsCommand({
-        Entries: [{ Source: 'smcp', DetailType: 'Rotation Requested', Detail: JSON.stringify(detail) }],
+        Entries: [
+          { Source: 'smcp', DetailType: 'Rotation Requested', Detail: JSON.stringify(detail), EventBusName: busName },
+        ],
       }),
     )
     .catch((error: unknown) => {

@@ -99,7 +99,15 @@ describe('local cloud', () => {
   it('routes a PutEvents entry through its rule to the unmodified dispatch handler, which starts the workflow', async () => {
     const { Entries } = await t.clients.events.send(
       new PutEventsCommand({
-        Entries: [{ Source: 'smcp', DetailType: 'Rotation Requested', Detail: JSON.stringify({ secretId: 'app/db' }) }],
+        Entries: [
+          {
+            Source: 'smcp',
+            DetailType: 'Rotation Requested',
+            Detail: JSON.stringify({ secretId: 'app/db' }),
+            // The control plane's own bus (custom.eventBusName): its rules are there, not on the default bus.
+            EventBusName: t.cloud.stack.environment.EVENT_BUS_NAME,
+          },
+        ],
       }),
     );
     await t.cloud.whenIdle();

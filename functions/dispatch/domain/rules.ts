@@ -17,6 +17,8 @@ import rotationSucceeded from '../../../events/rules/rotation-succeeded.json' wi
 interface RuleFile {
   readonly description: string;
   readonly target: string;
+  /** The bus the rule listens on: `default` (absent) or `smcp`, the control plane's own (scripts/sls/rules.cjs). */
+  readonly bus?: string;
   readonly workflow?: string;
   readonly detailSchema?: string;
   readonly eventPattern?: {
