@@ -45,6 +45,7 @@ const requestRotation = async (secretId: string): Promise<SettledExecution | und
     new PutEventsCommand({
       Entries: [
         {
+          EventBusName: t.cloud.stack.environment.EVENT_BUS_NAME,
           Source: 'smcp',
           DetailType: 'Rotation Requested',
           Detail: JSON.stringify({ secretId, requestedBy: 'alice', reason: `exposed ${CANARY}` }),
