@@ -1,9 +1,11 @@
 // `npm run bench -- fuzz [--cases N] [--seed S] [--target dispatch|endpoint]`: the fuzz targets of test/fuzz/ run at
 // length (npm test runs a few hundred cases of each). Dispatch: arbitrary JSON and mutated real events through the
 // dispatcher's business function. Endpoint: arbitrary requests of every protocol against a local cloud in this process,
-// which is restarted every CHUNK cases so its state (what the successful requests created) stays small. A crash is a
-// rejection or exception nobody handled while a target ran, or an endpoint that stopped answering; a failure is any
-// case whose check found a fault. Figures: cases, failures (the distinct problems with a case for each), crashes, time.
+// restarted every CHUNK cases so its state (what the successful requests created) stays small, on the same port: the
+// handlers are imported once per process and their SDK clients keep the endpoint they were built with. A crash is a
+// rejection or exception nobody handled while a target ran; a failure is any case whose check found a fault (a 5xx,
+// a malformed error, an error that changed state, an endpoint that stopped answering). Figures: cases, failures (the
+// distinct problems with a case for each), crashes, time.
 import fc from 'fast-check';
 import { checkDispatch, dispatchInputs } from '../../test/fuzz/dispatch-target.ts';
 import { startFuzzCloud } from '../../test/fuzz/endpoint-target.ts';
@@ -110,8 +112,10 @@ const fuzzDispatch = (tally: Tally, cases: number, seed: number) =>
   runProperty(dispatchInputs, checkDispatch, tally, cases, seed);
 
 const fuzzEndpoint = async (tally: Tally, cases: number, seed: number, progress: (done: number) => void) => {
+  let port = 0;
   for (let done = 0; done < cases; done += CHUNK) {
-    const fuzz = await startFuzzCloud();
+    const fuzz = await startFuzzCloud({ port });
+    port = Number(new URL(fuzz.cloud.url).port);
     try {
       await runProperty(fuzz.requests, fuzz.check, tally, Math.min(CHUNK, cases - done), seed + done);
     } finally {

@@ -320,11 +320,15 @@ const send = async (url: string, request: FuzzRequest): Promise<Answer | 'unsend
   return { status: response.status, headers: response.headers, text: await response.text() };
 };
 
-/** A local cloud to fuzz (manual clock, no schedules, in memory) and the check of one request against it. */
-const startFuzzCloud = async () => {
+/**
+ * A local cloud to fuzz (manual clock, no schedules, in memory) and the check of one request against it. A process
+ * that starts several in turn passes the first one's port to the next: the handlers are imported once per process, and
+ * their SDK clients keep the endpoint they were built with.
+ */
+const startFuzzCloud = async ({ port = 0 }: { port?: number } = {}) => {
   const clock = createManualClock('2026-01-05T09:00:00Z');
   const cloud = await startLocalCloud({
-    port: 0,
+    port,
     clock,
     log: () => {},
     logLevel: 'SILENT',
