@@ -8,6 +8,26 @@ import { duration } from './format.ts';
 const CHAR_WIDTH = 7.2;
 const NODE_HEIGHT = 34;
 
+type Point = { readonly x: number; readonly y: number };
+
+/** A smooth curve through dagre's points (Catmull-Rom as cubic Béziers). */
+const smoothPath = (points: readonly Point[]): string => {
+  const f = (p: Point) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`;
+  const [first] = points;
+  if (!first) return '';
+  let d = `M${f(first)}`;
+  for (let i = 0; i < points.length - 1; i++) {
+    const p0 = points[i - 1] ?? points[i] ?? first;
+    const p1 = points[i] ?? first;
+    const p2 = points[i + 1] ?? p1;
+    const p3 = points[i + 2] ?? p2;
+    const c1 = { x: p1.x + (p2.x - p0.x) / 6, y: p1.y + (p2.y - p0.y) / 6 };
+    const c2 = { x: p2.x - (p3.x - p1.x) / 6, y: p2.y - (p3.y - p1.y) / 6 };
+    d += ` C${f(c1)} ${f(c2)} ${f(p2)}`;
+  }
+  return d;
+};
+
 const statusOf = (visits: readonly StateVisit[]): string => {
   const last = visits.at(-1);
   return last ? last.status : 'unvisited';
@@ -15,13 +35,13 @@ const statusOf = (visits: readonly StateVisit[]): string => {
 
 const drawGraph = (view: ExecutionView): SVGElement => {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'TB', nodesep: 24, ranksep: 36, marginx: 12, marginy: 12 });
+  g.setGraph({ rankdir: 'TB', nodesep: 18, ranksep: 32, marginx: 12, marginy: 12, ranker: 'tight-tree' });
   g.setDefaultEdgeLabel(() => ({}));
   for (const node of view.graph.nodes) {
     g.setNode(node.id, { width: Math.max(90, node.id.length * CHAR_WIDTH + 28), height: NODE_HEIGHT });
   }
-  // Catch edges lead to compensation far away: they should not pull the happy path out of line.
-  for (const edge of view.graph.edges) g.setEdge(edge.from, edge.to, { weight: edge.kind === 'catch' ? 0 : 2 });
+  // The happy path pulls harder than the catches that lead to compensation, so it stays in line.
+  for (const edge of view.graph.edges) g.setEdge(edge.from, edge.to, { weight: edge.kind === 'catch' ? 1 : 3 });
   dagre.layout(g);
 
   const taken = new Set(view.taken.map((t) => `${t.from}\u0000${t.to}`));
@@ -31,9 +51,7 @@ const drawGraph = (view: ExecutionView): SVGElement => {
 
   const edges = view.graph.edges.map((edge) => {
     const points = g.edge(edge.from, edge.to)?.points ?? [];
-    const d = points
-      .map((p: { x: number; y: number }, i: number) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`)
-      .join(' ');
+    const d = smoothPath(points);
     const wasTaken = taken.has(`${edge.from}\u0000${edge.to}`);
     return s('path', {
       d,
