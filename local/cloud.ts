@@ -4,7 +4,8 @@
 //
 // This file only puts the parts together, each built once in the order they depend on each other: the endpoint's URL
 // (the stack's queue URLs name it), the stack, the Lambda runtime, the emulators with the bus before anything that can
-// emit, the resources, the saved state, and only then the endpoint starts answering. The parts' own jobs live in
+// emit, the resources, the state the last run left (executions that were running resume), and only then the endpoint
+// starts answering. The parts' own jobs live in
 // cloud/ (routes, Step Functions integrations, persistence, idleness) and in each service's folder.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -69,8 +70,11 @@ interface LocalCloud {
   readonly faults: ReturnType<typeof createFaultInjector>;
   /** Resolves when nothing is moving: no delivery, no queued message, no execution that can progress now. */
   whenIdle(): Promise<void>;
-  /** Saves the state to the data directory (a no-op without one). */
-  persist(): void;
+  /**
+   * Resolves once every change so far is on disk. Every operation already answers only after what it changed is;
+   * this is for background work (an execution moving on, a queued message) at a point a caller chooses.
+   */
+  persist(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -90,6 +94,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
   const dynamodb = createDynamoDb(dataDir ? { path: join(dataDir, 'dynamodb') } : {});
   // Listening, not serving yet: requests wait until everything below exists.
   const endpoint = await openEndpoint({ port: options.port ?? 0 });
+  let persistence: ReturnType<typeof createPersistence> | undefined;
   try {
     const stack = buildStack(config, { region, account }, endpoint.url);
     setHandlerEnvironment({ endpointUrl: endpoint.url, region, stack, logLevel: options.logLevel });
@@ -133,9 +138,11 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
     });
     await createResources(stack, { sqs, sns, dynamodb, stepfunctions, lambda });
 
-    // State from the last run; restoring may emit (an interrupted execution is aborted), and the bus hears it.
-    const persistence = createPersistence({ dataDir, now, parts: { secretsmanager, stepfunctions, sqs, sns } });
-    persistence.restore();
+    // State from the last run, written through from now on. Executions that were running resume: they may invoke
+    // functions, whose calls wait for the endpoint to serve, below.
+    const opened = createPersistence({ dataDir, log, parts: { secretsmanager, sqs, sns, stepfunctions } });
+    persistence = opened;
+    await opened.open();
 
     const background = createBackground();
     const whenIdle = createWhenIdle({ bus, background, secretsmanager, sqs, stepfunctions, sns });
@@ -167,16 +174,17 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
       dynamodb,
       faults,
       whenIdle,
-      persist: persistence.save,
+      persist: opened.flush,
       async stop() {
         bus.stopSchedules();
-        persistence.save();
         await endpoint.close();
+        await opened.close();
         await dynamodb.close();
       },
     };
   } catch (error) {
     await endpoint.close();
+    await persistence?.close();
     await dynamodb.close();
     throw error;
   }

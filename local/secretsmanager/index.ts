@@ -1,6 +1,7 @@
 // The Secrets Manager emulator of the local cloud: a JsonService for local/server.ts, plus the hooks the local cloud
 // and tests need (snapshot/restore for the data directory, replica fault injection, waiting for rotations).
 import { AwsError, type CallContext, type JsonService, type OperationHandler } from '../protocol.ts';
+import type { Store } from '../store/index.ts';
 import { type Core, createCore, type RotationRequest, type SecretsManagerOptions } from './core.ts';
 import { errors } from './errors.ts';
 import { apiCallEvent, cloudTrailTime, type EventBridgeEvent } from './events.ts';
@@ -24,6 +25,7 @@ import {
 import { cancelRotateSecret, rotateSecret } from './operations/rotation.ts';
 import { putSecretValue, updateSecret, updateSecretVersionStage } from './operations/write.ts';
 import { getRandomPassword } from './password.ts';
+import { createSecretsPersistence, type SecretsPersistence } from './persist.ts';
 import { clearFailure, injectFailure, settleReplicas } from './replicas.ts';
 import { isState, type ReplicaFailureKind, type SecretRecord } from './state.ts';
 
@@ -65,7 +67,15 @@ const responseElementsOf = (operation: string, output: unknown): Record<string, 
 };
 
 const createSecretsManager = (options: SecretsManagerOptions) => {
-  const core = createCore(options);
+  // Set by attachStore(): from then on every change is written through before the operation answers.
+  let persistence: SecretsPersistence | undefined;
+  const core = createCore({
+    ...options,
+    emit: (event) => {
+      persistence?.noteEvent(event);
+      options.emit(event);
+    },
+  });
 
   /** Lets the clock act: recovery windows end and replications settle. Runs before every call. */
   const tick = () => {
@@ -77,6 +87,7 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
     (name: keyof typeof OPERATIONS): OperationHandler =>
     (input, ctx) => {
       const { run, readOnly } = OPERATIONS[name];
+      persistence?.beginCall();
       tick();
       const record = (responseElements: Record<string, unknown> | null, error?: { code: string; message: string }) =>
         core.emit(
@@ -85,7 +96,9 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
       try {
         const output = run(core, input, ctx);
         record(readOnly ? null : responseElementsOf(name, output));
-        return output;
+        // Answered once what the call changed is on disk.
+        const durable = persistence?.endCall(readOnly, output);
+        return durable ? durable.then(() => output) : output;
       } catch (error) {
         // Failed calls are recorded too: that is how AccessDenied and friends reach detectors.
         const aws = error instanceof AwsError ? error : undefined;
@@ -93,6 +106,12 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
           code: aws?.type ?? 'InternalFailure',
           message: aws?.message ?? 'An internal error occurred in the local cloud.',
         });
+        const durable = persistence?.endCall(readOnly, undefined);
+        if (durable) {
+          return durable.then(() => {
+            throw error;
+          });
+        }
         throw error;
       }
     };
@@ -118,19 +137,35 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
 
   return {
     service,
-    tick,
+    tick: () => {
+      tick();
+      persistence?.changed();
+    },
     /** A deep copy of the whole state, plain JSON. */
     snapshot: (): unknown => structuredClone(core.state),
     restore: (snapshot: unknown): void => {
       if (!isState(snapshot)) throw new Error('Not a Secrets Manager emulator snapshot');
       core.state = structuredClone(snapshot);
+      void persistence?.adopt();
+    },
+    /**
+     * Restores what the store holds from the last run (if anything) and writes every change through to it from now
+     * on. Returns the promise of the current state being on disk.
+     */
+    attachStore: (store: Store): Promise<void> | undefined => {
+      persistence = createSecretsPersistence(core, store);
+      const saved = persistence.load();
+      if (saved) core.state = saved;
+      return persistence.adopt();
     },
     /** The replica in `region` fails: now if it exists, otherwise when replication next reaches the region. */
     injectReplicaFailure: (secretId: string, region: string, kind: ReplicaFailureKind): void => {
       injectFailure(core, findSecret(secretId), region, kind);
+      persistence?.changed();
     },
     clearReplicaFailure: (secretId: string, region: string): void => {
       clearFailure(core, findSecret(secretId), region);
+      persistence?.changed();
     },
     /** Resolves once every rotation started so far has finished (RotateSecret answers before its lambda runs). */
     whenIdle: async (): Promise<void> => {

@@ -115,7 +115,13 @@ const createConsumer = (deps: ConsumerDeps) => {
     const q = queue();
     const done = new Set(batch.map((m) => m.messageId).filter((id) => !keep.has(id)));
     // Failed records stay in flight: they reappear when their visibility timeout ends, as with Lambda.
-    if (q && done.size > 0) q.messages = q.messages.filter((m) => !done.has(m.messageId));
+    if (q && done.size > 0) {
+      core.changes.removed(
+        q,
+        q.messages.filter((m) => done.has(m.messageId)),
+      );
+      q.messages = q.messages.filter((m) => !done.has(m.messageId));
+    }
   };
 
   /** Wakes the consumer when the next hidden message (failed, delayed) becomes visible on the clock. */
