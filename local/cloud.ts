@@ -52,6 +52,8 @@ interface LocalCloudOptions {
   readonly log?: (line: string) => void;
   /** The handlers' POWERTOOLS_LOG_LEVEL, over the stage's (e.g. ERROR for replays, whose output is the timeline). */
   readonly logLevel?: string;
+  /** Load every function's module before serving, so no first invocation stalls the endpoint (`smcp local`). */
+  readonly preload?: boolean;
 }
 
 interface LocalCloud {
@@ -99,6 +101,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
     const stack = buildStack(config, { region, account }, endpoint.url);
     setHandlerEnvironment({ endpointUrl: endpoint.url, region, stack, logLevel: options.logLevel });
     const lambda = createLambdaRuntime({ root, functions: stack.functions });
+    if (options.preload) await lambda.preload();
 
     const sqs = createSqs({ now, clock, region, account, baseUrl: () => endpoint.url, log });
     const sns = createSns({

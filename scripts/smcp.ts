@@ -51,6 +51,7 @@ const local = async (args: string[]): Promise<number> => {
     port,
     dataDir,
     schedules: true,
+    preload: true,
     ...(values.stage ? { stage: values.stage } : {}),
     ...((values.faults ?? process.env.SMCP_FAULTS) ? { faults: values.faults ?? process.env.SMCP_FAULTS } : {}),
     ...(process.env.SMCP_SLACK_WEBHOOK_URL ? { slackWebhookUrl: process.env.SMCP_SLACK_WEBHOOK_URL } : {}),

@@ -30,6 +30,8 @@ const regionOf = (arn: string) => arn.split(':')[3] ?? '';
 
 const createSecretsPersistence = (core: Core, store: Store) => {
   const secrets = createRows(store, SECRET);
+  // A read waits for an earlier write of a secret it returns (endCall), so the store keeps account of these rows.
+  store.watch(SECRET);
   const members = createRows(store, MEMBER);
   /** The objects last written, by primary ARN: a different object under a key is a replaced secret. */
   let written = new Map<string, SecretRecord>();
@@ -45,14 +47,14 @@ const createSecretsPersistence = (core: Core, store: Store) => {
   };
 
   /**
-   * Commits. Only what this emulator wrote is waited for: the store may also hold rows other emulators changed in
-   * passing (a read's CloudTrail event queued for the read pipeline), which need not hold up this answer.
+   * Commits when this emulator wrote something, and only then: the store may also hold rows other emulators changed in
+   * passing (a read's CloudTrail event queued for the read pipeline), which go with their own commit on the next turn
+   * and need not hold up this answer, nor cost a hand-over to the writer per read.
    */
   const commit = (): Promise<void> | undefined => {
-    const mine = wrote > 0;
+    if (wrote === 0) return undefined;
     wrote = 0;
-    const durable = store.commit();
-    return mine ? durable : undefined;
+    return store.commit();
   };
 
   /** Secrets that appeared, disappeared or were replaced since the last pass: cheap, no serialising. */

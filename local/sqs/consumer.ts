@@ -162,7 +162,10 @@ const createConsumer = (deps: ConsumerDeps) => {
   function wake() {
     if (detached) return;
     if (running) {
-      if (releaseWindow && (deps.flushing() || readyCount() >= options.batchSize)) releaseWindow();
+      // Counting the ready messages walks the queue: only worth it once there are enough of them at all (a window
+      // open on a growing queue would otherwise walk it on every message sent).
+      const enough = (queue()?.messages.length ?? 0) >= options.batchSize;
+      if (releaseWindow && (deps.flushing() || (enough && readyCount() >= options.batchSize))) releaseWindow();
       return;
     }
     running = true;

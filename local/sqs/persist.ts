@@ -125,10 +125,9 @@ const createSqsPersistence = (core: Core, store: Store) => {
     /** The promise of what the call changed being on disk, or undefined when it changed nothing. */
     endCall: (): Promise<void> | undefined => {
       inCall = false;
-      const mine = wrote > 0;
+      if (wrote === 0) return undefined;
       wrote = 0;
-      const durable = store.commit();
-      return mine ? durable : undefined;
+      return store.commit();
     },
   };
 };

@@ -64,10 +64,9 @@ const createStepFunctionsPersistence = (core: Core, store: Store) => {
   /** Only what this emulator wrote is waited for (the store may hold other emulators' background rows too). */
   const commit = (): Promise<void> | undefined => {
     flush();
-    const mine = wrote > 0;
+    if (wrote === 0) return undefined;
     wrote = 0;
-    const durable = store.commit();
-    return mine ? durable : undefined;
+    return store.commit();
   };
 
   const changed = (record: ExecutionRecord) => {

@@ -26,8 +26,12 @@ interface Store {
   commit(): Promise<void> | undefined;
   /** Commits on the next turn of the event loop: for changes nobody answers for (background work). */
   commitSoon(): void;
-  /** If the last write of this row is not on disk yet, resolves when it is (a read must not show what may be lost). */
+  /**
+   * If the last write of this row is not on disk yet, resolves when it is (a read must not show what may be lost).
+   * Only for kinds watched with watch(): keeping account costs something per write, and most kinds never ask.
+   */
   pending(kind: string, key: string): Promise<void> | undefined;
+  watch(kind: string): void;
   /** Writes what is left and closes the database. */
   close(): Promise<void>;
 }
@@ -69,7 +73,7 @@ const openStore = (dataDir: string, log: (line: string) => void = console.error)
       if (error) waiter?.reject(error);
       else waiter?.resolve();
     }
-    for (const [row, at] of inflight) if (at <= upTo) inflight.delete(row);
+    if (inflight.size > 0) for (const [row, at] of inflight) if (at <= upTo) inflight.delete(row);
   };
 
   const fail = (error: Error) => {
@@ -91,7 +95,10 @@ const openStore = (dataDir: string, log: (line: string) => void = console.error)
     onClosed();
   });
 
-  const track = (kind: string, key: string) => inflight.set(rowKey(kind, key), seq + 1);
+  const watched = new Set<string>();
+  const track = (kind: string, key: string) => {
+    if (watched.has(kind)) inflight.set(rowKey(kind, key), seq + 1);
+  };
 
   const commit = (): Promise<void> | undefined => {
     if (ops.length === 0) return undefined;
@@ -134,6 +141,7 @@ const openStore = (dataDir: string, log: (line: string) => void = console.error)
     },
     removePrefix: (kind, prefix) => ops.push([2, kind, prefix]),
     commit,
+    watch: (kind) => watched.add(kind),
     pending: (kind, key) => {
       const at = inflight.get(rowKey(kind, key));
       if (at === undefined) return undefined;
