@@ -8,6 +8,8 @@ import { type Settleable, settle } from './settle.ts';
 
 interface AdminParts extends Settleable {
   readonly bus: Pick<EventBus, 'publish' | 'fireSchedule' | 'rules' | 'stats' | 'eventsSince'>;
+  /** The faults SMCP_FAULTS injected so far (reliability runs count them). */
+  readonly faults?: { injected(): { throttle: number; serverError: number } };
 }
 
 const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -34,6 +36,7 @@ const createAdminRoutes =
           now: cloud.clock.now().toISOString(),
           rules: cloud.bus.rules().length,
           events: cloud.bus.stats().events,
+          ...(cloud.faults ? { faults: cloud.faults.injected() } : {}),
         });
       } else if (req.method === 'GET' && url.pathname === '/_smcp/executions') {
         const executions = cloud.stepfunctions.executions().map(({ executionArn, name, status }) => ({
