@@ -3,11 +3,11 @@
 // points; after each run the invariants hold (soak/invariants.ts). Seeded: the same seed plans the same runs (which
 // secrets, which events, when the kills come), though timing still decides where exactly a kill lands.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { freePort } from '../../test/support/local-cloud.ts';
 import { resolveStack } from '../cli/stack.ts';
 import { createSoakCloud } from './soak/cloud.ts';
 import type { Violation } from './soak/invariants.ts';
@@ -18,6 +18,16 @@ import { writeFigures } from './support.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEFAULT_FAULTS =
   'secretsmanager:throttle=0.05,5xx=0.03,latency=2;states:throttle=0.03,5xx=0.02;sqs:5xx=0.02;events:5xx=0.02';
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 
 const main = async (args: string[]) => {
   const { values } = parseArgs({
