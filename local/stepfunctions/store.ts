@@ -87,7 +87,11 @@ const resumeRunning = (core: Core, executions: readonly ExecutionRecord[]) => {
   for (const execution of aborted) core.emit(statusChangeEvent(core, execution));
 };
 
-/** Replaces everything with the snapshot; running executions are stopped first, and those in it resume. */
+/**
+ * Replaces the executions with the snapshot's (running ones are stopped first; those running in it resume) and adds
+ * its state machines, except those registered already: the local cloud registers statemachines/ before it restores,
+ * and those definitions are the current ones.
+ */
 const restore = (core: Core, value: unknown) => {
   if (!isSnapshot(value)) throw new Error('Not a Step Functions snapshot of this version');
   const data = structuredClone(value);
@@ -97,9 +101,10 @@ const restore = (core: Core, value: unknown) => {
   }
   for (const arn of core.executions.keys()) core.tokens.cancelExecution(arn);
   core.runtimes.clear();
-  core.machines.clear();
   core.executions.clear();
-  for (const record of data.stateMachines) core.machines.set(record.arn, { record, prepared: loadDefinition(record) });
+  for (const record of data.stateMachines) {
+    if (!core.machines.has(record.arn)) core.machines.set(record.arn, { record, prepared: loadDefinition(record) });
+  }
   for (const [digest, text] of Object.entries(data.definitions ?? {})) core.definitions.set(digest, text);
   const executions = data.executions.map(
     (record): ExecutionRecord => ({ ...record, history: [...record.history], tokens: [...record.tokens] }),

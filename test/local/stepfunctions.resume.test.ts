@@ -235,3 +235,55 @@ describe('step functions resume', () => {
     expect(second.events.map((e) => e.detail.status)).toEqual(['FAILED']);
   });
 });
+
+describe('step functions resume in Map and Parallel states', () => {
+  const MAP = {
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        MaxConcurrency: 1,
+        ItemProcessor: { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: lambda('work'), End: true } } },
+        End: true,
+      },
+    },
+  };
+
+  it('resumes a Map whose iterations run one at a time, without running a finished iteration again', async () => {
+    const seen: unknown[] = [];
+    const first = await harness(START, {
+      work: (item) => {
+        seen.push(item);
+        return seen.length === 1 ? { done: item } : new Promise(() => {});
+      },
+    });
+    const stateMachineArn = first.sfn.registerStateMachine({ name: 'resumable', definition: MAP });
+    const { executionArn = '' } = await first.client.send(
+      new StartExecutionCommand({ stateMachineArn, name: 'run-1', input: JSON.stringify({ items: ['a', 'b'] }) }),
+    );
+    while (seen.length < 2) await new Promise((resolve) => setImmediate(resolve));
+
+    const second = await restart(first, later(1_000), { work: (item) => ({ done: item }) });
+    const done = await describeIn(second, executionArn);
+
+    expect(second.calls.map((c) => c.payload)).toEqual(['b']);
+    expect(done).toMatchObject({ status: 'SUCCEEDED', output: '[{"done":"a"},{"done":"b"}]' });
+  });
+
+  it('fails a Map whose iterations ran at the same time with LocalCloud.ResumeFailed: their events cannot be told apart', async () => {
+    const concurrent = { ...MAP, States: { Each: { ...MAP.States.Each, MaxConcurrency: 0 } } };
+    const first = await harness(START, { work: (item) => (item === 'a' ? { done: item } : new Promise(() => {})) });
+    const stateMachineArn = first.sfn.registerStateMachine({ name: 'resumable', definition: concurrent });
+    const { executionArn = '' } = await first.client.send(
+      new StartExecutionCommand({ stateMachineArn, name: 'run-1', input: JSON.stringify({ items: ['a', 'b', 'c'] }) }),
+    );
+    await untilHistoryHas(first, executionArn, 17);
+
+    const second = await restart(first, later(1_000), { work: (item) => ({ done: item }) });
+    const failed = await describeIn(second, executionArn);
+
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'LocalCloud.ResumeFailed' });
+    expect(second.calls).toEqual([]);
+  });
+});
