@@ -5,13 +5,14 @@
 // This file only puts the parts together, each built once in the order they depend on each other: the endpoint's URL
 // (the stack's queue URLs name it), the stack, the Lambda runtime, the emulators with the bus before anything that can
 // emit, the resources, the state the last run left (executions that were running resume), and only then the endpoint
-// starts answering. The parts' own jobs live in
-// cloud/ (routes, Step Functions integrations, persistence, idleness) and in each service's folder.
+// starts answering. The parts' own jobs live in cloud/ (routes, Step Functions integrations, persistence, the bus's
+// owed deliveries, idleness), in store/ (the data directory's database) and in each service's folder.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAdminRoutes } from './admin.ts';
 import { type Clock, createRealClock } from './clock.ts';
+import { createDeliveryJournal } from './cloud/deliveries.ts';
 import { setHandlerEnvironment } from './cloud/environment.ts';
 import { createBackground, createWhenIdle } from './cloud/idle.ts';
 import { createIntegrations } from './cloud/integrations.ts';
@@ -112,8 +113,11 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
       ...(dataDir ? { dataDir } : {}),
       ...(options.slackWebhookUrl ? { slackWebhookUrl: options.slackWebhookUrl } : {}),
     });
+    // Deliveries the bus owes are kept in the store once it is open (below).
+    const deliveries = createDeliveryJournal();
     const bus = createEventBus({
       clock,
+      journal: deliveries.journal,
       region,
       account,
       rules: stack.rules,
@@ -140,10 +144,16 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
       emit: bus.publish,
     });
     await createResources(stack, { sqs, sns, dynamodb, stepfunctions, lambda });
+    deliveries.bind(bus);
 
     // State from the last run, written through from now on. Executions that were running resume: they may invoke
     // functions, whose calls wait for the endpoint to serve, below.
-    const opened = createPersistence({ dataDir, log, parts: { secretsmanager, sqs, sns, stepfunctions } });
+    // The bus's owed deliveries attach last: delivering them again needs every target in place.
+    const opened = createPersistence({
+      dataDir,
+      log,
+      parts: { secretsmanager, sqs, sns, stepfunctions, deliveries },
+    });
     persistence = opened;
     await opened.open();
 
@@ -151,14 +161,14 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
     const whenIdle = createWhenIdle({ bus, background, secretsmanager, sqs, stepfunctions, sns });
     const faults = createFaultInjector(options.faults);
     endpoint.serve({
-      services: [secretsmanager.service, stepfunctions.service, sqs.service, bus.service],
+      services: [secretsmanager.service, stepfunctions.service, sqs.service, deliveries.durable(bus.service)],
       routes: chainRoutes([
         dynamoDbRoute(dynamodb),
         // Before SNS's query protocol: an HTTP API route may take form posts too (Slack's interactivity requests).
         createHttpApiRoutes({ routes: stack.httpApiRoutes, invoke: (name, event) => lambda.invoke(name, event), now }),
         createSnsQueryRoute(sns, region),
         createInvokeRoute(lambda, background.track),
-        createAdminRoutes({ clock, stack, stepfunctions, bus, whenIdle, faults }),
+        createAdminRoutes({ clock, stack, stepfunctions, bus, whenIdle, faults, flush: opened.flush }),
       ]),
       beforeOperation: faults.enabled ? faults.beforeOperation : undefined,
     });

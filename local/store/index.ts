@@ -65,6 +65,8 @@ const openStore = (dataDir: string, log: (line: string) => void = console.error)
   /** row → the seq of the batch holding its latest write, until that batch is durable. */
   const inflight = new Map<string, number>();
   let broken: Error | undefined;
+  // After close(): what a process on its way out still changes is not written (it is redone on the next start).
+  let shut = false;
   const { promise: closed, resolve: onClosed } = Promise.withResolvers<void>();
 
   const settleUpTo = (upTo: number, error?: Error) => {
@@ -101,6 +103,7 @@ const openStore = (dataDir: string, log: (line: string) => void = console.error)
   };
 
   const commit = (): Promise<void> | undefined => {
+    if (shut) ops = [];
     if (ops.length === 0) return undefined;
     if (broken) {
       ops = [];
@@ -151,6 +154,7 @@ const openStore = (dataDir: string, log: (line: string) => void = console.error)
     },
     close: async () => {
       await commit()?.catch(() => {});
+      shut = true;
       if (!broken) worker.postMessage({ close: true });
       await closed;
       saved.clear();

@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   CreateSecretCommand,
   GetSecretValueCommand,
@@ -186,6 +187,40 @@ describe('durable local state', () => {
 
     expect(approved.code).toBe(0);
     expect(done).toMatchObject({ name: waiting?.name, status: 'SUCCEEDED' });
+    expect(versions).toEqual(['AWSCURRENT', 'AWSPREVIOUS']);
+  }, 120_000);
+
+  it('delivers a PutEvents acknowledged just before a SIGKILL: the rotation it asks for runs after the restart', async () => {
+    const first = await start();
+    await new SecretsManagerClient(config()).send(
+      new CreateSecretCommand({
+        Name: 'durable/requested',
+        SecretString: JSON.stringify({ password: 'initial' }),
+        Tags: [
+          { Key: 'smcp:strategy', Value: 'random-password' },
+          { Key: 'smcp:approval', Value: 'none' },
+        ],
+      }),
+    );
+    const { Entries = [] } = await new EventBridgeClient(config()).send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            Source: 'smcp',
+            DetailType: 'Rotation Requested',
+            Detail: JSON.stringify({ secretId: 'durable/requested', requestedBy: 'alice' }),
+          },
+        ],
+      }),
+    );
+    await kill(first);
+
+    const second = await start();
+    const rotations = await settleRotations();
+    const versions = await labels('durable/requested');
+    await kill(second);
+
+    expect(rotations.map((e) => [e.name, e.status])).toEqual([[Entries[0]?.EventId, 'SUCCEEDED']]);
     expect(versions).toEqual(['AWSCURRENT', 'AWSPREVIOUS']);
   }, 120_000);
 });

@@ -35,6 +35,8 @@ interface FinalState {
   readonly secrets: readonly SecretState[];
   readonly executions: readonly ExecutionState[];
   readonly locks: readonly LockState[];
+  /** Ids of the Rotation Requested events the bus acknowledged: each must have started its rotation. */
+  readonly requested: readonly string[];
   /** Version ids an API call showed before a kill: acknowledged, so they must still be there. */
   readonly observed: ReadonlyMap<string, ReadonlySet<string>>;
   /** Every text that left the local cloud: histories, bus events, notifications, dead letters, its own output. */
@@ -90,6 +92,12 @@ const checkInvariants = (state: FinalState): Violation[] => {
     if (execution.error && RESTART_ERRORS.has(execution.error)) {
       add('ends-or-waits', `${execution.workflow} ${execution.name} ended ${execution.error}`);
     }
+  }
+
+  // dispatch names the execution after the event id (a UUID is a safe name as it is).
+  const rotations = new Set(state.executions.filter((e) => e.workflow === 'rotation').map((e) => e.name));
+  for (const id of state.requested) {
+    if (!rotations.has(id)) add('no-event-lost', `Rotation Requested ${id} was acknowledged and started nothing`);
   }
 
   const running = new Set(state.executions.filter((e) => e.status === 'RUNNING').map((e) => e.name));

@@ -119,6 +119,7 @@ const runSoak = async (ctx: RunContext): Promise<RunResult> => {
   const texts: { where: string; text: string }[] = [];
   const observed = new Map<string, Set<string>>(names.map((n) => [n, new Set<string>()]));
   const published: unknown[] = [];
+  const requested: string[] = [];
   const counts: Record<string, number> = {};
   let restarts = 0;
   let faults = 0;
@@ -171,10 +172,11 @@ const runSoak = async (ctx: RunContext): Promise<RunResult> => {
     counts[action.kind] = (counts[action.kind] ?? 0) + 1;
     const name = names[action.secret] ?? names[0] ?? '';
     switch (action.kind) {
-      case 'rotate':
-        return publish({
+      case 'rotate': {
+        const id = randomUUID();
+        await publish({
           version: '0',
-          id: randomUUID(),
+          id,
           'detail-type': 'Rotation Requested',
           source: 'smcp',
           account: '000000000000',
@@ -183,6 +185,10 @@ const runSoak = async (ctx: RunContext): Promise<RunResult> => {
           resources: [],
           detail: { secretId: name, reason: 'soak', requestedBy: 'soak-runner', requestId: randomUUID() },
         });
+        // Answered: the bus has it, and its deliveries are on disk.
+        requested.push(id);
+        return;
+      }
       case 'approve':
         return decide('approve');
       case 'reject':
@@ -334,6 +340,7 @@ const runSoak = async (ctx: RunContext): Promise<RunResult> => {
         secrets,
         executions,
         locks,
+        requested,
         observed,
         texts,
         canaries,

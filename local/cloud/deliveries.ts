@@ -1,0 +1,78 @@
+// The bus's deliveries made durable: each delivery a routed event owes a rule's target is a row in the store from the
+// moment the event is routed until the target has it (or its dead-letter queue does). PutEvents answers once its
+// rows are on disk, and a restart delivers again whatever was still owed — at-least-once, as EventBridge; the
+// targets are idempotent (dispatch names executions after event ids, ingest-reads counts each event id once).
+import type { DeliveryJournal, EventBus, OwedDelivery } from '../eventbridge/bus.ts';
+import type { JsonService, OperationHandler } from '../protocol.ts';
+import type { Store } from '../store/index.ts';
+
+const KIND = 'eventbridge.delivery';
+
+// Zero-padded: the store's key order is the order the deliveries were owed in.
+const keyOf = (seq: number) => String(seq).padStart(12, '0');
+
+const createDeliveryJournal = () => {
+  let store: Store | undefined;
+  let bus: EventBus | undefined;
+  let seq = 0;
+  let inCall = false;
+  let owedInCall = 0;
+
+  const journal: DeliveryJournal = {
+    owe: (delivery) => {
+      seq += 1;
+      const id = keyOf(seq);
+      if (!store) return id;
+      store.put(KIND, id, JSON.stringify(delivery));
+      if (inCall) owedInCall++;
+      else store.commitSoon();
+      return id;
+    },
+    settle: (id) => {
+      if (!store) return;
+      store.remove(KIND, id);
+      store.commitSoon();
+    },
+  };
+
+  return {
+    journal,
+    /** The bus, once it exists: deliveries owed by the last run go to it when the store attaches. */
+    bind: (eventBus: EventBus) => {
+      bus = eventBus;
+    },
+    /** Brings back the deliveries the last run still owed and delivers them again. */
+    attachStore: (attached: Store) => {
+      store = attached;
+      const owed = attached.rows(KIND).map(([id, value]) => ({ ...(JSON.parse(value) as OwedDelivery), id }));
+      for (const { id } of owed) seq = Math.max(seq, Number(id));
+      bus?.redeliver(owed);
+      return undefined;
+    },
+    restore: () => {},
+    /** PutEvents answers once the deliveries it owes are on disk. */
+    durable: (service: JsonService): JsonService => ({
+      ...service,
+      operations: Object.fromEntries(
+        Object.entries(service.operations).map(([name, run]): [string, OperationHandler] => [
+          name,
+          async (input, ctx) => {
+            // Routing happens within the call itself: what it owes is counted until it returns.
+            inCall = true;
+            owedInCall = 0;
+            let output: unknown;
+            try {
+              output = run(input, ctx);
+            } finally {
+              inCall = false;
+            }
+            if (owedInCall > 0) await store?.commit();
+            return await output;
+          },
+        ]),
+      ),
+    }),
+  };
+};
+
+export { createDeliveryJournal };
