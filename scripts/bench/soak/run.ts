@@ -38,7 +38,10 @@ type ActionKind = 'rotate' | 'approve' | 'reject' | 'reads' | 'remediate' | 'ver
 interface Action {
   readonly kind: ActionKind;
   readonly secret: number;
-  /** Milliseconds of work to let happen after the action before a SIGKILL; no kill when undefined. */
+  /**
+   * Milliseconds of work to let happen after the action before a SIGKILL (0: the moment its answer arrives); no kill
+   * when undefined.
+   */
   readonly killAfterMs: number | undefined;
 }
 
@@ -73,7 +76,7 @@ const planRun = (random: Random): RunPlan => {
     return {
       kind,
       secret: Math.floor(random() * secrets.length),
-      killAfterMs: random() < 0.35 ? Math.floor(random() * 600) : undefined,
+      killAfterMs: random() < 0.35 ? (random() < 0.3 ? 0 : 1 + Math.floor(random() * 600)) : undefined,
     };
   });
   return { secrets, actions };
@@ -256,15 +259,23 @@ const runSoak = async (ctx: RunContext): Promise<RunResult> => {
 
     const failures: Violation[] = [];
     for (const action of plan.actions) {
+      // A kill the moment an answer arrives leaves no time to look around first: look before the action instead.
+      const immediate = action.killAfterMs === 0;
+      if (immediate) {
+        await observe();
+        await collectBeforeExit();
+      }
       // A call that fails even after the SDK's retries is a finding, not the end of the run.
       await act(action).catch((error: unknown) =>
         failures.push({ invariant: 'calls-succeed', detail: `${action.kind}: ${(error as Error).name}` }),
       );
       if (action.killAfterMs === undefined) continue;
-      // Work is under way: the kill lands somewhere inside it.
-      await sleep(action.killAfterMs);
-      await observe();
-      await collectBeforeExit();
+      if (!immediate) {
+        // Work is under way: the kill lands somewhere inside it.
+        await sleep(action.killAfterMs);
+        await observe();
+        await collectBeforeExit();
+      }
       await cloud.kill();
       restarts++;
       await cloud.start();
