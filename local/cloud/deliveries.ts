@@ -2,7 +2,8 @@
 // moment the event is routed until the target has it (or its dead-letter queue does). PutEvents answers once its
 // rows are on disk, and a restart delivers again whatever was still owed — at-least-once, as EventBridge; the
 // targets are idempotent (dispatch names executions after event ids, ingest-reads counts each event id once).
-import type { DeliveryJournal, EventBus, OwedDelivery } from '../eventbridge/bus.ts';
+import type { DeliveryJournal, OwedDelivery } from '../eventbridge/bus.ts';
+import type { EventBuses } from '../eventbridge/buses.ts';
 import type { JsonService, OperationHandler } from '../protocol.ts';
 import type { Store } from '../store/index.ts';
 
@@ -13,7 +14,7 @@ const keyOf = (seq: number) => String(seq).padStart(12, '0');
 
 const createDeliveryJournal = () => {
   let store: Store | undefined;
-  let bus: EventBus | undefined;
+  let bus: EventBuses | undefined;
   let seq = 0;
   let inCall = false;
   let owedInCall = 0;
@@ -38,7 +39,7 @@ const createDeliveryJournal = () => {
   return {
     journal,
     /** The bus, once it exists: deliveries owed by the last run go to it when the store attaches. */
-    bind: (eventBus: EventBus) => {
+    bind: (eventBus: EventBuses) => {
       bus = eventBus;
     },
     /** Brings back the deliveries the last run still owed and delivers them again. */

@@ -29,6 +29,8 @@ interface RuleTarget {
 
 interface RuleDefinition {
   readonly name: string;
+  /** The bus the rule belongs to (its EventBusName); `default` when absent. buses.ts hands each bus its own rules. */
+  readonly eventBusName?: string;
   readonly state: string;
   readonly eventPattern?: unknown;
   readonly scheduleExpression?: string;
@@ -37,6 +39,8 @@ interface RuleDefinition {
 
 /** A delivery owed to a rule's target: what the local cloud's store keeps until it is done (cloud/deliveries.ts). */
 interface OwedDelivery {
+  /** The bus the rule is on; absent in rows written before there were several buses: the default bus. */
+  readonly bus?: string;
   readonly rule: string;
   readonly target: string;
   readonly event: BusEvent;
@@ -49,6 +53,8 @@ interface DeliveryJournal {
 }
 
 interface BusOptions {
+  /** The bus's name (`default` unless given): rules and their ARNs are named after it, as EventBridge names them. */
+  readonly name?: string;
   readonly clock: Clock;
   readonly journal?: DeliveryJournal;
   readonly region: string;
@@ -74,7 +80,10 @@ const LOCAL_RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
 
 const createEventBus = (options: BusOptions) => {
   const { clock, region, account } = options;
-  const ruleArn = (name: string) => `arn:aws:events:${region}:${account}:rule/${name}`;
+  const busName = options.name ?? 'default';
+  // A custom bus's rules are `rule/<bus>/<name>`, the default bus's `rule/<name>`.
+  const ruleArn = (name: string) =>
+    `arn:aws:events:${region}:${account}:rule/${busName === 'default' ? '' : `${busName}/`}${name}`;
   const rules = options.rules.map((rule) => ({
     ...rule,
     arn: ruleArn(rule.name),
@@ -115,7 +124,7 @@ const createEventBus = (options: BusOptions) => {
 
   /** One delivery in the background, owed in the journal until it is over. */
   const start = (rule: (typeof rules)[number], target: CompiledTarget, event: BusEvent, owed?: string) => {
-    const id = owed ?? options.journal?.owe({ rule: rule.name, target: target.id, event });
+    const id = owed ?? options.journal?.owe({ bus: busName, rule: rule.name, target: target.id, event });
     const work = deliverWithRetry(rule, target, event);
     track(id === undefined ? work : work.finally(() => options.journal?.settle(id)));
   };
@@ -219,7 +228,7 @@ const createEventBus = (options: BusOptions) => {
     Name: rule.name,
     Arn: rule.arn,
     State: rule.state,
-    EventBusName: 'default',
+    EventBusName: busName,
     ...(rule.eventPattern ? { EventPattern: JSON.stringify(rule.eventPattern) } : {}),
     ...(rule.scheduleExpression ? { ScheduleExpression: rule.scheduleExpression } : {}),
   });

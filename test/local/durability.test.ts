@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resolveStack } from '../../scripts/cli/stack.ts';
 import { freePort } from '../support/local-cloud.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -202,10 +203,13 @@ describe('durable local state', () => {
         ],
       }),
     );
+    // The control plane's own bus, where the rotation-requested rule listens.
+    const busName = (await resolveStack({ stage: 'local', endpoint })).environment.EVENT_BUS_NAME;
     const { Entries = [] } = await new EventBridgeClient(config()).send(
       new PutEventsCommand({
         Entries: [
           {
+            EventBusName: busName,
             Source: 'smcp',
             DetailType: 'Rotation Requested',
             Detail: JSON.stringify({ secretId: 'durable/requested', requestedBy: 'alice' }),
