@@ -18,19 +18,42 @@ const createDeliveryJournal = () => {
   let seq = 0;
   let inCall = false;
   let owedInCall = 0;
+  /**
+   * Owed, not yet handed to the store. A delivery to a queue is over within the turn it was owed in (a read's
+   * CloudTrail event into the read pipeline's queue): settled before it is written, it costs no row at all. What is
+   * still owed at the end of the turn is written then; PutEvents writes what it owes before it answers.
+   */
+  const unwritten = new Map<string, OwedDelivery>();
+  let flushing = false;
+
+  const flush = () => {
+    if (!store) return;
+    for (const [id, delivery] of unwritten) store.put(KIND, id, JSON.stringify(delivery));
+    unwritten.clear();
+  };
+
+  const flushSoon = () => {
+    if (flushing) return;
+    flushing = true;
+    setImmediate(() => {
+      flushing = false;
+      flush();
+      void store?.commit();
+    });
+  };
 
   const journal: DeliveryJournal = {
     owe: (delivery) => {
       seq += 1;
       const id = keyOf(seq);
       if (!store) return id;
-      store.put(KIND, id, JSON.stringify(delivery));
+      unwritten.set(id, delivery);
       if (inCall) owedInCall++;
-      else store.commitSoon();
+      else flushSoon();
       return id;
     },
     settle: (id) => {
-      if (!store) return;
+      if (!store || unwritten.delete(id)) return;
       store.remove(KIND, id);
       store.commitSoon();
     },
@@ -51,6 +74,7 @@ const createDeliveryJournal = () => {
       return undefined;
     },
     restore: () => {},
+    flush,
     /** PutEvents answers once the deliveries it owes are on disk. */
     durable: (service: JsonService): JsonService => ({
       ...service,
@@ -67,7 +91,10 @@ const createDeliveryJournal = () => {
             } finally {
               inCall = false;
             }
-            if (owedInCall > 0) await store?.commit();
+            if (owedInCall > 0) {
+              flush();
+              await store?.commit();
+            }
             return await output;
           },
         ]),

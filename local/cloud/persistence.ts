@@ -13,6 +13,8 @@ interface Persistent {
   attachStore(store: Store): Promise<void> | undefined;
   /** The pre-database snapshot format, for importing a `state.json`. */
   restore(snapshot: unknown): void;
+  /** Hands the store what the part holds back for the end of the turn (before a flush or the close). */
+  flush?(): void;
 }
 
 interface PersistenceOptions {
@@ -48,9 +50,11 @@ const createPersistence = ({ dataDir, log, parts }: PersistenceOptions) => {
     },
     /** Resolves once everything written so far is on disk. */
     flush: async (): Promise<void> => {
+      for (const part of Object.values(parts)) part.flush?.();
       await store?.commit();
     },
     close: async (): Promise<void> => {
+      for (const part of Object.values(parts)) part.flush?.();
       await store?.close();
       store = undefined;
     },

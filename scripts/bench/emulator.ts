@@ -3,9 +3,11 @@
 // local cloud as `smcp local --data-dir` runs it (durable store, every read a CloudTrail event through the bus into
 // the read pipeline: SQS, the ingest-reads function, DynamoDB). Each gets requests/s and p50/p99/max latency; the
 // emulators' throughput is given as a ratio to the bare server's. Goals: p99 ≤ 5 ms at 16 connections, emulator
-// ratio ≥ 0.7.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+// ratio ≥ 0.7. `--baseline <git ref>` (e.g. main) also runs `smcp local` as that commit has it (extracted with
+// git archive into a temporary directory, this tree's node_modules linked in), in the same rounds as this tree's:
+// before and after, each as a ratio to the bare server measured in the same round.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,13 +39,22 @@ const createSecret = async (url: string) => {
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** The tree of a commit of this repository, runnable: its files, and this tree's dependencies. */
+const extractCommit = (ref: string) => {
+  const dir = mkdtempSync(join(tmpdir(), 'smcp-bench-baseline-'));
+  const tar = execFileSync('git', ['archive', '--format=tar', ref], { cwd: ROOT, maxBuffer: 1 << 30 });
+  execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+};
+
 /** `smcp local` in a process of its own, as a user runs it: its background work must not share this event loop. */
-const startSmcpLocal = async (dataDir: string) => {
+const startSmcpLocal = async (dataDir: string, root = ROOT) => {
   const child = spawn(
     process.execPath,
     ['scripts/smcp.ts', 'local', '--no-demo', '--port', '0', '--data-dir', dataDir],
     {
-      cwd: ROOT,
+      cwd: root,
       env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -69,6 +80,11 @@ const stopChild = (child: ChildProcess) =>
 const busEvents = async (url: string) =>
   ((await (await fetch(`${url}/_smcp/health`)).json()) as { events: number }).events;
 
+/** Until the read pipeline has worked off what the last load queued: it must not run while another server is measured. */
+const drain = async (url: string) => {
+  await fetch(`${url}/_smcp/settle`, { method: 'POST', body: JSON.stringify({ timeoutMs: 120_000 }) });
+};
+
 const summary = (result: LoadResult) => ({
   requestsPerSecond: Math.round(result.done / result.seconds),
   failed: result.failed,
@@ -77,6 +93,13 @@ const summary = (result: LoadResult) => ({
 
 const line = (name: string, s: ReturnType<typeof summary>, ratio?: number) =>
   `  ${name.padEnd(28)} ${String(s.requestsPerSecond).padStart(6)} req/s  p50 ${s.latencyMs.p50.toFixed(2)} ms  p99 ${s.latencyMs.p99.toFixed(2)} ms  max ${s.latencyMs.max.toFixed(1)} ms${ratio === undefined ? '' : `  ratio ${ratio}`}${s.failed ? `  (${s.failed} failed)` : ''}`;
+
+interface CloudRound {
+  readonly cloud: ReturnType<typeof summary>;
+  readonly bare: ReturnType<typeof summary>;
+  readonly ratio: number;
+  readonly busEvents: number;
+}
 
 const median = <T>(items: readonly T[], by: (item: T) => number): T => {
   const sorted = [...items].sort((x, y) => by(x) - by(y));
@@ -90,6 +113,7 @@ const main = async (args: string[]) => {
       seconds: { type: 'string', default: '5' },
       connections: { type: 'string', default: '16' },
       rounds: { type: 'string', default: '3' },
+      baseline: { type: 'string' },
     },
   });
   const durationMs = Number(values.seconds) * 1000;
@@ -140,25 +164,65 @@ const main = async (args: string[]) => {
   await emulator.close();
   const chosen = median(paired, (p) => p.ratio);
 
-  // The whole local cloud, in its own process, started only now: nothing of it runs while the others are measured.
-  const dataDir = mkdtempSync(join(tmpdir(), 'smcp-bench-'));
-  const cloud = await startSmcpLocal(dataDir);
-  let cloudSummary: ReturnType<typeof summary> | undefined;
-  let busDuring = 0;
+  // The whole local cloud, in its own process (and the baseline's), started only now: nothing of it runs while the
+  // emulator is measured. Each round measures the bare server, then each cloud in turn (the order alternating), each
+  // after the other's read pipeline has drained.
+  const temporary: string[] = [];
+  const clouds: { label: string; child: ChildProcess; url: string; rounds: CloudRound[] }[] = [];
   try {
-    await createSecret(cloud.url);
-    // Warm-up: JIT, connection pools, the read pipeline's first batches.
-    await load(cloud.url);
-    const busBefore = await busEvents(cloud.url);
-    cloudSummary = summary(await load(cloud.url));
-    busDuring = (await busEvents(cloud.url)) - busBefore;
+    const roots = [{ label: 'this tree', root: ROOT }];
+    if (values.baseline) {
+      const root = extractCommit(values.baseline);
+      temporary.push(root);
+      roots.push({ label: values.baseline, root });
+    }
+    for (const { label, root } of roots) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'smcp-bench-'));
+      temporary.push(dataDir);
+      const started = await startSmcpLocal(dataDir, root);
+      clouds.push({ label, ...started, rounds: [] });
+      await createSecret(started.url);
+      // Warm-up: JIT, connection pools, the read pipeline's first batches.
+      await load(started.url);
+      await drain(started.url);
+    }
+    for (let round = 0; round < rounds; round++) {
+      const b = summary(await load(bareUrl));
+      const order = round % 2 === 0 ? clouds : [...clouds].reverse();
+      for (const cloud of order) {
+        const busBefore = await busEvents(cloud.url);
+        const c = summary(await load(cloud.url));
+        const busDuring = (await busEvents(cloud.url)) - busBefore;
+        await drain(cloud.url);
+        cloud.rounds.push({
+          cloud: c,
+          bare: b,
+          ratio: Number((c.requestsPerSecond / b.requestsPerSecond).toFixed(3)),
+          busEvents: busDuring,
+        });
+      }
+    }
   } finally {
-    await stopChild(cloud.child);
+    for (const cloud of clouds) await stopChild(cloud.child);
     bare.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
   }
 
-  if (!cloudSummary) throw new Error('The local cloud was not measured');
+  const cloudFigures = (cloud: (typeof clouds)[number]) => {
+    const mid = median(cloud.rounds, (r) => r.ratio);
+    return {
+      ...mid.cloud,
+      ratio: mid.ratio,
+      bareInSameRound: mid.bare,
+      roundRatios: cloud.rounds.map((r) => r.ratio),
+      roundP99Ms: cloud.rounds.map((r) => r.cloud.latencyMs.p99),
+      busEvents: mid.busEvents,
+    };
+  };
+  const [current, baseline] = clouds;
+  if (!current) throw new Error('The local cloud was not measured');
+  const cloudSummary = cloudFigures(current);
+  const baselineSummary = baseline ? { commit: baseline.label, ...cloudFigures(baseline) } : undefined;
   const figures = {
     benchmark: 'secretsmanager-get-secret-value',
     node: process.version,
@@ -170,19 +234,23 @@ const main = async (args: string[]) => {
     bareNodeHttp: chosen.bare,
     emulator: { ...chosen.emulator, ratio: chosen.ratio, cloudTrailEventsEmitted: eventsDuring },
     roundRatios: paired.map((p) => p.ratio),
-    localCloud: {
-      ...cloudSummary,
-      ratio: Number((cloudSummary.requestsPerSecond / chosen.bare.requestsPerSecond).toFixed(3)),
-      busEvents: busDuring,
-    },
+    localCloud: cloudSummary,
+    ...(baselineSummary ? { localCloudBaseline: baselineSummary } : {}),
     goal: 'p99 ≤ 5 ms at 16 connections; emulator ratio ≥ 0.7',
   };
   console.log(`GetSecretValue over HTTP keep-alive, ${connections} connections, ${durationMs / 1000} s each:`);
   console.log(line('bare node http', chosen.bare));
   console.log(line('emulator alone', chosen.emulator, chosen.ratio));
-  console.log(line('local cloud (smcp local)', cloudSummary, figures.localCloud.ratio));
+  console.log(line('local cloud (smcp local)', cloudSummary, cloudSummary.ratio));
+  if (baselineSummary)
+    console.log(line(`local cloud at ${baselineSummary.commit}`, baselineSummary, baselineSummary.ratio));
   console.log(`  emulator/bare ratio per round: ${figures.roundRatios.join(', ')} (median reported)`);
-  console.log(`  ${eventsDuring} CloudTrail events from the emulator, ${busDuring} bus events in the local cloud`);
+  console.log(`  local cloud/bare ratio per round: ${cloudSummary.roundRatios.join(', ')}`);
+  if (baselineSummary)
+    console.log(`  ${baselineSummary.commit}/bare ratio per round: ${baselineSummary.roundRatios.join(', ')}`);
+  console.log(
+    `  ${eventsDuring} CloudTrail events from the emulator, ${cloudSummary.busEvents} bus events in the local cloud`,
+  );
   console.log(`  goal: ${figures.goal}`);
   console.log(`  figures written to ${writeFigures('emulator', figures)}`);
 };
