@@ -70,6 +70,7 @@ const local = async (args: string[]): Promise<number> => {
     port,
     dataDir,
     schedules: true,
+    preload: true,
     operator,
     // Quiet by default: the functions' JSON logs go to files, their warnings get one line each.
     functionLogs: {
@@ -81,16 +82,13 @@ const local = async (args: string[]): Promise<number> => {
     ...((values.faults ?? process.env.SMCP_FAULTS) ? { faults: values.faults ?? process.env.SMCP_FAULTS } : {}),
     ...(process.env.SMCP_SLACK_WEBHOOK_URL ? { slackWebhookUrl: process.env.SMCP_SLACK_WEBHOOK_URL } : {}),
   });
-  // Persist now and then, so even a killed process loses little; Ctrl-C persists everything.
-  const saver = setInterval(() => cloud.persist(), 5_000);
-  saver.unref();
+  // Nothing to save on the way out: every change is on disk before the operation that made it answers.
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    clearInterval(saver);
-    console.log('smcp local: stopping, state saved');
     await cloud.stop();
+    console.log('smcp local: stopped, state kept');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
@@ -106,7 +104,6 @@ const local = async (args: string[]): Promise<number> => {
   if (!values['no-demo']) {
     const { runDemo } = await import('../local/demo.ts');
     await runDemo(cloud, (line) => console.log(line));
-    cloud.persist();
   }
   return new Promise<number>(() => {});
 };
