@@ -1,13 +1,13 @@
 // The detail schemas a rule file may name (`"detailSchema"`), each with how to find the secret the event is about.
 // The schemas themselves belong to the areas whose events they are (functions/<area>/schemas.ts, zod only).
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ReadSpikeDetectedDetail } from '../../reads/schemas.ts';
 import { LabelUpdatedDetail, RotationRequestedDetail } from '../../rotation/schemas.ts';
 import { awsServiceEventDetail, ScheduledDetail } from '../../shared/schemas.ts';
 
 interface DetailContract {
   /** The schema for `detail`; service events take their allowed event names from the rule's pattern. */
-  readonly schema: (eventNames: readonly string[]) => z.ZodType;
+  readonly schema: (eventNames: readonly string[]) => z.ZodMiniType;
   /** The secret the workflow is about, when the event names one (schedules do not). */
   readonly secretId: (detail: never, resources: readonly string[]) => string | undefined;
 }

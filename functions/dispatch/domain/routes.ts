@@ -1,7 +1,7 @@
 // Which workflow each EventBridge rule starts and what a valid event for it looks like, derived from the rule files:
 // the workflow and detail schema are named in the file, the source and detail-type are its pattern's (a schedule's
 // events are `aws.events` / `Scheduled Event`). Nothing here repeats a rule file.
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { type DetailContract, details, isDetailSchemaName } from './details.ts';
 import { type RuleFile, ruleFiles } from './rules.ts';
 
@@ -9,7 +9,7 @@ interface Route {
   readonly workflow: string;
   readonly source: string;
   readonly detailType: string;
-  readonly detail: z.ZodType;
+  readonly detail: z.ZodMiniType;
   readonly secretId: DetailContract['secretId'];
 }
 
