@@ -1,6 +1,8 @@
 // Sessions against a PostgreSQL target: the secret's shape, one short-lived connection per step, and pg's errors
 // translated into the rotation errors (by SQLSTATE and socket error code, never by echoing the server's text).
-import pg from 'pg';
+// pg is imported when the first session opens, not with this module: the functions that bundle the strategies (Create
+// Pending Version, the target steps, Diagnose Failure) evaluate it only when a step talks to PostgreSQL.
+import type { Client } from 'pg';
 import { CredentialsRejectedError, StrategyConfigError, TargetUnreachableError } from '../errors.ts';
 import type { RotationContext, SecretJson, TestResult } from './types.ts';
 import { stringField } from './versions.ts';
@@ -76,8 +78,9 @@ const translate = (error: unknown, creds: PgCredentials) => {
 const withSession = async <T>(
   ctx: RotationContext,
   creds: PgCredentials,
-  work: (client: pg.Client) => Promise<T>,
+  work: (client: Client) => Promise<T>,
 ): Promise<T> => {
+  const { default: pg } = await import('pg');
   const client = new pg.Client({
     host: creds.host,
     port: creds.port,
