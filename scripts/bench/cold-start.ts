@@ -16,6 +16,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -145,9 +146,17 @@ const readFunctions = (dir: string): { functions: Fn[]; esbuildOptions: Record<s
   return { functions, esbuildOptions: state.service.custom.esbuild };
 };
 
+/** custom.esbuild.plugins, loaded as serverless-esbuild loads it (a file, relative to the service, that require() reads). */
+const pluginsOf = (custom: Record<string, unknown>): esbuild.Plugin[] => {
+  const { plugins } = custom;
+  if (plugins === undefined) return [];
+  if (typeof plugins !== 'string') throw new Error('cold-start: custom.esbuild.plugins must name a file');
+  return createRequire(import.meta.url)(join(ROOT, plugins)) as esbuild.Plugin[];
+};
+
 /** The options serverless-esbuild hands to esbuild for one entry (see its dist/bundle.js). */
 const buildOptionsOf = (custom: Record<string, unknown>): esbuild.BuildOptions => {
-  const options: Record<string, unknown> = { ...custom };
+  const options: Record<string, unknown> = { ...custom, plugins: pluginsOf(custom) };
   for (const key of PLUGIN_OPTIONS) delete options[key];
   const exclude = Array.isArray(custom.exclude) ? (custom.exclude as string[]) : ['aws-sdk'];
   options.external = [...((custom.external as string[] | undefined) ?? []), ...(exclude.includes('*') ? [] : exclude)];
