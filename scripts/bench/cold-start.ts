@@ -4,8 +4,10 @@
 //
 // Faithful to `npm run package`: the service is packaged with `serverless package` into a temporary folder and each
 // function's zip is unpacked, so the bundle timed is the bundle deployed. Each distinct handler file is then rebuilt
-// with the resolved `custom.esbuild` options plus a metafile and checked byte for byte against the packaged one: the
-// metafile then says exactly what the deployed bundle holds (which SDK clients, which packages, how many bytes).
+// with the resolved `custom.esbuild` options (its plugins loaded as serverless-esbuild loads them) plus a metafile and
+// checked byte for byte against the packaged one: the metafile then says exactly what the deployed bundle holds (which
+// SDK clients, which packages, how many bytes). A "floor" pair rides along: the wiring every validating function has
+// (step() with one zod/mini schema) over one Secrets Manager client, against that client alone.
 //
 // Timing: the child takes `process.hrtime` around `await import(url)` (the Lambda runtime's own init is an
 // `import()` of the handler module), so Node's start-up, common to both sides, does not dilute the ratio; the
@@ -302,6 +304,56 @@ const buildBare = async (bundle: Bundle, custom: Record<string, unknown>, work: 
   };
 };
 
+// ---- the floor: what every validating function carries whatever its own code ----
+
+/**
+ * The wiring every function with a schema has (Powertools logger, middy, the parser middleware, functions/shared/step.ts,
+ * zod/mini with the English locale) around one two-field schema, with one Secrets Manager client; its bare side is
+ * that client alone. Its ratio is the least a function calling only Secrets Manager can get.
+ */
+const FLOOR_SOURCE = `
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import * as z from 'zod/mini';
+import { createLogger } from './functions/shared/logger.ts';
+import './functions/shared/zod-locale.ts';
+import { step } from './functions/shared/step.ts';
+const client = new SecretsManagerClient({});
+const schema = z.object({ secretId: z.string().check(z.minLength(1), z.maxLength(2048)), owner: z.string() });
+export const handler = step({ logger: createLogger(), schema, handler: async (input) => ({ input, client }) });
+`;
+
+/** `environment`: a real function's (serverless.yml's provider environment, NODE_OPTIONS included). */
+const buildFloor = async (
+  custom: Record<string, unknown>,
+  work: string,
+  environment: Record<string, string>,
+): Promise<Bundle> => {
+  const extension = (custom.outputFileExtension as string | undefined) ?? '.js';
+  const file = join(work, 'floor', `floor${extension}`);
+  const result = await esbuild.build({
+    ...buildOptionsOf(custom),
+    outExtension: undefined,
+    absWorkingDir: ROOT,
+    stdin: { contents: FLOOR_SOURCE, resolveDir: ROOT, sourcefile: 'floor.js', loader: 'js' },
+    outfile: file,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const floor: Bundle = {
+    entry: '(floor)',
+    functions: [{ key: '(floor)', entry: '(floor)', artifact: '', environment }],
+    file,
+    bytes: sizeOf(file),
+    mapBytes: sizeOf(`${file}.map`),
+    zipBytes: 0,
+    ...contentsOf(result.metafile),
+    // It sends no command, so the metafile cannot tell which client it calls.
+    clients: ['@aws-sdk/client-secrets-manager'],
+  };
+  await buildBare(floor, custom, work);
+  return floor;
+};
+
 // ---- timing ----
 
 // CPU time is taken alongside: on a busy machine it moves less than wall time, so it is the cross-check.
@@ -470,8 +522,11 @@ const main = async (args: string[]) => {
     const { functions, esbuildOptions } = readFunctions(packaged);
     const bundles = await inspect(functions, esbuildOptions, work);
     for (const bundle of bundles) await buildBare(bundle, esbuildOptions, work);
+    const floorBundle = await buildFloor(esbuildOptions, work, functions[0]?.environment ?? {});
     const loadBefore = loadavg()[0] as number;
-    const rows = figuresOf(bundles, await measure(bundles, rounds));
+    const samples = await measure([...bundles, floorBundle], rounds);
+    const rows = figuresOf(bundles, samples);
+    const [[, floor] = ['', {}]] = figuresOf([floorBundle], samples);
     const load = { before: round2(loadBefore), after: round2(loadavg()[0] as number), cores: availableParallelism() };
     const worst = worstBy(rows, 'ratio');
     const worstCpu = worstBy(rows, 'cpuRatio');
@@ -484,9 +539,13 @@ const main = async (args: string[]) => {
       esbuild: esbuildOptions,
       worst,
       worstCpu,
+      floor: { what: 'SecretsManagerClient + step() + one zod/mini schema, against the client alone', ...floor },
       functions: Object.fromEntries(rows),
     });
     print(rows, bundles, rounds);
+    console.log(
+      `\nfloor (Secrets Manager client + step() + one zod/mini schema): ${(floor.cpuRatio as number).toFixed(2)}× CPU, ${(floor.ratio as number).toFixed(2)}× wall`,
+    );
     if (Math.max(load.before, load.after) > load.cores) {
       // Waiting for a core lands on whichever side happened to be running: read the CPU ratio instead.
       console.log(`\nload average ${load.before} → ${load.after} on ${load.cores} cores: the wall ratios are noisy`);
