@@ -130,7 +130,9 @@ type SlackAlertInput = z.infer<typeof SlackAlertInput>;
 /** Quarantine The Principal: the assessment's suspect, and the execution that asks. */
 const QuarantineInput = z.object({
   secretId: SecretRef,
-  principal: z.string().check(z.minLength(1)),
+  // Bounded here; the IAM grammar (no wildcards, at most 700 characters) is checked by the step, which refuses with a
+  // QuarantineRefusedError the workflow turns into an escalation.
+  principal: z.string().check(z.minLength(1), z.maxLength(8192)),
   requestedBy: z.optional(z.string().check(z.maxLength(256))),
 });
 type QuarantineInput = z.infer<typeof QuarantineInput>;

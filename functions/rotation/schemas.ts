@@ -16,6 +16,14 @@ const RotationRequestedDetail = z.object({
   secretId: SecretRef,
   reason: z.optional(z.string().check(z.maxLength(1024))),
   requestedBy: z.optional(z.string().check(z.maxLength(512))),
+  /**
+   * The requester's AWS principal (an IAM user, role session or federated user ARN), as `smcp rotate` finds it with
+   * STS GetCallerIdentity. It can only make an approval harder: the approvals area refuses an approver with this
+   * principal or its name (functions/approvals/domain/policy.ts).
+   */
+  requestedByPrincipal: z.optional(
+    z.string().check(z.maxLength(2048), z.regex(/^arn:aws[\w-]*:(?:iam|sts)::\d{12}:[\w+=,.@/-]+$/)),
+  ),
   requestId: z.optional(z.string().check(z.maxLength(128))),
 });
 type RotationRequestedDetail = z.infer<typeof RotationRequestedDetail>;
@@ -155,6 +163,7 @@ const RotationReportState = z.object({
     requestedBy: text,
     reason: text,
   }),
+  /** Check Approval's result (from the approval record), never the wait's output: `$.approvalCallback` is not read. */
   approval: part({ approvalId: text, decidedBy: text }),
   outcome: part({ type: text, reason: text }),
   error: Caught,
