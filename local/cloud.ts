@@ -16,13 +16,15 @@ import { createBackground, createWhenIdle } from './cloud/idle.ts';
 import { createIntegrations } from './cloud/integrations.ts';
 import { createPersistence } from './cloud/persistence.ts';
 import { createResources } from './cloud/resources.ts';
-import { chainRoutes, dynamoDbRoute } from './cloud/routes.ts';
+import { chainRoutes, consoleChanges, dynamoDbRoute } from './cloud/routes.ts';
 import { deliverToTargets } from './cloud/targets.ts';
+import { createConsoleRoute } from './console/routes.ts';
 import { createDynamoDb, type DynamoDbEmulator } from './dynamodb/index.ts';
 import { createEventBuses, type EventBuses } from './eventbridge/buses.ts';
 import { createFaultInjector } from './faults.ts';
 import { createHttpApiRoutes } from './http-api.ts';
 import { createInvokeRoute } from './lambda/invoke-api.ts';
+import { createFunctionLogs, type FunctionLogOptions } from './lambda/output.ts';
 import { createLambdaRuntime, type LambdaRuntime } from './lambda/runtime.ts';
 import { DEFAULT_REGION, LOCAL_ACCOUNT } from './protocol.ts';
 import { secretsManagerAdminRoute } from './secretsmanager/admin-route.ts';
@@ -53,10 +55,21 @@ interface LocalCloudOptions {
   readonly log?: (line: string) => void;
   /** The handlers' POWERTOOLS_LOG_LEVEL, over the stage's (e.g. ERROR for replays, whose output is the timeline). */
   readonly logLevel?: string;
+  /**
+   * Where the functions' own output (their JSON log lines) goes: to `<dir>/<function>.jsonl`, printed, or both;
+   * without it, to the terminal as each function prints it.
+   */
+  readonly functionLogs?: FunctionLogOptions;
+  /** Who the console at /console/ decides approvals as (`smcp local --operator`); default `local-operator`. */
+  readonly operator?: string;
 }
 
 interface LocalCloud {
   readonly url: string;
+  /** The console's page: `<url>/console/`. */
+  readonly consoleUrl: string;
+  /** Who the console decides approvals as. */
+  readonly operator: string;
   readonly clock: Clock;
   readonly stack: LocalStack;
   /** The functions; `lambda.hook(…)` wraps every invocation (tests). */
@@ -88,14 +101,21 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
   const { dataDir } = options;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
 
-  const config = await loadServiceConfig({ root, stage: options.stage ?? 'local' });
+  const stage = options.stage ?? 'local';
+  const operator = options.operator ?? 'local-operator';
+  const config = await loadServiceConfig({ root, stage });
   const dynamodb = createDynamoDb(dataDir ? { path: join(dataDir, 'dynamodb') } : {});
   // Listening, not serving yet: requests wait until everything below exists.
   const endpoint = await openEndpoint({ port: options.port ?? 0 });
   try {
     const stack = buildStack(config, { region, account }, endpoint.url);
     setHandlerEnvironment({ endpointUrl: endpoint.url, region, stack, logLevel: options.logLevel });
-    const lambda = createLambdaRuntime({ root, functions: stack.functions });
+    const functionLogs = options.functionLogs ? createFunctionLogs(options.functionLogs) : undefined;
+    const lambda = createLambdaRuntime({
+      root,
+      functions: stack.functions,
+      ...(functionLogs ? { logs: functionLogs.sink } : {}),
+    });
 
     const sqs = createSqs({ now, clock, region, account, baseUrl: () => endpoint.url, log });
     const sns = createSns({
@@ -156,6 +176,16 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
     const faults = createFaultInjector(options.faults);
     // `secretsmanager:quota=50` turns on the shared write quota (docs/local-cloud.md, "Replica faults").
     if (faults.quota('secretsmanager') !== undefined) secretsmanager.setWriteQuota(faults.quota('secretsmanager'));
+    const console_ = createConsoleRoute({
+      parts: { url: endpoint.url, clock, stack, region, secretsmanager, stepfunctions, bus },
+      operator,
+      stage,
+      region,
+      stageParams: { ...config.params?.default, ...config.params?.[stage] },
+      environment: stack.environment,
+      approveFunction: stack.functions.find((fn) => fn.key === 'approve')?.name,
+      onChange: consoleChanges({ bus, lambda }),
+    });
     endpoint.serve({
       services: [secretsmanager.service, stepfunctions.service, sqs.service, bus.service],
       routes: chainRoutes([
@@ -168,6 +198,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
         createInvokeRoute(lambda, background.track),
         secretsManagerAdminRoute(secretsmanager),
         createAdminRoutes({ clock, stack, stepfunctions, bus, whenIdle }),
+        console_.route,
       ]),
       beforeOperation: faults.enabled ? faults.beforeOperation : undefined,
     });
@@ -175,6 +206,8 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
 
     return {
       url: endpoint.url,
+      consoleUrl: `${endpoint.url}/console/`,
+      operator,
       clock,
       stack,
       lambda,
@@ -190,7 +223,9 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
       async stop() {
         bus.stopSchedules();
         persistence.save();
+        console_.close();
         await endpoint.close();
+        await functionLogs?.close();
         await dynamodb.close();
       },
     };

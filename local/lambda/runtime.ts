@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { type LineSink, withOutputTo } from './output.ts';
 
 interface LocalFunction {
   /** The key in serverless.yml's `functions`. */
@@ -49,10 +50,13 @@ const createLambdaRuntime = ({
   root,
   functions,
   onInvocation,
+  logs,
 }: {
   root: string;
   functions: readonly LocalFunction[];
   onInvocation?: (record: InvocationRecord) => void;
+  /** Where each invocation's output goes, line by line (output.ts); without it, to the terminal as printed. */
+  logs?: LineSink;
 }) => {
   const byName = new Map(functions.map((fn) => [fn.name, fn]));
   const loaded = new Map<string, Promise<Handler>>();
@@ -108,7 +112,7 @@ const createLambdaRuntime = ({
       (e) => handler(e, context),
     );
     try {
-      const result = await chain(event);
+      const result = logs ? await withOutputTo(logs, fn.name, () => chain(event)) : await chain(event);
       onInvocation?.({ functionName: fn.name, requestId, ok: true });
       return result === undefined ? null : JSON.parse(JSON.stringify(result));
     } catch (error) {
