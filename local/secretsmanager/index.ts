@@ -1,6 +1,7 @@
 // The Secrets Manager emulator of the local cloud: a JsonService for local/server.ts, plus the hooks the local cloud
 // and tests need (snapshot/restore for the data directory, replica fault injection, waiting for rotations).
 import { AwsError, type CallContext, DEFAULT_REGION, type JsonService, type OperationHandler } from '../protocol.ts';
+import type { Store } from '../store/index.ts';
 import { authorizeCall } from './authorize.ts';
 import { type Core, createCore, type RotationRequest, type SecretsManagerOptions } from './core.ts';
 import { errors } from './errors.ts';
@@ -26,6 +27,7 @@ import {
 import { cancelRotateSecret, rotateSecret } from './operations/rotation.ts';
 import { putSecretValue, updateSecret, updateSecretVersionStage } from './operations/write.ts';
 import { getRandomPassword } from './password.ts';
+import { createSecretsPersistence, type SecretsPersistence } from './persist.ts';
 import { createWriteQuota } from './quota.ts';
 import {
   clearFailure,
@@ -76,7 +78,15 @@ const responseElementsOf = (operation: string, output: unknown): Record<string, 
 };
 
 const createSecretsManager = (options: SecretsManagerOptions) => {
-  const core = createCore(options);
+  // Set by attachStore(): from then on every change is written through before the operation answers.
+  let persistence: SecretsPersistence | undefined;
+  const core = createCore({
+    ...options,
+    emit: (event) => {
+      persistence?.noteEvent(event);
+      options.emit(event);
+    },
+  });
   const quota = createWriteQuota(options.now);
 
   /** Lets the clock act: recovery windows end and replications settle. Runs before every call. */
@@ -89,6 +99,7 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
     (name: keyof typeof OPERATIONS): OperationHandler =>
     (input, ctx) => {
       const { run, readOnly } = OPERATIONS[name];
+      persistence?.beginCall();
       tick();
       const record = (responseElements: Record<string, unknown> | null, error?: { code: string; message: string }) =>
         core.emit(
@@ -100,7 +111,9 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
         authorizeCall(core, name, input, ctx);
         const output = run(core, input, ctx);
         record(readOnly ? null : responseElementsOf(name, output));
-        return output;
+        // Answered once what the call changed is on disk.
+        const durable = persistence?.endCall(readOnly, output);
+        return durable ? durable.then(() => output) : output;
       } catch (error) {
         // Failed calls are recorded too: that is how AccessDenied and friends reach detectors.
         const aws = error instanceof AwsError ? error : undefined;
@@ -108,6 +121,12 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
           code: aws?.type ?? 'InternalFailure',
           message: aws?.message ?? 'An internal error occurred in the local cloud.',
         });
+        const durable = persistence?.endCall(readOnly, undefined);
+        if (durable) {
+          return durable.then(() => {
+            throw error;
+          });
+        }
         throw error;
       }
     };
@@ -136,12 +155,26 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
 
   return {
     service,
-    tick,
+    tick: () => {
+      tick();
+      persistence?.changed();
+    },
     /** A deep copy of the whole state, plain JSON. */
     snapshot: (): unknown => structuredClone(core.state),
     restore: (snapshot: unknown): void => {
       if (!isState(snapshot)) throw new Error('Not a Secrets Manager emulator snapshot');
       core.state = structuredClone(snapshot);
+      void persistence?.adopt();
+    },
+    /**
+     * Restores what the store holds from the last run (if anything) and writes every change through to it from now
+     * on. Returns the promise of the current state being on disk.
+     */
+    attachStore: (store: Store): Promise<void> | undefined => {
+      persistence = createSecretsPersistence(core, store);
+      const saved = persistence.load();
+      if (saved) core.state = saved;
+      return persistence.adopt();
     },
     /**
      * The replica in `region` fails: now if it exists, otherwise when replication next reaches the region; with
@@ -154,13 +187,16 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
       options: InjectOptions = {},
     ): void => {
       injectFailure(core, findSecret(secretId), region, kind, options);
+      persistence?.changed();
     },
     clearReplicaFailure: (secretId: string, region: string): void => {
       clearFailure(core, findSecret(secretId), region);
+      persistence?.changed();
     },
     /** Puts a replica in a state without replicating (and without service events): a scenario's starting point. */
     placeReplica: (secretId: string, placement: Placement, primaryRegion?: string): void => {
       placeReplica(core, findSecret(secretId, primaryRegion), placement);
+      persistence?.changed();
     },
     /** The ARN of a secret by name (its primary in `primaryRegion`, default us-east-1) or ARN; throws if none. */
     findSecret: (secretId: string, primaryRegion?: string): string => {
@@ -171,11 +207,13 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
     setRegionsNotEnabled: (regions: readonly string[]): void => {
       if (regions.length === 0) delete core.state.regionsNotEnabled;
       else core.state.regionsNotEnabled = [...regions];
+      persistence?.changed();
     },
     /** The shared write quota per Region (calls per second); undefined lifts it. */
     setWriteQuota: (perSecond: number | undefined): void => {
       if (perSecond === undefined) delete core.state.writeQuotaPerSecond;
       else core.state.writeQuotaPerSecond = perSecond;
+      persistence?.changed();
     },
     /** The fault switches as they are now (GET /_smcp/secretsmanager/faults). */
     faults: () => ({
