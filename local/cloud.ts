@@ -148,7 +148,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
         createHttpApiRoutes({ routes: stack.httpApiRoutes, invoke: (name, event) => lambda.invoke(name, event), now }),
         createSnsQueryRoute(sns, region),
         createInvokeRoute(lambda, background.track),
-        createAdminRoutes({ clock, stack, stepfunctions, bus, whenIdle }),
+        createAdminRoutes({ clock, stack, stepfunctions, bus, secretsmanager, whenIdle }),
       ]),
       beforeOperation: faults.enabled ? faults.beforeOperation : undefined,
     });

@@ -1,6 +1,7 @@
 // The Secrets Manager emulator of the local cloud: a JsonService for local/server.ts, plus the hooks the local cloud
 // and tests need (snapshot/restore for the data directory, replica fault injection, waiting for rotations).
 import { AwsError, type CallContext, type JsonService, type OperationHandler } from '../protocol.ts';
+import { backdateSecret } from './backdate.ts';
 import { type Core, createCore, type RotationRequest, type SecretsManagerOptions } from './core.ts';
 import { errors } from './errors.ts';
 import { apiCallEvent, cloudTrailTime, type EventBridgeEvent } from './events.ts';
@@ -119,6 +120,8 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
   return {
     service,
     tick,
+    /** Local only: an earlier CreatedDate and LastAccessedDate per region (`POST /_smcp/secrets/backdate`). */
+    backdate: (input: Record<string, unknown>) => backdateSecret(core, input),
     /** A deep copy of the whole state, plain JSON. */
     snapshot: (): unknown => structuredClone(core.state),
     restore: (snapshot: unknown): void => {
