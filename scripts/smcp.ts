@@ -20,6 +20,12 @@ Commands:
         List pending approvals (never their task tokens).
   approve|reject <approval id> --as USER [--endpoint URL] [--stage NAME]
         Decide an approval as USER; the allowlist (APPROVERS) and the no-self-approval rule apply.
+  cleanup [--mode report|mark|delete] [--dry-run] [--json|--csv] [--endpoint URL] [--stage NAME]
+        Run the cleanup scan now and print its report: each candidate's name, last use, reason, phase and action, and
+        each exempt secret with the reason. The mode overrides the stage's cleanupMode for this run; --dry-run plans
+        it and changes nothing. Talks to AWS unless --endpoint or SMCP_ENDPOINT names a local cloud.
+  restore <secret> [--endpoint URL] [--region REGION]
+        Cancel a scheduled deletion (RestoreSecret) and remove the secret's cleanup mark.
   unquarantine <secret> [<principal ARN>] [--list] [--endpoint URL] [--region REGION]
         Lift a read-anomaly quarantine (the Deny statements smcp added to the secret's resource policy). Unlike the
         other commands this one talks to AWS unless --endpoint or SMCP_ENDPOINT names a local cloud.
@@ -117,6 +123,8 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   approvals: async (args) => (await import('./cli/approvals.ts')).listApprovals(args),
   approve: async (args) => (await import('./cli/approvals.ts')).decide('approve')(args),
   reject: async (args) => (await import('./cli/approvals.ts')).decide('reject')(args),
+  cleanup: async (args) => (await import('./cli/cleanup.ts')).runCleanup(args),
+  restore: async (args) => (await import('./cli/cleanup.ts')).restore(args),
   unquarantine: async (args) => {
     const { main: lift, report } = await import('./unquarantine.ts');
     report(await lift(args));

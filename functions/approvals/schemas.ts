@@ -10,7 +10,7 @@ import * as z from 'zod/mini';
 const id = z.string().check(z.minLength(1), z.maxLength(2048));
 
 /** What an approval lets happen, as the record and the `Approval Requested` event name it. */
-const ApprovalAction = z.enum(['rotate-secret', 'quarantine-principal']);
+const ApprovalAction = z.enum(['rotate-secret', 'quarantine-principal', 'delete-secret']);
 type ApprovalAction = z.infer<typeof ApprovalAction>;
 
 const ApprovalStatus = z.enum(['pending', 'approved', 'rejected', 'expired']);

@@ -131,12 +131,12 @@ describe('local cloud', () => {
   it('parks an event whose workflow has no state machine in the dead-letter queue, with the reason', async () => {
     const before = await deadLetters(t);
 
-    t.cloud.bus?.fireSchedule('smcp-local-cleanup-scan');
+    t.cloud.bus?.fireSchedule('smcp-local-replica-drift-scan');
     await t.cloud.whenIdle();
 
     expect(await deadLetters(t)).toBe(before + 1);
     expect(await deadLetterReasons(t)).toContain(
-      'Workflow "cleanup" has no state machine in this stage; deploy it or disable its rule',
+      'Workflow "replica-repair" has no state machine in this stage; deploy it or disable its rule',
     );
   });
 
