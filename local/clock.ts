@@ -66,27 +66,33 @@ const createTimers = () => {
   };
 };
 
+// setTimeout cannot wait longer than this (about 24.8 days); longer sleeps wait in steps.
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
 /** The wall clock, plus what it has been advanced by. */
 const createRealClock = (): AdvanceableClock => {
   let offset = 0;
   const timers = createTimers();
   const handles = new Map<Timer, ReturnType<typeof setTimeout>>();
   const now = () => Date.now() + offset;
+  const arm = (timer: Timer) => {
+    const handle = setTimeout(
+      () => {
+        if (now() < timer.at) return arm(timer);
+        handles.delete(timer);
+        timers.remove(timer);
+        timer.fire();
+      },
+      Math.min(MAX_TIMEOUT_MS, Math.max(0, timer.at - now())),
+    );
+    handle.unref?.();
+    handles.set(timer, handle);
+  };
   return {
     now: () => new Date(now()),
     sleep: (ms) =>
       new Promise<void>((resolve) => {
-        const timer = timers.add(now() + Math.max(0, ms), () => resolve());
-        const handle = setTimeout(
-          () => {
-            handles.delete(timer);
-            timers.remove(timer);
-            timer.fire();
-          },
-          Math.max(0, ms),
-        );
-        handle.unref?.();
-        handles.set(timer, handle);
+        arm(timers.add(now() + Math.max(0, ms), () => resolve()));
       }),
     async advance(ms, between = () => settle()) {
       const target = now() + Math.max(0, ms);
@@ -100,6 +106,11 @@ const createRealClock = (): AdvanceableClock => {
         await between();
       }
       offset = Math.max(offset, target - Date.now());
+      // The timers still pending are that much nearer now: wait for them by the new time.
+      for (const [timer, handle] of [...handles]) {
+        clearTimeout(handle);
+        arm(timer);
+      }
       await between();
     },
   };

@@ -127,7 +127,12 @@ const main = async (args: string[]) => {
       { cwd: ROOT, env: { ...process.env, SMCP_POLL_MS: '250' }, maxBuffer: 512 * 1024 * 1024 },
     );
     const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const report = JSON.parse(stdout) as { candidates: unknown[]; exempt: unknown[]; scanned: number };
+    let report: { candidates: unknown[]; exempt: unknown[]; scanned: number };
+    try {
+      report = JSON.parse(stdout);
+    } catch {
+      throw new Error(`smcp cleanup --json printed no JSON document (${stdout.length} bytes): ${stderr.slice(0, 500)}`);
+    }
     const maxRssKiB = Number(/smcp-bench-maxrss=(\d+)/.exec(stderr)?.[1] ?? Number.NaN);
 
     const executions = cloud.stepfunctions.executions().filter((e) => e.stateMachineArn.endsWith('-cleanup'));

@@ -57,11 +57,15 @@ interface Io {
   readonly pollMs: number;
   readonly now: () => number;
   readonly wait: (ms: number) => Promise<void>;
+  /** Resolves once everything printed has left the process (smcp exits right after the command returns). */
+  readonly flush: () => Promise<void>;
 }
 
 const defaultIo = (): Io => ({
-  out: (line) => console.log(line),
+  out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => console.error(line),
+  // A pipe takes writes asynchronously: a large --json report would be cut short by process.exit otherwise.
+  flush: () => new Promise<void>((resolve) => process.stdout.write('', () => resolve())),
   pollMs: Number(process.env.SMCP_POLL_MS ?? 1000) || 1000,
   now: () => Date.now(),
   wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -241,6 +245,7 @@ const runCleanup = async (args: string[], io: Io = defaultIo()): Promise<number>
       const summary = { scanId, mode: String(output.mode ?? mode ?? 'report'), dryRun: values['dry-run'] };
       for (const line of toText(report, summary)) io.out(line);
     }
+    await io.flush();
     return 0;
   } finally {
     sfn.destroy();

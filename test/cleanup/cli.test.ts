@@ -24,6 +24,7 @@ const io = (): Io => ({
   wait: async () => {
     await settle(h.cloud, { timeoutMs: 10_000 });
   },
+  flush: async () => {},
 });
 
 const cleanup = async (...args: string[]) => {

@@ -3,6 +3,7 @@
 import { DescribeSecretCommand, RestoreSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageCost } from '../../functions/cleanup/domain/budget.ts';
 import {
   advanceDays,
   approvalsFor,
@@ -290,6 +291,52 @@ describe('cleanup deletes', () => {
     expect(rowFor(result.candidates, 'dry/fresh')).toMatchObject({ phase: 'unused', action: 'would-mark' });
     expect((await h.clients.sm.send(new DescribeSecretCommand({ SecretId: arn }))).DeletedDate).toBeUndefined();
     expect(await tagsOf(h, 'dry/fresh')).not.toHaveProperty('smcp:cleanup-marked');
+  });
+});
+
+describe('cleanup and the rotation lock', () => {
+  it('does not delete a secret whose lock another execution holds, and reports it locked', async () => {
+    const arn = await createSecret(h, 'locked/busy', {
+      readDaysAgo: { 'us-east-1': 120 },
+      tags: { 'smcp:approval': 'none' },
+    });
+    await markAndWaitOutGrace('locked/busy');
+    const acquire = h.cloud.stack.functions.find((f) => f.key === 'rotationAcquireLock')?.name;
+    await h.cloud.lambda.invoke(String(acquire), { secretId: arn, owner: 'a-rotation' });
+
+    const result = await scan(h, { mode: 'delete', namePrefix: 'locked/' });
+
+    expect(rowFor(result.candidates, 'locked/busy')).toMatchObject({
+      action: 'locked',
+      reason: expect.stringContaining('execution a-rotation'),
+    });
+    expect((await h.clients.sm.send(new DescribeSecretCommand({ SecretId: arn }))).DeletedDate).toBeUndefined();
+  });
+});
+
+describe('cleanup history', () => {
+  it('spends no more history than the page budget counts, even for approved deletions', async () => {
+    const arns = [];
+    for (let i = 0; i < 3; i++) arns.push(await createSecret(h, `budget/s${i}`, { readDaysAgo: { 'us-east-1': 120 } }));
+    await markAndWaitOutGrace('budget/');
+
+    const waiting = await scan(h, { mode: 'delete', namePrefix: 'budget/', pageSize: 2 });
+    // The second page asks only once the first page's deletions are decided: approve what is asked, round by round.
+    const decided = new Set<string>();
+    for (let round = 0; round < 2; round++) {
+      for (const arn of arns.filter((a) => !decided.has(a) && approvalsFor(h, a).length > 0)) {
+        await decide(h, String(approvalsFor(h, arn)[0]?.approvalId), 'approve');
+        decided.add(arn);
+      }
+      await settled(h, waiting.scanId, new Date(0));
+    }
+    const done = await settled(h, waiting.scanId, new Date(0));
+    const events = h.cloud.stepfunctions.history(String(done.executions[0]?.executionArn)).length;
+
+    expect(done.candidates.map((r) => r.action)).toEqual(Array(3).fill('scheduled-for-deletion'));
+    // Two pages (2 + 1 deletions), plus the start and the end of the execution.
+    expect(events).toBeLessThanOrEqual(pageCost(2) + pageCost(1) + 20);
+    expect(events).toBeGreaterThan(pageCost(0) * 2);
   });
 });
 

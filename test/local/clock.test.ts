@@ -7,9 +7,10 @@ import {
   GetSecretValueCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createManualClock, createRealClock } from '../../local/clock.ts';
 import { type BusEvent, createEventBus } from '../../local/eventbridge/bus.ts';
+import { applySetup } from '../../local/replay/setup.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 
 const DAY = 24 * 60 * 60;
@@ -32,6 +33,24 @@ describe('local clocks', () => {
     expect(woke[0]).toBeLessThan(2 * DAY * 1000);
     expect(woke[1]).toBeGreaterThanOrEqual(2 * DAY * 1000);
     expect(clock.now().getTime() - start).toBeGreaterThanOrEqual(3 * DAY * 1000);
+  });
+
+  it('wakes a sleeper that an advance brought near by the new time, not the old one', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const clock = createRealClock();
+      let woke = false;
+      void clock.sleep(DAY * 1000 + 50).then(() => {
+        woke = true;
+      });
+
+      await clock.advance(DAY * 1000);
+      await vi.advanceTimersByTimeAsync(50);
+
+      expect(woke).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('runs the between hook after each timer an advance fires', async () => {
@@ -194,5 +213,36 @@ describe('POST /_smcp/secrets/backdate', () => {
 
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: string }).error).toContain(message);
+  });
+});
+
+describe('setup.json Backdate', () => {
+  let t: TestCloud;
+
+  beforeAll(async () => {
+    t = await startTestCloud({ start: '2026-01-05T09:00:00Z' });
+  });
+  afterAll(async () => t?.cloud.stop());
+
+  it('creates the secret, then ages it counted back from the target clock', async () => {
+    const created = await applySetup(t.cloud.url, {
+      secrets: [
+        { Name: 'setup/aged', Backdate: { CreatedDaysAgo: 200, LastAccessedDaysAgo: { 'us-east-1': 120 } } },
+        { Name: 'setup/plain' },
+      ],
+    });
+    const aged = await t.clients.sm.send(new DescribeSecretCommand({ SecretId: 'setup/aged' }));
+
+    expect(created).toEqual(['setup/aged', 'setup/plain']);
+    expect(aged.CreatedDate?.toISOString()).toBe('2025-06-19T09:00:00.000Z');
+    expect(aged.LastAccessedDate?.toISOString()).toBe('2025-09-07T00:00:00.000Z');
+  });
+
+  it('names the entry when an age is not a number of days', async () => {
+    await expect(
+      applySetup(t.cloud.url, {
+        secrets: [{ Name: 'setup/bad', Backdate: { LastAccessedDaysAgo: { 'us-east-1': -3 } } }],
+      }),
+    ).rejects.toThrow('setup/bad: Backdate.LastAccessedDaysAgo.us-east-1 must be a number of days');
   });
 });

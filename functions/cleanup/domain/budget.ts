@@ -3,7 +3,7 @@
 // makes costs more (a deletion with its lock and approval the most). The page step adds up what it spent and asks to
 // continue when the next page, at its worst, might not fit, or after `pagesPerExecution` pages.
 // The figures are counted from the state machine (statemachines/cleanup.asl.yml) and checked against real histories
-// in test/cleanup/workflow.test.ts.
+// in test/cleanup/scenarios.test.ts (`cleanup history`).
 
 /** Events of a page without changes: the page task (5), two choices and the cursor pass (6), with room to spare. */
 const PAGE_EVENTS = 14;

@@ -52,11 +52,13 @@ const restoreSecret = (core: Core, input: Record<string, unknown>, ctx: CallCont
   return { ARN: at.arn, Name: at.secret.name };
 };
 
-/** Deletes for good every secret whose recovery window has ended. */
+/** Deletes for good every secret whose recovery window has ended (runs before every call: no copies of the state). */
 const purgeDeleted = (core: Core) => {
   const now = core.now().getTime();
-  for (const [key, secret] of Object.entries(core.state.secrets)) {
-    if (secret.deletionDate !== undefined && Date.parse(secret.deletionDate) <= now) delete core.state.secrets[key];
+  const { secrets } = core.state;
+  for (const key in secrets) {
+    const deletionDate = secrets[key]?.deletionDate;
+    if (deletionDate !== undefined && Date.parse(deletionDate) <= now) delete secrets[key];
   }
 };
 

@@ -35,11 +35,14 @@ const listSecrets = (core: Core, input: Record<string, unknown>, ctx: CallContex
   read.done();
 
   const direction = order === 'asc' ? 1 : -1;
+  // Code-unit order (ISO dates sort as the instants they name): several times faster than localeCompare, which a
+  // listing of 100,000 secrets pays on every page.
+  const compare = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   const secrets = copiesIn(core.state, ctx.region)
     .filter((at) => includeDeleted || at.secret.deletedDate === undefined)
     .filter((at) => matchesAll(at, filters))
     // Ties (same instant) keep a stable order by name so pages never overlap.
-    .sort((a, b) => direction * (sortKey(a, by).localeCompare(sortKey(b, by)) || a.arn.localeCompare(b.arn)));
+    .sort((a, b) => direction * (compare(sortKey(a, by), sortKey(b, by)) || compare(a.arn, b.arn)));
   const { page, nextToken: next } = paginate('ListSecrets', secrets, maxResults ?? 100, nextToken);
   return compact({ SecretList: page.map(listEntryView), NextToken: next });
 };
