@@ -8,7 +8,7 @@ import { apiCallEvent, cloudTrailTime, type EventBridgeEvent } from './events.ts
 import { secretArn } from './lookup.ts';
 import { createSecret } from './operations/create.ts';
 import { deleteSecret, purgeDeleted, restoreSecret } from './operations/lifecycle.ts';
-import { listSecrets, listSecretVersionIds } from './operations/list.ts';
+import { forgetListings, listSecrets, listSecretVersionIds } from './operations/list.ts';
 import { batchGetSecretValue, describeSecret, getSecretValue } from './operations/read.ts';
 import {
   removeRegionsFromReplication,
@@ -66,12 +66,22 @@ const responseElementsOf = (operation: string, output: unknown): Record<string, 
 };
 
 const createSecretsManager = (options: SecretsManagerOptions) => {
-  const core = createCore(options);
+  // Events count as changes too: a replication that settles says so (the sorted listings then go).
+  let emitted = 0;
+  const core = createCore({
+    ...options,
+    emit: (event) => {
+      emitted++;
+      options.emit(event);
+    },
+  });
 
   /** Lets the clock act: recovery windows end and replications settle. Runs before every call. */
   const tick = () => {
-    purgeDeleted(core);
+    const before = emitted;
+    const purged = purgeDeleted(core);
     settleReplicas(core);
+    if (purged > 0 || emitted !== before) forgetListings(core);
   };
 
   const handler =
@@ -85,9 +95,11 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
         );
       try {
         const output = run(core, input, ctx);
+        if (!readOnly) forgetListings(core);
         record(readOnly ? null : responseElementsOf(name, output));
         return output;
       } catch (error) {
+        if (!readOnly) forgetListings(core);
         // Failed calls are recorded too: that is how AccessDenied and friends reach detectors.
         const aws = error instanceof AwsError ? error : undefined;
         record(null, {
@@ -121,19 +133,25 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
     service,
     tick,
     /** Local only: an earlier CreatedDate and LastAccessedDate per region (`POST /_smcp/secrets/backdate`). */
-    backdate: (input: Record<string, unknown>) => backdateSecret(core, input),
+    backdate: (input: Record<string, unknown>) => {
+      forgetListings(core);
+      return backdateSecret(core, input);
+    },
     /** A deep copy of the whole state, plain JSON. */
     snapshot: (): unknown => structuredClone(core.state),
     restore: (snapshot: unknown): void => {
       if (!isState(snapshot)) throw new Error('Not a Secrets Manager emulator snapshot');
       core.state = structuredClone(snapshot);
+      forgetListings(core);
     },
     /** The replica in `region` fails: now if it exists, otherwise when replication next reaches the region. */
     injectReplicaFailure: (secretId: string, region: string, kind: ReplicaFailureKind): void => {
       injectFailure(core, findSecret(secretId), region, kind);
+      forgetListings(core);
     },
     clearReplicaFailure: (secretId: string, region: string): void => {
       clearFailure(core, findSecret(secretId), region);
+      forgetListings(core);
     },
     /** Resolves once every rotation started so far has finished (RotateSecret answers before its lambda runs). */
     whenIdle: async (): Promise<void> => {

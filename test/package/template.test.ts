@@ -63,7 +63,9 @@ describe('packaged CloudFormation template', () => {
 
   it('lets no cleanup function read a secret value, and lets it delete only with a recovery window', () => {
     type Statement = { Effect: string; Action: string | string[]; Condition?: Record<string, Record<string, unknown>> };
-    const roles = ofType('AWS::IAM::Role').filter(([id]) => id.startsWith('Cleanup'));
+    const roles = ofType('AWS::IAM::Role').filter(
+      ([id]) => id.startsWith('Cleanup') && id.endsWith('IamRoleLambdaExecution'),
+    );
     const statementsOf = (r: Resource) =>
       ((r.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]) ?? []).flatMap(
         (policy) => policy.PolicyDocument.Statement,

@@ -52,14 +52,19 @@ const restoreSecret = (core: Core, input: Record<string, unknown>, ctx: CallCont
   return { ARN: at.arn, Name: at.secret.name };
 };
 
-/** Deletes for good every secret whose recovery window has ended (runs before every call: no copies of the state). */
-const purgeDeleted = (core: Core) => {
+/** Deletes for good every secret whose recovery window has ended (runs before every call: no copies of the state); how many. */
+const purgeDeleted = (core: Core): number => {
   const now = core.now().getTime();
   const { secrets } = core.state;
+  let purged = 0;
   for (const key in secrets) {
     const deletionDate = secrets[key]?.deletionDate;
-    if (deletionDate !== undefined && Date.parse(deletionDate) <= now) delete secrets[key];
+    if (deletionDate !== undefined && Date.parse(deletionDate) <= now) {
+      delete secrets[key];
+      purged++;
+    }
   }
+  return purged;
 };
 
 export { deleteSecret, purgeDeleted, restoreSecret };
