@@ -19,12 +19,13 @@ import { createResources } from './cloud/resources.ts';
 import { chainRoutes, dynamoDbRoute } from './cloud/routes.ts';
 import { deliverToTargets } from './cloud/targets.ts';
 import { createDynamoDb, type DynamoDbEmulator } from './dynamodb/index.ts';
-import { createEventBus, type EventBus } from './eventbridge/bus.ts';
+import { createEventBuses, type EventBuses } from './eventbridge/buses.ts';
 import { createFaultInjector } from './faults.ts';
 import { createHttpApiRoutes } from './http-api.ts';
 import { createInvokeRoute } from './lambda/invoke-api.ts';
 import { createLambdaRuntime, type LambdaRuntime } from './lambda/runtime.ts';
 import { DEFAULT_REGION, LOCAL_ACCOUNT } from './protocol.ts';
+import { secretsManagerAdminRoute } from './secretsmanager/admin-route.ts';
 import { createSecretsManager, type SecretsManagerEmulator } from './secretsmanager/index.ts';
 import { openEndpoint } from './server.ts';
 import { createSns, type SnsEmulator } from './sns/index.ts';
@@ -33,6 +34,7 @@ import { createSqs, type SqsEmulator } from './sqs/index.ts';
 import { buildStack, type LocalStack } from './stack/build.ts';
 import { loadServiceConfig } from './stack/service-config.ts';
 import { createStepFunctions, type StepFunctions } from './stepfunctions/index.ts';
+import { createStsRoute } from './sts/index.ts';
 
 interface LocalCloudOptions {
   readonly root?: string;
@@ -59,8 +61,8 @@ interface LocalCloud {
   readonly stack: LocalStack;
   /** The functions; `lambda.hook(…)` wraps every invocation (tests). */
   readonly lambda: LambdaRuntime;
-  /** The default bus; `bus.tap(…)` sees every event put on it (tests). */
-  readonly bus: EventBus;
+  /** The event buses (the default and the stack's own); `bus.tap(…)` sees every event put on any of them (tests). */
+  readonly bus: EventBuses;
   readonly secretsmanager: SecretsManagerEmulator;
   readonly stepfunctions: StepFunctions;
   readonly sqs: SqsEmulator;
@@ -104,11 +106,16 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
       ...(dataDir ? { dataDir } : {}),
       ...(options.slackWebhookUrl ? { slackWebhookUrl: options.slackWebhookUrl } : {}),
     });
-    const bus = createEventBus({
+    // The default bus and the stack's own (custom.eventBusName): events the local cloud publishes itself go where
+    // they were first put, the control plane's (source smcp) on its bus, AWS's on the default bus.
+    const controlBus = stack.environment.EVENT_BUS_NAME ?? 'default';
+    const bus = createEventBuses({
       clock,
       region,
       account,
       rules: stack.rules,
+      buses: stack.eventBuses,
+      homeOf: (event) => (event.source === 'smcp' ? controlBus : 'default'),
       deliver: deliverToTargets({ lambda, sqs }),
       onDelivery: (record) => {
         if (!record.ok)
@@ -128,7 +135,14 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
       region,
       account,
       invokeLambda: (ref, payload) => lambda.invoke(ref, payload),
-      invokeIntegration: createIntegrations({ sns, bus, region, account }),
+      invokeIntegration: createIntegrations({
+        sns,
+        bus,
+        region,
+        account,
+        // Step Functions' events:putEvents tasks put events as a state machine role of the stack (its IAM path).
+        role: `arn:aws:iam::${account}:role${stack.rolePath}StepFunctionsStateMachineRole`,
+      }),
       emit: bus.publish,
     });
     await createResources(stack, { sqs, sns, dynamodb, stepfunctions, lambda });
@@ -140,14 +154,19 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
     const background = createBackground();
     const whenIdle = createWhenIdle({ bus, background, secretsmanager, sqs, stepfunctions, sns });
     const faults = createFaultInjector(options.faults);
+    // `secretsmanager:quota=50` turns on the shared write quota (docs/local-cloud.md, "Replica faults").
+    if (faults.quota('secretsmanager') !== undefined) secretsmanager.setWriteQuota(faults.quota('secretsmanager'));
     endpoint.serve({
       services: [secretsmanager.service, stepfunctions.service, sqs.service, bus.service],
       routes: chainRoutes([
         dynamoDbRoute(dynamodb),
         // Before SNS's query protocol: an HTTP API route may take form posts too (Slack's interactivity requests).
         createHttpApiRoutes({ routes: stack.httpApiRoutes, invoke: (name, event) => lambda.invoke(name, event), now }),
+        // Before SNS, which takes every other form post: STS's query protocol (requests signed for `sts`).
+        createStsRoute({ account }),
         createSnsQueryRoute(sns, region),
         createInvokeRoute(lambda, background.track),
+        secretsManagerAdminRoute(secretsmanager),
         createAdminRoutes({ clock, stack, stepfunctions, bus, secretsmanager, whenIdle }),
       ]),
       beforeOperation: faults.enabled ? faults.beforeOperation : undefined,

@@ -7,7 +7,7 @@ type Bench = { main?: (args: string[]) => Promise<void> };
 
 const dir = fileURLToPath(new URL('./bench/', import.meta.url));
 // Modules without a `main` (shared helpers, the NAB scorer's library part) are not benchmarks.
-const HELPERS = new Set(['support', 'nab-scoring']);
+const HELPERS = new Set(['support', 'nab-scoring', 'pipeline-cost']);
 const available = readdirSync(dir)
   .filter((f) => f.endsWith('.ts'))
   .map((f) => f.slice(0, -3))

@@ -26,9 +26,18 @@ Commands:
         it and changes nothing. Talks to AWS unless --endpoint or SMCP_ENDPOINT names a local cloud.
   restore <secret> [--endpoint URL] [--region REGION]
         Cancel a scheduled deletion (RestoreSecret) and remove the secret's cleanup mark.
+  replicas [<secret>] [--dry-run] [--json] [--endpoint URL] [--stage NAME]
+        Run the replica scan now (or repair one secret), wait for it and print a table: secret, region, status
+        before, action, status after (--json: one JSON document). --dry-run plans and reports, changes nothing.
+        Exit 0 when the scan ran, whatever it found; 1 when it could not.
   unquarantine <secret> [<principal ARN>] [--list] [--endpoint URL] [--region REGION]
         Lift a read-anomaly quarantine (the Deny statements smcp added to the secret's resource policy). Unlike the
         other commands this one talks to AWS unless --endpoint or SMCP_ENDPOINT names a local cloud.
+  reads [<secret>] [--since 7d] [--json|--csv] [--endpoint URL] [--stage NAME] [--region REGION]
+        What reading secrets costs: reads per day and the monthly API cost per secret and per principal, the top
+        readers, and readers that look uncached with what caching would save (from the read counters; --since takes
+        7d, 12h, 30m or an ISO date). Like unquarantine it talks to AWS (stage dev unless --stage) unless --endpoint
+        or SMCP_ENDPOINT names a local cloud.
   help  Show this help.
 
 --endpoint defaults to SMCP_ENDPOINT, else http://127.0.0.1:4566 (a running \`smcp local\`).
@@ -125,11 +134,13 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   reject: async (args) => (await import('./cli/approvals.ts')).decide('reject')(args),
   cleanup: async (args) => (await import('./cli/cleanup.ts')).runCleanup(args),
   restore: async (args) => (await import('./cli/cleanup.ts')).restore(args),
+  replicas: async (args) => (await import('./cli/replicas.ts')).runReplicas(args),
   unquarantine: async (args) => {
     const { main: lift, report } = await import('./unquarantine.ts');
     report(await lift(args));
     return 0;
   },
+  reads: async (args) => (await import('./cli/reads.ts')).reads(args),
   async help() {
     console.log(USAGE);
     return 0;

@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createSecretPolicies } from '../functions/reads/adapters/secrets.ts';
-import { quarantinedIn, removeQuarantine } from '../functions/reads/domain/quarantine.ts';
+import { quarantinedIn, quarantineRefusal, removeQuarantine } from '../functions/reads/domain/quarantine.ts';
 
 const USAGE = 'usage: unquarantine <secret> [<principal ARN>] [--endpoint URL] [--region REGION] [--list]';
 
@@ -43,6 +43,9 @@ const main = async (args: string[] = process.argv.slice(2)): Promise<Outcome> =>
   });
   const [secretId, principal, ...extra] = positionals;
   if (!secretId || extra.length > 0) throw new Error(USAGE);
+  // smcp only ever denies one exact user, role or role session: anything else (a wildcard, a typo) matches nothing.
+  const refusal = principal === undefined ? undefined : quarantineRefusal(principal);
+  if (refusal) throw new Error(`unquarantine: ${refusal}\n${USAGE}`);
   const endpoint = values.endpoint ?? process.env.SMCP_ENDPOINT;
   const sm = new SecretsManagerClient({
     ...(endpoint ? { endpoint } : {}),

@@ -49,6 +49,23 @@ class ApprovalAlreadyExistsError extends ApprovalError {
   }
 }
 
+/**
+ * Check Approval found no approval it can go on with: the record is missing, another execution's, still pending,
+ * rejected, expired or not decided by the decision path. The step after every approval wait catches it as a rejection.
+ * The message names the approval id (when the task output named a well-formed one) and a fixed reason.
+ */
+class ApprovalNotGrantedError extends ApprovalError {
+  readonly reason: string;
+  constructor(approvalId: string | undefined, reason: string, options?: ErrorOptions) {
+    super(
+      `${approvalId === undefined ? 'No approval' : `Approval ${approvalId}`} does not allow this: ${reason}`,
+      options,
+    );
+    this.name = 'ApprovalNotGrantedError';
+    this.reason = reason;
+  }
+}
+
 /** The caller passed a record or decision the store refuses to write (e.g. a non-canonical timestamp). */
 class InvalidApprovalError extends ApprovalError {
   constructor(message: string, options?: ErrorOptions) {
@@ -63,5 +80,6 @@ export {
   ApprovalError,
   ApprovalExpiredError,
   ApprovalNotFoundError,
+  ApprovalNotGrantedError,
   InvalidApprovalError,
 };

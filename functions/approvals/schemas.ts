@@ -10,7 +10,7 @@ import * as z from 'zod/mini';
 const id = z.string().check(z.minLength(1), z.maxLength(2048));
 
 /** What an approval lets happen, as the record and the `Approval Requested` event name it. */
-const ApprovalAction = z.enum(['rotate-secret', 'quarantine-principal', 'delete-secret']);
+const ApprovalAction = z.enum(['rotate-secret', 'quarantine-principal', 'repair-replica', 'delete-secret']);
 type ApprovalAction = z.infer<typeof ApprovalAction>;
 
 const ApprovalStatus = z.enum(['pending', 'approved', 'rejected', 'expired']);
@@ -43,6 +43,11 @@ const RequestApprovalInput = z.object({
   secretId: id,
   executionArn: id,
   requestedBy: z.string().check(z.minLength(1), z.maxLength(256)),
+  /**
+   * The requester's AWS principal (an IAM ARN) when the request knew it (the caller identity behind `smcp rotate`, a
+   * CloudTrail event's userIdentity): compared with the approver's, as the names are (domain/policy.ts).
+   */
+  requestedByPrincipal: z.optional(z.string().check(z.maxLength(2048))),
   reason: z._default(z.string().check(z.maxLength(1024)), 'not given'),
   strategy: id,
   timeoutSeconds: z.coerce.number().check(z.int(), z.positive()),
@@ -57,6 +62,8 @@ const DecideApprovalInput = z.object({
   approvalId: z.string().check(z.minLength(1), z.maxLength(256)),
   decision: Decision,
   approver: z.string().check(z.minLength(1), z.maxLength(256)),
+  /** The approver's AWS principal, when the door knows it (`smcp approve` sends its caller identity). */
+  approverPrincipal: z.optional(z.string().check(z.maxLength(2048))),
 });
 type DecideApprovalInput = z.infer<typeof DecideApprovalInput>;
 
@@ -70,7 +77,10 @@ const ApprovalRecord = z.object({
   taskToken: z.string(),
   secretId: z.string(),
   action: z.string(),
+  /** The execution that waits for this approval: Check Approval accepts the record only for that execution. */
+  executionArn: z.optional(z.string()),
   requestedBy: z.string(),
+  requestedByPrincipal: z.optional(z.string()),
   reason: z.optional(z.string()),
   /** Canonical ISO-8601 UTC (`Date#toISOString`): the store compares it as a string in its condition. */
   expiresAt: z.string(),
@@ -97,7 +107,11 @@ const ApprovalRequestedDetail = z.object({
 });
 type ApprovalRequestedDetail = z.infer<typeof ApprovalRequestedDetail>;
 
-/** `smcp` / `Approval Decided`: the decided record (never its task token), and whether the workflow still waited. */
+/**
+ * `smcp` / `Approval Decided`: the decided record (never its task token), and whether the workflow still waited.
+ * `smcp` / `Approval Expired` has the same shape: a decision that came after the workflow stopped waiting, recorded
+ * with status `expired` (decidedBy and decidedAt then say who came too late, and when).
+ */
 const ApprovalDecidedDetail = z.extend(PublicApprovalRecord, { workflowNotified: z.boolean() });
 type ApprovalDecidedDetail = z.infer<typeof ApprovalDecidedDetail>;
 
@@ -116,6 +130,19 @@ const LinkClaims = z.object({
   nonce: z.string().check(z.minLength(1)),
 });
 type LinkClaims = z.infer<typeof LinkClaims>;
+
+/**
+ * Check Approval's input: the step after every approval wait (docs/approvals.md, "Check the record"). `callback` is
+ * the waiting task's output, which whoever holds the task token chose: it is read for an approval id at most, and the
+ * record it names counts only when it belongs to this execution, secret and action and says `approved`.
+ */
+const CheckApprovalInput = z.object({
+  callback: z.optional(z.unknown()),
+  executionArn: id,
+  secretId: id,
+  action: ApprovalAction,
+});
+type CheckApprovalInput = z.infer<typeof CheckApprovalInput>;
 
 /** The `action_id`s of the Approve / Reject buttons (domain/slack-message.ts). */
 const SlackActionId = z.enum(['approve', 'reject']);
@@ -145,6 +172,7 @@ export {
   ApprovalStatus,
   CanonicalInstant,
   Channel,
+  CheckApprovalInput,
   DecideApprovalInput,
   Decision,
   LinkClaims,

@@ -132,7 +132,9 @@ type SlackAlertInput = z.infer<typeof SlackAlertInput>;
 /** Quarantine The Principal: the assessment's suspect, and the execution that asks. */
 const QuarantineInput = z.object({
   secretId: SecretRef,
-  principal: z.string().min(1),
+  // Bounded here; the IAM grammar (no wildcards, at most 700 characters) is checked by the step, which refuses with a
+  // QuarantineRefusedError the workflow turns into an escalation.
+  principal: z.string().min(1).max(8192),
   requestedBy: z.string().max(256).optional(),
 });
 type QuarantineInput = z.infer<typeof QuarantineInput>;

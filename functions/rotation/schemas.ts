@@ -16,6 +16,16 @@ const RotationRequestedDetail = z.object({
   secretId: SecretRef,
   reason: z.string().max(1024).optional(),
   requestedBy: z.string().max(512).optional(),
+  /**
+   * The requester's AWS principal (an IAM user, role session or federated user ARN), as `smcp rotate` finds it with
+   * STS GetCallerIdentity. It can only make an approval harder: the approvals area refuses an approver with this
+   * principal or its name (functions/approvals/domain/policy.ts).
+   */
+  requestedByPrincipal: z
+    .string()
+    .max(2048)
+    .regex(/^arn:aws[\w-]*:(?:iam|sts)::\d{12}:[\w+=,.@/-]+$/)
+    .optional(),
   requestId: z.string().max(128).optional(),
 });
 type RotationRequestedDetail = z.infer<typeof RotationRequestedDetail>;
@@ -141,6 +151,7 @@ const RotationReportState = z.object({
     requestedBy: text,
     reason: text,
   }),
+  /** Check Approval's result (from the approval record), never the wait's output: `$.approvalCallback` is not read. */
   approval: part({ approvalId: text, decidedBy: text }),
   outcome: part({ type: text, reason: text }),
   error: Caught,

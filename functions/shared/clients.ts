@@ -25,4 +25,24 @@ const snsClient = /* @__PURE__ */ memo(() => new SNSClient({}));
 const sfnClient = /* @__PURE__ */ memo(() => new SFNClient({}));
 const sqsClient = /* @__PURE__ */ memo(() => new SQSClient({}));
 
-export { dynamoDocumentClient, eventBridgeClient, memo, secretsManagerClient, sfnClient, snsClient, sqsClient };
+const regionalSecretsManager = new Map<string, SecretsManagerClient>();
+/** Secrets Manager in another Region (a replica's), one client per Region, built on first use. */
+const secretsManagerClientIn = (region: string): SecretsManagerClient => {
+  let client = regionalSecretsManager.get(region);
+  if (!client) {
+    client = new SecretsManagerClient({ region });
+    regionalSecretsManager.set(region, client);
+  }
+  return client;
+};
+
+export {
+  dynamoDocumentClient,
+  eventBridgeClient,
+  memo,
+  secretsManagerClient,
+  secretsManagerClientIn,
+  sfnClient,
+  snsClient,
+  sqsClient,
+};

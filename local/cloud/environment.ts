@@ -10,6 +10,27 @@ interface EnvironmentOptions {
   readonly logLevel?: string | undefined;
 }
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The approval links' base URL, on this endpoint: the stage param's default names port 4566, but the local cloud
+ * serves the `/approvals/link` route wherever it listens (`--port`). A URL elsewhere than loopback (a tunnel set in
+ * `params.local`) is kept as configured.
+ */
+const onThisEndpoint = (configured: string | undefined, endpointUrl: string): Record<string, string> => {
+  if (!configured) return {};
+  try {
+    const url = new URL(configured);
+    if (!LOOPBACK.has(url.hostname)) return {};
+    const own = new URL(endpointUrl);
+    url.protocol = own.protocol;
+    url.host = own.host;
+    return { APPROVAL_LINK_BASE_URL: url.toString() };
+  } catch {
+    return {};
+  }
+};
+
 const setHandlerEnvironment = ({ endpointUrl, region, stack, logLevel }: EnvironmentOptions): void => {
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: endpointUrl,
@@ -19,6 +40,7 @@ const setHandlerEnvironment = ({ endpointUrl, region, stack, logLevel }: Environ
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_SESSION_TOKEN: '',
     ...stack.environment,
+    ...onThisEndpoint(stack.environment.APPROVAL_LINK_BASE_URL, endpointUrl),
     ...(logLevel ? { POWERTOOLS_LOG_LEVEL: logLevel } : {}),
   });
 };

@@ -1,14 +1,17 @@
 // Step Functions service integrations the workflows call without a Lambda step: `sns:publish` goes straight to the
 // SNS service's typed publish and `events:putEvents` to the bus's PutEvents, as the AWS integrations call those APIs.
 // (`lambda:invoke` is the Step Functions emulator's own.)
-import type { EventBus } from '../eventbridge/bus.ts';
+import type { EventBuses } from '../eventbridge/buses.ts';
+import { roleCaller } from '../iam/identity.ts';
 import { type MessageAttribute, type SnsEmulator, SnsError } from '../sns/index.ts';
 
 interface IntegrationsOptions {
   readonly sns: SnsEmulator;
-  readonly bus: EventBus;
+  readonly bus: Pick<EventBuses, 'putEvents'>;
   readonly region: string;
   readonly account: string;
+  /** The role the integrations act as: an event bus's policy is evaluated against it. */
+  readonly role?: string;
 }
 
 type Parameters = Record<string, unknown>;
@@ -40,7 +43,8 @@ const attributesOf = (value: unknown): Record<string, MessageAttribute> | undefi
 // (the Step Functions emulator adds the `SNS.` prefix).
 const snsFailure = (error: SnsError) => Object.assign(new Error(error.message), { name: `${error.code}Exception` });
 
-const createIntegrations = ({ sns, bus, region, account }: IntegrationsOptions) => {
+const createIntegrations = ({ sns, bus, region, account, role }: IntegrationsOptions) => {
+  const caller = role ? roleCaller(role, 'local-step-functions') : undefined;
   const snsPublish = (p: Parameters) => {
     try {
       const { messageId } = sns.publish({
@@ -59,7 +63,7 @@ const createIntegrations = ({ sns, bus, region, account }: IntegrationsOptions) 
 
   const byResource: Readonly<Record<string, (parameters: Parameters) => unknown>> = {
     'arn:aws:states:::sns:publish': snsPublish,
-    'arn:aws:states:::events:putEvents': (p) => bus.putEvents(p, { region, account }),
+    'arn:aws:states:::events:putEvents': (p) => bus.putEvents(p, { region, account, ...(caller ? { caller } : {}) }),
   };
 
   /** Runs the integration behind a Task's `Resource` (with or without `.waitForTaskToken`). */

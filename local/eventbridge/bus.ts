@@ -29,6 +29,8 @@ interface RuleTarget {
 
 interface RuleDefinition {
   readonly name: string;
+  /** The bus the rule belongs to (its EventBusName); `default` when absent. buses.ts hands each bus its own rules. */
+  readonly eventBusName?: string;
   readonly state: string;
   readonly eventPattern?: unknown;
   readonly scheduleExpression?: string;
@@ -36,6 +38,8 @@ interface RuleDefinition {
 }
 
 interface BusOptions {
+  /** The bus's name (`default` unless given): rules and their ARNs are named after it, as EventBridge names them. */
+  readonly name?: string;
   readonly clock: Clock;
   readonly region: string;
   readonly account: string;
@@ -60,7 +64,10 @@ const LOCAL_RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
 
 const createEventBus = (options: BusOptions) => {
   const { clock, region, account } = options;
-  const ruleArn = (name: string) => `arn:aws:events:${region}:${account}:rule/${name}`;
+  const busName = options.name ?? 'default';
+  // A custom bus's rules are `rule/<bus>/<name>`, the default bus's `rule/<name>`.
+  const ruleArn = (name: string) =>
+    `arn:aws:events:${region}:${account}:rule/${busName === 'default' ? '' : `${busName}/`}${name}`;
   const rules = options.rules.map((rule) => ({
     ...rule,
     arn: ruleArn(rule.name),
@@ -198,7 +205,7 @@ const createEventBus = (options: BusOptions) => {
     Name: rule.name,
     Arn: rule.arn,
     State: rule.state,
-    EventBusName: 'default',
+    EventBusName: busName,
     ...(rule.eventPattern ? { EventPattern: JSON.stringify(rule.eventPattern) } : {}),
     ...(rule.scheduleExpression ? { ScheduleExpression: rule.scheduleExpression } : {}),
   });

@@ -2,6 +2,7 @@
 // "Secret Label Updated" event. Secret values are stripped from request parameters at any depth: AWS omits them.
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent as BusEvent } from '../eventbridge/event.ts';
+import { callerOf, userIdentityOf } from '../iam/identity.ts';
 import type { CallContext } from '../protocol.ts';
 import { LOCAL_ACCOUNT } from '../protocol.ts';
 
@@ -13,31 +14,8 @@ const EVENT_VERSION = '1.11';
 // Members that carry secret material: never logged, whatever their nesting.
 const REDACTED_MEMBERS = new Set(['secretString', 'secretBinary', 'randomPassword']);
 
-// Locally, the access key id names the caller. A key shaped like an IAM user's long-term key (AKIA + 16 upper-case
-// letters or digits) signs as the IAM user of that name, so tests and demos can play several principals; any other
-// key (`local`, `test`, …) signs as the account root.
-const USER_KEY = /^AKIA[A-Z0-9]{16}$/;
-
-const callerIdentity = (ctx: CallContext) => {
-  const key = ctx.accessKeyId;
-  if (key && USER_KEY.test(key)) {
-    return {
-      type: 'IAMUser',
-      principalId: `AIDA${key.slice(4)}`,
-      arn: `arn:aws:iam::${ctx.account}:user/${key}`,
-      accountId: ctx.account,
-      accessKeyId: key,
-      userName: key,
-    };
-  }
-  return {
-    type: 'Root',
-    principalId: ctx.account,
-    arn: `arn:aws:iam::${ctx.account}:root`,
-    accountId: ctx.account,
-    ...(key ? { accessKeyId: key } : {}),
-  };
-};
+// The caller comes from the access key id (local/iam/identity.ts): an AKIA… key is the IAM user of that name.
+const callerIdentity = (ctx: CallContext) => userIdentityOf(callerOf(ctx.accessKeyId, ctx.account));
 
 // CloudTrail's timestamps have no milliseconds: 2024-10-23T12:26:45Z.
 const cloudTrailTime = (date: Date) => `${date.toISOString().slice(0, 19)}Z`;

@@ -1,6 +1,7 @@
 // The Secrets Manager emulator of the local cloud: a JsonService for local/server.ts, plus the hooks the local cloud
 // and tests need (snapshot/restore for the data directory, replica fault injection, waiting for rotations).
-import { AwsError, type CallContext, type JsonService, type OperationHandler } from '../protocol.ts';
+import { AwsError, type CallContext, DEFAULT_REGION, type JsonService, type OperationHandler } from '../protocol.ts';
+import { authorizeCall } from './authorize.ts';
 import { backdateSecret } from './backdate.ts';
 import { type Core, createCore, type RotationRequest, type SecretsManagerOptions } from './core.ts';
 import { errors } from './errors.ts';
@@ -21,11 +22,20 @@ import {
   putResourcePolicy,
   tagResource,
   untagResource,
+  validateResourcePolicy,
 } from './operations/resource.ts';
 import { cancelRotateSecret, rotateSecret } from './operations/rotation.ts';
 import { putSecretValue, updateSecret, updateSecretVersionStage } from './operations/write.ts';
 import { getRandomPassword } from './password.ts';
-import { clearFailure, injectFailure, settleReplicas } from './replicas.ts';
+import { createWriteQuota } from './quota.ts';
+import {
+  clearFailure,
+  type InjectOptions,
+  injectFailure,
+  type Placement,
+  placeReplica,
+  settleReplicas,
+} from './replicas.ts';
 import { isState, type ReplicaFailureKind, type SecretRecord } from './state.ts';
 
 type Operation = (core: Core, input: Record<string, unknown>, ctx: CallContext) => unknown;
@@ -53,6 +63,7 @@ const OPERATIONS = {
   UntagResource: { run: untagResource, readOnly: false },
   UpdateSecret: { run: updateSecret, readOnly: false },
   UpdateSecretVersionStage: { run: updateSecretVersionStage, readOnly: false },
+  ValidateResourcePolicy: { run: validateResourcePolicy, readOnly: true },
 } as const satisfies Record<string, { run: Operation; readOnly: boolean }>;
 
 /** What CloudTrail keeps of a write's response: identifiers only, never values. Reads record null. */
@@ -75,6 +86,7 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
       options.emit(event);
     },
   });
+  const quota = createWriteQuota(options.now);
 
   /** Lets the clock act: recovery windows end and replications settle. Runs before every call. */
   const tick = () => {
@@ -94,6 +106,9 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
           apiCallEvent({ ctx, time: core.now(), input, readOnly, responseElements, ...(error ? { error } : {}) }),
         );
       try {
+        // Inside the try: a throttled call is recorded in CloudTrail with its errorCode, as AWS records it.
+        quota.admit(name, ctx.region, core.state.writeQuotaPerSecond);
+        authorizeCall(core, name, input, ctx);
         const output = run(core, input, ctx);
         if (!readOnly) forgetListings(core);
         record(readOnly ? null : responseElementsOf(name, output));
@@ -121,12 +136,15 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
   };
 
   /** By primary ARN, any copy's ARN, or name (the primary's region wins when names repeat across regions). */
-  const findSecret = (secretId: string): SecretRecord => {
-    for (const secret of Object.values(core.state.secrets)) {
-      const arns = [secret.primaryRegion, ...Object.keys(secret.replicas)].map((r) => secretArn(secret, r));
-      if (secret.name === secretId || arns.includes(secretId)) return secret;
-    }
-    throw new Error(`No secret ${secretId} in the Secrets Manager emulator`);
+  const findSecret = (secretId: string, primaryRegion = DEFAULT_REGION): SecretRecord => {
+    const secrets = Object.values(core.state.secrets);
+    const byArn = secrets.find((secret) =>
+      [secret.primaryRegion, ...Object.keys(secret.replicas)].some((r) => secretArn(secret, r) === secretId),
+    );
+    const named = secrets.filter((secret) => secret.name === secretId);
+    const found = byArn ?? named.find((secret) => secret.primaryRegion === primaryRegion) ?? named[0];
+    if (!found) throw new Error(`No secret ${secretId} in the Secrets Manager emulator`);
+    return found;
   };
 
   return {
@@ -144,15 +162,50 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
       core.state = structuredClone(snapshot);
       forgetListings(core);
     },
-    /** The replica in `region` fails: now if it exists, otherwise when replication next reaches the region. */
-    injectReplicaFailure: (secretId: string, region: string, kind: ReplicaFailureKind): void => {
-      injectFailure(core, findSecret(secretId), region, kind);
+    /**
+     * The replica in `region` fails: now if it exists, otherwise when replication next reaches the region; with
+     * `times`, only that many replications (then it clears). docs/local-cloud.md, "Replica faults".
+     */
+    injectReplicaFailure: (
+      secretId: string,
+      region: string,
+      kind: ReplicaFailureKind,
+      options: InjectOptions = {},
+    ): void => {
+      injectFailure(core, findSecret(secretId), region, kind, options);
       forgetListings(core);
     },
     clearReplicaFailure: (secretId: string, region: string): void => {
       clearFailure(core, findSecret(secretId), region);
       forgetListings(core);
     },
+    /** Puts a replica in a state without replicating (and without service events): a scenario's starting point. */
+    placeReplica: (secretId: string, placement: Placement, primaryRegion?: string): void => {
+      placeReplica(core, findSecret(secretId, primaryRegion), placement);
+      forgetListings(core);
+    },
+    /** The ARN of a secret by name (its primary in `primaryRegion`, default us-east-1) or ARN; throws if none. */
+    findSecret: (secretId: string, primaryRegion?: string): string => {
+      const secret = findSecret(secretId, primaryRegion);
+      return secretArn(secret, secret.primaryRegion);
+    },
+    /** Opt-in Regions that are not enabled: replication into them fails. An empty list enables every Region. */
+    setRegionsNotEnabled: (regions: readonly string[]): void => {
+      if (regions.length === 0) delete core.state.regionsNotEnabled;
+      else core.state.regionsNotEnabled = [...regions];
+    },
+    /** The shared write quota per Region (calls per second); undefined lifts it. */
+    setWriteQuota: (perSecond: number | undefined): void => {
+      if (perSecond === undefined) delete core.state.writeQuotaPerSecond;
+      else core.state.writeQuotaPerSecond = perSecond;
+    },
+    /** The fault switches as they are now (GET /_smcp/secretsmanager/faults). */
+    faults: () => ({
+      replicaFailures: structuredClone(core.state.replicaFailures),
+      regionsNotEnabled: [...(core.state.regionsNotEnabled ?? [])],
+      writeQuotaPerSecond: core.state.writeQuotaPerSecond ?? null,
+      throttled: quota.throttled(),
+    }),
     /** Resolves once every rotation started so far has finished (RotateSecret answers before its lambda runs). */
     whenIdle: async (): Promise<void> => {
       while (core.background.size > 0) await Promise.allSettled([...core.background]);

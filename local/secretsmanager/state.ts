@@ -57,12 +57,25 @@ interface SecretRecord {
   replicas: Record<string, ReplicaRecord>;
 }
 
-type ReplicaFailureKind = 'name-conflict' | 'kms-key';
+/**
+ * What an injected replica failure stands for (docs/local-cloud.md, "Replica faults"): a name conflict in the region,
+ * a KMS key problem (`kms-key` is the generic "disabled, pending deletion or not accessible"; the others name one
+ * documented cause each), or a network error (`transient`).
+ */
+type ReplicaFailureKind =
+  | 'name-conflict'
+  | 'kms-key'
+  | 'kms-key-disabled'
+  | 'kms-key-not-found'
+  | 'kms-access-denied'
+  | 'transient';
 
 interface ReplicaFailure {
   readonly kind: ReplicaFailureKind;
   /** A KMS failure follows the key: replicating again with another key (the repair) succeeds. */
   readonly kmsKeyId?: string;
+  /** How many more replications into the region it fails; absent: every one until cleared. */
+  remaining?: number;
 }
 
 interface State {
@@ -71,6 +84,13 @@ interface State {
   secrets: Record<string, SecretRecord>;
   /** `<primary ARN>|<region>` → the failure the next (or current) replication into that region hits. */
   replicaFailures: Record<string, ReplicaFailure>;
+  /** Opt-in Regions the account has not enabled: replication into them fails. Absent: every Region is enabled. */
+  regionsNotEnabled?: string[];
+  /**
+   * The shared per-Region quota of the write APIs (PutSecretValue, ReplicateSecretToRegions, …), in calls per second
+   * on the local clock; absent: unlimited.
+   */
+  writeQuotaPerSecond?: number;
 }
 
 const createState = (): State => ({ format: 1, secrets: {}, replicaFailures: {} });

@@ -3,6 +3,7 @@
 // back to the publisher: SNS accepts the message before delivering it.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { oneLine, slackEscaped } from '../../functions/shared/domain/sanitise.ts';
 import type { SnsNotification } from './state.ts';
 
 type Subscriber = (message: SnsNotification) => void | Promise<void>;
@@ -24,15 +25,29 @@ const readOutbox = (file: string): SnsNotification[] =>
         .map((line) => JSON.parse(line) as SnsNotification)
     : [];
 
-/** Slack's incoming-webhook body: a Block Kit message passes through, anything else becomes text. */
+// A query parameter that carries a capability (the approve/reject links' `token`): whoever reads the channel could
+// decide with it, and a webhook channel is not the approvers' mailbox.
+const TOKEN_PARAMETER = /([?&](?:token|Token|TOKEN)=)[^\s&#]*/g;
+
+/** A message's text without link tokens. */
+const withoutTokens = (text: string): string => text.replace(TOKEN_PARAMETER, '$1[removed]');
+
+/**
+ * Slack's incoming-webhook body: the subject and the message as text, every line through the shared sanitiser
+ * (escaped for Slack: no `<!channel>`, mention or `<https://evil|Click>` link survives) and without link tokens, with
+ * Slack's formatting off. A message that is Block Kit JSON is shown as text too: passing it through would let any
+ * publisher post live Slack formatting.
+ */
 const slackBody = (n: SnsNotification) => {
-  try {
-    const parsed = JSON.parse(n.Message) as { blocks?: unknown; text?: unknown };
-    if (parsed && Array.isArray(parsed.blocks)) return { text: n.Subject ?? parsed.text ?? 'Notification', ...parsed };
-  } catch {
-    // Not JSON: plain text below.
-  }
-  return { text: n.Subject ? `*${n.Subject}*\n${n.Message}` : n.Message };
+  const lines = [...(n.Subject ? [n.Subject] : []), ...withoutTokens(n.Message).split(/\r\n|[\n\r]/)];
+  return { text: lines.map((line) => slackEscaped(withoutTokens(line), 3000)).join('\n'), mrkdwn: false };
+};
+
+/** The console line: one line, control and bidi characters gone (a NUL or a right-to-left override included). */
+const consoleLine = (n: SnsNotification): string => {
+  const topic = oneLine(n.TopicArn.split(':').at(-1), 256);
+  const subject = n.Subject ? `${oneLine(n.Subject, 100)} — ` : '';
+  return `[sns] ${topic}: ${subject}${oneLine(n.Message, PREVIEW_CHARS + 1)}`;
 };
 
 const createDelivery = (options: DeliveryOptions) => {
@@ -68,9 +83,7 @@ const createDelivery = (options: DeliveryOptions) => {
   };
 
   const deliver = (n: SnsNotification, subscribers: readonly Subscriber[]) => {
-    const topic = n.TopicArn.split(':').at(-1);
-    const preview = n.Message.length > PREVIEW_CHARS ? `${n.Message.slice(0, PREVIEW_CHARS)}…` : n.Message;
-    options.log(`[sns] ${topic}: ${n.Subject ? `${n.Subject} — ` : ''}${preview.replace(/\s+/g, ' ')}`);
+    options.log(consoleLine(n));
     outbox.push(n);
     if (outboxFile && options.dataDir) {
       mkdirSync(options.dataDir, { recursive: true });

@@ -42,6 +42,10 @@ interface LocalStack {
   readonly tables: { logicalId: string; properties: Record<string, unknown> }[];
   readonly stateMachines: { key: string; name: string; arn: string; definition: unknown }[];
   readonly rules: RuleDefinition[];
+  /** The custom event buses (AWS::Events::EventBus) with their policies (AWS::Events::EventBusPolicy statements). */
+  readonly eventBuses: { name: string; policy?: { Statement: unknown[] } }[];
+  /** The IAM path of the stack's roles (provider.iam.role.path): the local Step Functions integrations act as a role there. */
+  readonly rolePath: string;
   readonly eventSourceMappings: EventSourceMapping[];
   readonly httpApiRoutes: HttpApiRoute[];
   readonly registry: Map<string, LocalResource>;
@@ -85,6 +89,22 @@ const buildStack = (config: ServiceConfig, pseudo: Pseudo, baseUrl: string): Loc
   const queues: QueueDefinition[] = [];
   const topics: LocalStack['topics'] = [];
   const tables: LocalStack['tables'] = [];
+  // Buses first: a rule's ARN names its bus (`rule/<bus>/<name>` off the default bus).
+  const busNames = new Map<string, string>();
+  for (const [logicalId, resource] of resources) {
+    if (resource.Type !== 'AWS::Events::EventBus') continue;
+    const name = String(resource.Properties?.Name ?? logicalId);
+    busNames.set(logicalId, name);
+    registry.set(logicalId, {
+      ref: name,
+      attributes: { Arn: `arn:aws:events:${region}:${account}:event-bus/${name}`, Name: name },
+    });
+  }
+  const busOf = (value: unknown): string => {
+    if (value === undefined) return 'default';
+    const ref = (value as { Ref?: string }).Ref;
+    return typeof value === 'string' ? value : ((ref && busNames.get(ref)) ?? 'default');
+  };
   for (const [logicalId, resource] of resources) {
     const props = resource.Properties ?? {};
     if (resource.Type === 'AWS::SQS::Queue') {
@@ -109,7 +129,9 @@ const buildStack = (config: ServiceConfig, pseudo: Pseudo, baseUrl: string): Loc
       tables.push({ logicalId, properties: { ...props, TableName: name } });
     } else if (resource.Type === 'AWS::Events::Rule') {
       const name = typeof props.Name === 'string' ? props.Name : `${config.service}-${stage}-${logicalId}`;
-      registry.set(logicalId, { ref: name, attributes: { Arn: `arn:aws:events:${region}:${account}:rule/${name}` } });
+      const bus = busOf(props.EventBusName);
+      const path = bus === 'default' ? name : `${bus}/${name}`;
+      registry.set(logicalId, { ref: name, attributes: { Arn: `arn:aws:events:${region}:${account}:rule/${path}` } });
     }
   }
   const machines = Object.entries(config.stepFunctions?.stateMachines ?? {}).map(([key, sm]) => {
@@ -182,6 +204,7 @@ const buildStack = (config: ServiceConfig, pseudo: Pseudo, baseUrl: string): Loc
       const targets = (props.Targets as Record<string, unknown>[] | undefined) ?? [];
       return {
         name: String(props.Name),
+        eventBusName: props.EventBusName === undefined ? 'default' : String(props.EventBusName),
         state: String(props.State ?? 'ENABLED'),
         ...(props.EventPattern ? { eventPattern: props.EventPattern } : {}),
         ...(props.ScheduleExpression ? { scheduleExpression: String(props.ScheduleExpression) } : {}),
@@ -202,6 +225,15 @@ const buildStack = (config: ServiceConfig, pseudo: Pseudo, baseUrl: string): Loc
 
   const stateMachines = machines.map((m) => ({ ...m, definition: resolve(m.definition, `stepFunctions.${m.key}`) }));
 
+  const eventBuses = [...busNames].map(([logicalId, name]) => {
+    const statements = resources
+      .filter(([, r]) => r.Type === 'AWS::Events::EventBusPolicy')
+      .map(([id, r]) => resolve(r.Properties ?? {}, `Resources.${id}`) as Record<string, unknown>)
+      .filter((props) => busOf(props.EventBusName) === name || props.EventBusName === name)
+      .map((props) => ({ Sid: props.StatementId, ...(props.Statement as Record<string, unknown>) }));
+    return { name, ...(statements.length > 0 ? { policy: { Statement: statements } } : {}), logicalId };
+  });
+
   return {
     pseudo,
     functions,
@@ -214,6 +246,8 @@ const buildStack = (config: ServiceConfig, pseudo: Pseudo, baseUrl: string): Loc
     })),
     stateMachines,
     rules,
+    eventBuses: eventBuses.map(({ logicalId: _id, ...bus }) => bus),
+    rolePath: String((config.provider as { iam?: { role?: { path?: unknown } } }).iam?.role?.path ?? '/'),
     eventSourceMappings,
     httpApiRoutes,
     registry,

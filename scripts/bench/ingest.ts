@@ -4,18 +4,27 @@
 // 2. DynamoDB writes per 1,000,000 reads on a realistic trace (many secrets with a long tail, a few hot ones, several
 //    principals each), cut into batches as the SQS event source mapping would deliver them (batch size 5000, 60 s
 //    batching window, 6 MB payload), against the one-write-per-read design, as a ratio.
+// 3. What the pipeline costs in AWS per 1,000,000 reads — SQS requests, Lambda GB-seconds at the configured memory,
+//    DynamoDB request units — next to the $5 a million reads cost in Secrets Manager itself (./pipeline-cost.ts).
 // Queue messages are what the read-events rule's input transformer makes of each event (the local bus's transformer,
 // with the rule file's template), and the whole event for comparison.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { SQSRecord } from 'aws-lambda';
 import { aggregateReads, countByPrincipal, minuteOf } from '../../functions/reads/domain/aggregate.ts';
+import { createDetectorState, defaultDetectorParams, updateDetector } from '../../functions/reads/domain/detector.ts';
 import type { Read } from '../../functions/reads/domain/read-event.ts';
 import { parseRecord } from '../../functions/reads/steps/ingest.ts';
 import { type InputTransformer, transformInput } from '../../local/eventbridge/input-transformer.ts';
+import { loadServiceConfig } from '../../local/stack/service-config.ts';
+import { ASSUMPTIONS, PRICES, simulatePipeline } from './pipeline-cost.ts';
 import { writeFigures } from './support.ts';
 
 const ACCOUNT = '123456789012';
+const ACCESS_KEY = 'ASIAEXAMPLEKEY000001';
+const SOURCE_IP = '10.0.3.21';
+const USER_AGENT = 'aws-sdk-js/3.1162.0 ua/2.1 os/linux lang/js md/nodejs#24.21.0 api/secrets-manager#3.1162.0';
 const BATCH_SIZE = 5000;
 const BATCH_WINDOW_MS = 60_000;
 const PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -107,7 +116,7 @@ const eventBody = (arn: string, principal: string, time: number): string =>
         principalId: 'AROAEXAMPLEID:i-0abc',
         arn: principal,
         accountId: ACCOUNT,
-        accessKeyId: 'ASIAEXAMPLEKEY000001',
+        accessKeyId: ACCESS_KEY,
         sessionContext: {
           sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLEID', arn: principal, accountId: ACCOUNT },
           attributes: { creationDate: '2026-01-07T00:00:00Z', mfaAuthenticated: 'false' },
@@ -117,8 +126,8 @@ const eventBody = (arn: string, principal: string, time: number): string =>
       eventSource: 'secretsmanager.amazonaws.com',
       eventName: 'GetSecretValue',
       awsRegion: 'us-east-1',
-      sourceIPAddress: '10.0.3.21',
-      userAgent: 'aws-sdk-js/3.1162.0 ua/2.1 os/linux lang/js md/nodejs#24.21.0 api/secrets-manager#3.1162.0',
+      sourceIPAddress: SOURCE_IP,
+      userAgent: USER_AGENT,
       requestParameters: { secretId: arn },
       responseElements: null,
       requestID: randomUUID(),
@@ -176,36 +185,60 @@ const throughput = (events: number) => {
   return { trimmed: measure(compact), wholeEvent: measure(whole) };
 };
 
-/**
- * Writes for one trace: per batch, one conditional write per (secret, minute) bucket (its per-principal counts ride
- * along as attributes) and one per minute for the active-secrets list; plus one read per bucket (the version and
- * ids read before the conditional write). A batch closes at 5,000 records, 60 s or 6 MB, whichever comes first.
- */
-const writesFor = (name: string, options: TraceOptions, messageBytes: number) => {
-  const t = trace(options);
-  const maxRecords = Math.min(BATCH_SIZE, Math.floor(PAYLOAD_BYTES / (messageBytes + 600)));
-  let writes = 0;
-  let readsBeforeWrite = 0;
-  let batches = 0;
-  let i = 0;
-  while (i < t.length) {
-    const opened = t[i]?.time ?? 0;
-    const buckets = new Set<string>();
-    const minutes = new Set<number>();
-    let n = 0;
-    for (; i < t.length && n < maxRecords && (t[i]?.time ?? 0) - opened < BATCH_WINDOW_MS; i++, n++) {
-      const r = t[i];
-      if (!r) break;
-      const minute = minuteOf(r.time);
-      buckets.add(`${r.secret} ${minute}`);
-      minutes.add(minute);
-    }
-    batches++;
-    readsBeforeWrite += buckets.size;
-    writes += buckets.size + minutes.size;
+/** Lambda memory of a function as serverless.yml resolves it (its own `memorySize`, else the provider's). */
+const memoryOf = async (key: string): Promise<number> => {
+  const config = await loadServiceConfig({ root: fileURLToPath(new URL('../../', import.meta.url)), stage: 'local' });
+  const own = (config.functions?.[key] as { memorySize?: number } | undefined)?.memorySize;
+  const memory = own ?? (config.provider as { memorySize?: number }).memorySize;
+  if (typeof memory !== 'number') throw new Error(`serverless.yml gives ${key} no memorySize`);
+  return memory;
+};
+
+/** The detector per bucket on one core, and the size of a mature state (8 days of a daily pattern). */
+const detectorFigures = () => {
+  let state = createDetectorState();
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  const minutes = 8 * 24 * 60;
+  const began = process.hrtime.bigint();
+  for (let m = 0; m < minutes; m++) {
+    const hour = (m / 60) % 24;
+    const count = Math.round(5 + 4 * Math.sin((hour / 24) * 2 * Math.PI) + ((m * 7919) % 5) - 2);
+    state = updateDetector(state, { timestamp: start + m * 60_000, count }, defaultDetectorParams).state;
   }
-  // The floor for per-minute counters: one write per (secret, minute) that had reads at all. detect-spikes writes as
-  // many detector states: one per secret read in a closed minute.
+  const ms = Number(process.hrtime.bigint() - began) / 1e6;
+  return { msPerBucket: Number((ms / minutes).toFixed(4)), stateBytes: JSON.stringify(state).length };
+};
+
+/**
+ * Writes and what they cost for one trace: per batch, one conditional write per (secret, minute) bucket (its
+ * per-principal counts ride along as attributes) and one per minute for the active-secrets list; plus one read per
+ * bucket (the version and ids read before the conditional write). A batch closes at 5,000 records, 60 s or 6 MB,
+ * whichever comes first. The same trace is priced by ./pipeline-cost.ts.
+ */
+const writesFor = (
+  name: string,
+  options: TraceOptions,
+  measured: { messageBytes: number; cpuMsPerRecord: number; ingestMemoryMb: number; detectMemoryMb: number },
+  detector: { msPerBucket: number; stateBytes: number },
+) => {
+  const t = trace(options);
+  const cost = simulatePipeline({
+    reads: t.map((r) => ({ ...r, principal: `${r.principal}|${ACCESS_KEY}` })),
+    arnOf: secretArn,
+    messageBytes: measured.messageBytes,
+    sourceIp: SOURCE_IP,
+    userAgent: USER_AGENT,
+    region: 'us-east-1',
+    batchSize: BATCH_SIZE,
+    batchWindowMs: BATCH_WINDOW_MS,
+    payloadBytes: PAYLOAD_BYTES,
+    ingestMemoryMb: measured.ingestMemoryMb,
+    detectMemoryMb: measured.detectMemoryMb,
+    cpuMsPerRecord: measured.cpuMsPerRecord,
+    detectorMsPerBucket: detector.msPerBucket,
+    detectorStateBytes: detector.stateBytes,
+  });
+  // The floor for per-minute counters: one write per (secret, minute) that had reads at all.
   const secretMinutes = new Set(t.map((r) => `${r.secret} ${minuteOf(r.time)}`)).size;
   const perMillion = (x: number) => Math.round((x / options.reads) * 1_000_000);
   return {
@@ -213,13 +246,16 @@ const writesFor = (name: string, options: TraceOptions, messageBytes: number) =>
     secrets: options.secrets,
     reads: options.reads,
     hours: options.durationMs / 3_600_000,
-    batches,
-    meanBatch: Math.round(options.reads / batches),
-    ingestWritesPerMillionReads: perMillion(writes),
-    ingestReadsPerMillionReads: perMillion(readsBeforeWrite),
+    batches: cost.batches,
+    meanBatch: cost.meanBatch,
+    ingestWritesPerMillionReads: perMillion(cost.ingestWrites),
+    // One consistent GetItem per bucket write (the active-secrets writes read nothing first).
+    ingestReadsPerMillionReads: perMillion(cost.ingestBucketWrites),
     floorWritesPerMillionReads: perMillion(secretMinutes),
-    detectWritesPerMillionReads: perMillion(secretMinutes),
-    ratioToOneWritePerRead: Number((writes / options.reads).toFixed(4)),
+    // detect-spikes saves a secret's detector once per run in which it has reads not yet fed.
+    detectWritesPerMillionReads: perMillion(cost.detectUpdates),
+    ratioToOneWritePerRead: Number((cost.ingestWrites / options.reads).toFixed(4)),
+    cost,
   };
 };
 
@@ -227,36 +263,41 @@ const main = async (args: string[] = []) => {
   const at = args.indexOf('--events');
   const events = at >= 0 ? Number(args[at + 1]) : 300_000;
   const speed = throughput(events);
+  const detector = detectorFigures();
+  const measured = {
+    messageBytes: speed.trimmed.meanMessageBytes,
+    cpuMsPerRecord: 1000 / speed.trimmed.eventsPerSecond,
+    ingestMemoryMb: await memoryOf('ingest-reads'),
+    detectMemoryMb: await memoryOf('detect-spikes'),
+  };
   const traces = [
     writesFor(
       'busy hour: 1M reads of 5,000 secrets in 1 h',
-      {
-        secrets: 5000,
-        reads: 1_000_000,
-        durationMs: 3_600_000,
-        seed: 2,
-      },
-      speed.trimmed.meanMessageBytes,
+      { secrets: 5000, reads: 1_000_000, durationMs: 3_600_000, seed: 2 },
+      measured,
+      detector,
     ),
     writesFor(
       'a day: 1M reads of 5,000 secrets in 24 h',
-      {
-        secrets: 5000,
-        reads: 1_000_000,
-        durationMs: 24 * 3_600_000,
-        seed: 3,
-      },
-      speed.trimmed.meanMessageBytes,
+      { secrets: 5000, reads: 1_000_000, durationMs: 24 * 3_600_000, seed: 3 },
+      measured,
+      detector,
     ),
   ];
   const figures = {
     node: process.version,
     parseAndAggregate: { ...speed, batchSize: BATCH_SIZE, target: 100_000 },
+    detector,
+    lambdaMemoryMb: { ingest: measured.ingestMemoryMb, detect: measured.detectMemoryMb },
+    prices: PRICES,
+    assumptions: ASSUMPTIONS,
     writes: traces,
     notes:
       'One core, in process. Writes: per batch one conditional UpdateItem per (secret, minute) carrying the ' +
       'per-principal ADDs, one per minute for the active-secrets list; the one-write-per-read design needs ' +
-      '1,000,000 writes (plus its dedup). The floor is one write per (secret, minute) with reads.',
+      '1,000,000 writes (plus its dedup). The floor is one write per (secret, minute) with reads. Costs are ' +
+      'estimates at list prices (no free tier), with Lambda duration modelled from the CPU time measured here and ' +
+      'an assumed DynamoDB latency.',
   };
   const file = writeFigures('ingest', figures);
   for (const [shape, m] of Object.entries(speed)) {
@@ -264,11 +305,20 @@ const main = async (args: string[] = []) => {
       `Parse + aggregate (${shape}): ${m.eventsPerSecond.toLocaleString('en-US')} events/s on one core (${m.events.toLocaleString('en-US')} messages of ~${m.meanMessageBytes} B, batches of ${BATCH_SIZE}; target 100,000)`,
     );
   }
+  const usd = (x: number) => `$${x.toFixed(4)}`;
   for (const t of traces) {
+    const c = t.cost.perMillionReads;
     console.log(
       `${t.trace}: ${t.ingestWritesPerMillionReads.toLocaleString('en-US')} writes per 1,000,000 reads (ratio ${t.ratioToOneWritePerRead} of one write per read), mean batch ${t.meanBatch}; floor ${t.floorWritesPerMillionReads.toLocaleString('en-US')}; detector ${t.detectWritesPerMillionReads.toLocaleString('en-US')} writes`,
     );
+    console.log(
+      `  per 1,000,000 reads: ${c.dynamoWrus.toLocaleString('en-US')} DynamoDB WRUs (ingest ${c.dynamoWrusIngest.toLocaleString('en-US')}, detect ${c.dynamoWrusDetect.toLocaleString('en-US')}), ${c.dynamoRrus.toLocaleString('en-US')} RRUs, ${c.sqsRequests.toLocaleString('en-US')} SQS requests, ${c.lambdaGbSeconds.toLocaleString('en-US')} Lambda GB-s (${c.lambdaInvocations.toLocaleString('en-US')} invocations)`,
+    );
+    console.log(
+      `  estimated ${usd(c.totalDollars)} per 1,000,000 reads (SQS ${usd(c.dollars.sqs ?? 0)}, Lambda ${usd((c.dollars.lambdaDuration ?? 0) + (c.dollars.lambdaRequests ?? 0))}, DynamoDB writes ${usd(c.dollars.dynamoWrites ?? 0)}, reads ${usd(c.dollars.dynamoReads ?? 0)}, storage ${usd(c.dollars.dynamoStorage ?? 0)}) = ${(t.cost.ratioToSecretsManager * 100).toFixed(1)}% of the $${c.secretsManagerDollars.toFixed(2)} Secrets Manager charges for them (goal ≤ 1%); detect-spikes: ${t.cost.detectMeanLoadsPerRun.toLocaleString('en-US')} secrets loaded, ${t.cost.detectMeanUpdatesPerRun.toLocaleString('en-US')} saved, ~${t.cost.detectMeanRunMs.toLocaleString('en-US')} ms a run`,
+    );
   }
+  console.log(`Prices: us-east-1 list prices as of ${PRICES.asOf} (scripts/bench/pipeline-cost.ts); estimates`);
   console.log(`Figures: ${file}`);
 };
 

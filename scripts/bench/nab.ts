@@ -38,9 +38,9 @@ const nabDetectorParams: DetectorParams = { ...defaultDetectorParams, direction:
  * grid would fit the corpus, which is what the cross-validation is there to catch.
  */
 const tuningGrid: Partial<Record<keyof DetectorParams, readonly number[]>> = {
-  threshold: [0.35, 0.4, 0.45],
-  likelihoodZ: [6, 8, 10],
-  rangeFraction: [0.05, 0.1, 0.2],
+  threshold: [0.4, 0.5, 0.6],
+  surpriseSigmas: [8, 15, 25],
+  likelihoodBuckets: [5, 10, 20],
 };
 
 type NabFile = {
@@ -155,7 +155,9 @@ const detect = (file: NabFile, params: DetectorParams): DetectedFile => {
     state = result.state;
     if (result.alert) alerts++;
     // NAB counts every row at or above its threshold as a detection; the product raises one alert per episode, so
-    // that is what is submitted: the alert bucket carries its score, every other bucket 0.
+    // that is what is submitted: the alert bucket carries its score, every other bucket 0. (Submitting every bucket's
+    // score, capped below the threshold where it raised no alert, scores the same on one parameter set, but mixes
+    // scales when held-out folds with different thresholds are pooled.)
     return result.alert ? result.score : 0;
   });
   return { name: file.path, timestamps: file.timestamps, scores, windows: file.windows, source: file, alerts };

@@ -3,6 +3,8 @@
 // the allowlist, refuses self-approval and decides once.
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { oneLine, quoted } from '../../functions/shared/domain/sanitise.ts';
+import { callerIdentity } from './caller.ts';
 import { localClientConfig, localEndpoint, unreachable } from './client-config.ts';
 import { functionNamed, resolveStack, tableNamed } from './stack.ts';
 
@@ -33,8 +35,11 @@ const listApprovals = async (args: string[]): Promise<number> => {
     return 0;
   }
   for (const row of rows) {
+    // Every value through the one sanitiser: a requester or secret name chose its characters, and a terminal obeys
+    // escape sequences (a row rewritten into a fake `pending` one) and bidi overrides. Free text is quoted.
+    const decided = row.decidedBy ? `  decided by ${quoted(row.decidedBy, 256)}` : '';
     console.log(
-      `${row.approvalId}  ${row.status}  ${row.action} ${row.secretId}  requested by ${row.requestedBy}  expires ${row.expiresAt}${row.decidedBy ? `  decided by ${row.decidedBy}` : ''}`,
+      `${oneLine(row.approvalId, 64)}  ${oneLine(row.status, 16)}  ${oneLine(row.action, 64)} ${oneLine(row.secretId, 512)}  requested by ${quoted(row.requestedBy, 256)}  expires ${oneLine(row.expiresAt, 32)}${decided}`,
     );
   }
   console.log('Answer with: npm run smcp -- approve <id> --as <you>   (or reject)');
@@ -59,26 +64,37 @@ const decide =
       );
     const endpoint = localEndpoint(values.endpoint);
     const approve = functionNamed(await resolveStack({ stage: values.stage, endpoint }), 'approve');
+    // The principal behind the CLI: the decision refuses it when it is the requester's, whatever `--as` says.
+    const caller = await callerIdentity(endpoint);
     const response = await fetch(`${endpoint}/2015-03-31/functions/${approve}/invocations`, {
       method: 'POST',
-      body: JSON.stringify({ approvalId, decision, approver: values.as }),
+      body: JSON.stringify({
+        approvalId,
+        decision,
+        approver: values.as,
+        ...(caller.ok ? { approverPrincipal: caller.arn } : {}),
+      }),
     }).catch((error: unknown) => {
       throw unreachable(endpoint, error);
     });
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (response.status !== 200 || response.headers.get('x-amz-function-error')) {
       console.error(
-        `${decision} ${approvalId}: failed — ${String(body.errorMessage ?? body.message ?? response.status)}`,
+        `${decision} ${oneLine(approvalId, 64)}: failed — ${oneLine(body.errorMessage ?? body.message ?? response.status, 500)}`,
       );
       return 1;
     }
     // The function answers `{ ok: false, reason }` when it refuses: self-approval, not allowed, decided, expired.
     if (body.ok !== true) {
-      console.error(`${decision} ${approvalId}: refused — ${String(body.reason ?? 'no reason given')}`);
+      console.error(
+        `${decision} ${oneLine(approvalId, 64)}: refused — ${oneLine(body.reason ?? 'no reason given', 500)}`,
+      );
       return 1;
     }
-    const late = body.workflowNotified === false ? ' (the workflow had already stopped waiting)' : '';
-    console.log(`${decision === 'approve' ? 'Approved' : 'Rejected'} ${approvalId} as ${values.as}${late}.`);
+    // A decision after the workflow stopped waiting is refused above (`expired`), so an accepted one reached it.
+    console.log(
+      `${decision === 'approve' ? 'Approved' : 'Rejected'} ${oneLine(approvalId, 64)} as ${oneLine(body.decidedBy ?? values.as, 256)}.`,
+    );
     return 0;
   };
 

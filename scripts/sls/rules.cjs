@@ -24,6 +24,16 @@ const TARGETS = Object.fromEntries([
 
 const STATES = ['ENABLED', 'DISABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS'];
 
+/**
+ * Which bus a rule listens on (`"bus"` in its file): `default` (AWS service events, CloudTrail events, schedules) or
+ * `smcp`, the control plane's own bus (scripts/sls/bus.cjs), where its `source: smcp` events travel. A rule for smcp
+ * events on the default bus would start workflows from events anyone with events:PutEvents could forge; a rule for AWS
+ * events on the smcp bus would never fire; EventBridge runs schedules on the default bus only.
+ */
+const BUSES = ['default', 'smcp'];
+const INTERNAL_SOURCE = 'smcp';
+const BUS_LOGICAL_ID = 'ControlPlaneEventBus';
+
 const pascal = (name) => name.replace(/(^|-)([a-z0-9])/g, (_, __, c) => c.toUpperCase());
 
 /** Reads and checks every rule file; a mistake fails the package or the local cloud with the file's name. */
@@ -53,7 +63,15 @@ const loadRules = (dir = RULES_DIR) =>
         fail('a dispatch rule names its detailSchema');
       const state = rule.state ?? 'ENABLED';
       if (!STATES.includes(state)) fail(`state must be one of ${STATES.join(', ')}`);
-      return { name, ...rule, state };
+      const bus = rule.bus ?? 'default';
+      if (!BUSES.includes(bus)) fail(`bus must be one of ${BUSES.join(', ')}`);
+      if (rule.scheduleExpression && bus !== 'default') fail('a scheduled rule runs on the default bus');
+      const sources = rule.eventPattern?.source ?? [];
+      if (sources.includes(INTERNAL_SOURCE) && bus !== 'smcp')
+        fail(`a rule for source "${INTERNAL_SOURCE}" events listens on the smcp bus: add "bus": "smcp"`);
+      if (bus === 'smcp' && (sources.length === 0 || sources.some((s) => s !== INTERNAL_SOURCE)))
+        fail(`a rule on the smcp bus matches source "${INTERNAL_SOURCE}" only (AWS events never reach it)`);
+      return { name, ...rule, state, bus };
     });
 
 /**
@@ -74,6 +92,7 @@ const resources = async ({ resolveVariable }) => {
       Properties: {
         Name: `${service}-${stage}-${rule.name}`,
         Description: rule.description,
+        ...(rule.bus === 'smcp' && { EventBusName: { Ref: BUS_LOGICAL_ID } }),
         State: rule.state,
         ...(rule.eventPattern ? { EventPattern: rule.eventPattern } : { ScheduleExpression: rule.scheduleExpression }),
         Targets: [

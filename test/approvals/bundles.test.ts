@@ -58,11 +58,17 @@ const modulesOf = (paths: Iterable<string>, pkg: string) =>
 
 describe('approvals bundles', () => {
   it('bundles every approvals function', () => {
-    expect([...bundles.keys()].sort()).toEqual(['approvalLink', 'approvalSlack', 'approve', 'requestApproval']);
+    expect([...bundles.keys()].sort()).toEqual([
+      'approvalLink',
+      'approvalSlack',
+      'approve',
+      'checkApproval',
+      'requestApproval',
+    ]);
   });
 
   it('keeps the Slack client out of the functions that only decide or verify signatures', () => {
-    for (const key of ['approve', 'approvalLink', 'approvalSlack']) {
+    for (const key of ['approve', 'approvalLink', 'approvalSlack', 'checkApproval']) {
       expect(modulesOf(bundles.get(key)?.all ?? [], '@slack/web-api'), key).toEqual([]);
     }
   });

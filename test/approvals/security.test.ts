@@ -40,6 +40,7 @@ const record = (id: string): ApprovalRecord => ({
   taskToken: TASK_TOKEN,
   secretId: 'prod/db/password',
   action: 'rotate',
+  executionArn: 'arn:aws:states:us-east-1:000000000000:execution:smcp-local-rotation:e-1',
   requestedBy: REQUESTER,
   expiresAt: '2026-03-01T13:00:00.000Z',
   status: 'pending',

@@ -60,6 +60,7 @@ beforeEach(() => {
     taskToken: TOKEN,
     secretId: 'prod/db/password',
     action: 'rotate',
+    executionArn: 'arn:aws:states:us-east-1:000000000000:execution:smcp-local-rotation:e-1',
     requestedBy: 'U999ZZZ',
     reason: 'quarterly rotation',
     expiresAt: '2026-03-01T13:00:00.000Z',

@@ -14,6 +14,15 @@ import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 
 const CANARY = 'canary-8f1d2c-DO-NOT-LEAK';
 const CANARY_NEXT = 'canary-next-77aa31-DO-NOT-LEAK';
+// A canary in every field, not only the password: no field of a secret value may surface.
+const FIELDS = {
+  username: 'canary-user-51c0e2',
+  host: 'canary-host-9d41aa.invalid',
+  port: '0000543299',
+  dbname: 'canary-db-e07b13',
+  engine: 'canary-engine-3f88c4',
+  owner: 'canary-extra-a6d210',
+};
 let t: TestCloud;
 const output: string[] = [];
 
@@ -36,13 +45,13 @@ describe('secret values in the local cloud', () => {
   it('never appear in bus events, logs, dead letters, notifications or executions', async () => {
     const { sm, events, sqs } = t.clients;
     const created = await sm.send(
-      new CreateSecretCommand({ Name: 'canary/db', SecretString: JSON.stringify({ password: CANARY }) }),
+      new CreateSecretCommand({ Name: 'canary/db', SecretString: JSON.stringify({ ...FIELDS, password: CANARY }) }),
     );
     const read = await sm.send(new GetSecretValueCommand({ SecretId: 'canary/db' }));
     const next = await sm.send(
       new PutSecretValueCommand({
         SecretId: 'canary/db',
-        SecretString: JSON.stringify({ password: CANARY_NEXT }),
+        SecretString: JSON.stringify({ ...FIELDS, password: CANARY_NEXT }),
         VersionStages: ['AWSPENDING'],
       }),
     );
@@ -70,7 +79,12 @@ describe('secret values in the local cloud', () => {
     await events.send(
       new PutEventsCommand({
         Entries: [
-          { Source: 'smcp', DetailType: 'Rotation Requested', Detail: JSON.stringify({ secretId: 'canary/db' }) },
+          {
+            Source: 'smcp',
+            DetailType: 'Rotation Requested',
+            Detail: JSON.stringify({ secretId: 'canary/db' }),
+            EventBusName: t.cloud.stack.environment.EVENT_BUS_NAME,
+          },
         ],
       }),
     );
@@ -99,7 +113,9 @@ describe('secret values in the local cloud', () => {
     );
     expect(Messages.length).toBeGreaterThan(0);
     for (const [surface, text] of Object.entries(surfaces)) {
-      expect(text.includes(CANARY) || text.includes(CANARY_NEXT), surface).toBe(false);
+      for (const [field, canary] of Object.entries({ ...FIELDS, password: CANARY, next: CANARY_NEXT })) {
+        expect(text.includes(canary), `${field} in ${surface}`).toBe(false);
+      }
     }
   });
 });

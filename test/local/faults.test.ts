@@ -10,7 +10,19 @@ describe('fault injection', () => {
       throttle: 0.2,
       serverError: 0.1,
       latencyMs: 0,
+      quota: 0,
     });
+  });
+
+  it('reads the shared Secrets Manager write quota, for that service only', () => {
+    const injector = createFaultInjector('secretsmanager:quota=50');
+
+    expect(injector.quota('secretsmanager')).toBe(50);
+    expect(injector.quota('states')).toBeUndefined();
+    // A quota is no random fault: nothing is drawn per call.
+    expect(injector.enabled).toBe(false);
+    expect(() => parseFaults('sqs:quota=5')).toThrow('quota applies to secretsmanager only');
+    expect(() => parseFaults('secretsmanager:quota=0.5')).toThrow('must be a whole number of calls per second');
   });
 
   it('rejects a malformed spec with the reason', () => {

@@ -174,4 +174,89 @@ describe('secrets manager replicas', () => {
     const west = await h.client('us-west-2').send(new GetSecretValueCommand({ SecretId: 's' }));
     expect([east.SecretString, west.SecretString]).toEqual(['v1', 'west']);
   });
+
+  it('fails replication into a Region that is not enabled, with a StatusMessage that says so', async () => {
+    h.sm.setRegionsNotEnabled(['ap-east-1']);
+    await h
+      .client()
+      .send(new CreateSecretCommand({ Name: 's', SecretString: 'v1', AddReplicaRegions: [{ Region: 'ap-east-1' }] }));
+
+    const described = await h.client().send(new DescribeSecretCommand({ SecretId: 's' }));
+
+    expect(described.ReplicationStatus?.[0]).toMatchObject({
+      Status: 'Failed',
+      StatusMessage: expect.stringMatching(/Region ap-east-1 is not enabled/),
+    });
+    expect(serviceEvents('ReplicationFailed').at(-1)?.detail.errorMessage).toMatch(/not enabled/);
+  });
+
+  it('clears an injected fault after the number of replications it was given', async () => {
+    await h.client().send(new CreateSecretCommand({ Name: 's', SecretString: 'v1' }));
+    h.sm.injectReplicaFailure('s', 'us-west-2', 'transient', { times: 2 });
+    const attempt = async () => {
+      await h
+        .client()
+        .send(new ReplicateSecretToRegionsCommand({ SecretId: 's', AddReplicaRegions: [{ Region: 'us-west-2' }] }));
+      const status = (await h.client().send(new DescribeSecretCommand({ SecretId: 's' }))).ReplicationStatus?.[0];
+      await h
+        .client()
+        .send(new RemoveRegionsFromReplicationCommand({ SecretId: 's', RemoveReplicaRegions: ['us-west-2'] }));
+      return status;
+    };
+
+    const outcomes = [await attempt(), await attempt(), await attempt()];
+
+    expect(outcomes.map((o) => o?.Status)).toEqual(['Failed', 'Failed', 'InSync']);
+    expect(outcomes[0]?.StatusMessage).toMatch(/network error/);
+    expect(h.sm.faults().replicaFailures).toEqual({});
+  });
+
+  it('throttles the shared write quota per Region on the local clock, and lets calls through a second later', async () => {
+    await h.client().send(new CreateSecretCommand({ Name: 's', SecretString: 'v0' }));
+    h.sm.setWriteQuota(3);
+    const put = (value: string, region = 'us-east-1') =>
+      h
+        .client(region)
+        .send(new PutSecretValueCommand({ SecretId: 's', SecretString: value }))
+        .then(
+          () => 'ok',
+          (error: Error) => `${error.name}: ${error.message}`,
+        );
+
+    const burst = [await put('v1'), await put('v2'), await put('v3'), await put('v4')];
+    // Another Region has its own budget (the secret is not there: its own error, not throttling).
+    const elsewhere = await put('v5', 'eu-west-1');
+    h.advance(1_000);
+    const later = await put('v6');
+
+    expect(burst).toEqual(['ok', 'ok', 'ok', 'ThrottlingException: Rate exceeded']);
+    expect(elsewhere).toMatch(/^ResourceNotFoundException/);
+    expect(later).toBe('ok');
+    expect(h.sm.faults()).toMatchObject({ writeQuotaPerSecond: 3, throttled: 1 });
+    // Reads are outside the quota.
+    await expect(h.client().send(new GetSecretValueCommand({ SecretId: 's' }))).resolves.toBeDefined();
+  });
+
+  it('places a replica as it stands without replicating and without service events', async () => {
+    await h.client().send(new CreateSecretCommand({ Name: 's', SecretString: 'v1' }));
+    const before = h.events.length;
+
+    h.sm.placeReplica('s', {
+      region: 'us-west-2',
+      status: 'Failed',
+      kmsKeyId: 'alias/app',
+      cause: 'kms-access-denied',
+    });
+    const described = await h.client().send(new DescribeSecretCommand({ SecretId: 's' }));
+
+    expect(described.ReplicationStatus).toEqual([
+      {
+        Region: 'us-west-2',
+        KmsKeyId: 'alias/app',
+        Status: 'Failed',
+        StatusMessage: expect.stringMatching(/not authorized to perform: kms:GenerateDataKey/),
+      },
+    ]);
+    expect(h.events.slice(before).filter((e) => e['detail-type'] === 'AWS Service Event via CloudTrail')).toEqual([]);
+  });
 });

@@ -209,8 +209,65 @@ describe('sns publish', () => {
     await sns.whenIdle();
 
     expect(posts).toEqual([
-      { contentType: 'application/json', body: { text: '*Approval Requested*\nrotate prod/db' } },
+      { contentType: 'application/json', body: { text: 'Approval Requested\nrotate prod/db', mrkdwn: false } },
     ]);
+  });
+
+  it('forwards to the webhook without Slack formatting, mentions, links or approval link tokens', async () => {
+    const posts: { text: string; mrkdwn?: boolean; blocks?: unknown }[] = [];
+    const slack = createServer(async (req, res) => {
+      posts.push(JSON.parse(await readBody(req)));
+      res.end('ok');
+    });
+    servers.push(slack);
+    await start({ slackWebhookUrl: await listen(slack) });
+    const arn = sns.createTopic('approvals');
+    const token = 'eyJhcHByb3ZhbElkIjoiYXByLTEifQ.c2lnbmF0dXJlLW9mLXRoZS1saW5r';
+
+    await client.send(
+      new PublishCommand({
+        TopicArn: arn,
+        Subject: '<!channel> approval',
+        Message: [
+          'Requested by: "<!here> *bold* <https://evil.example|Click>"',
+          `Approve: http://127.0.0.1:4566/approvals/link?token=${token}`,
+          `Reject: http://127.0.0.1:4566/approvals/link?x=1&token=${token}#frag`,
+        ].join('\n'),
+      }),
+    );
+    await client.send(
+      new PublishCommand({
+        TopicArn: arn,
+        Message: JSON.stringify({ blocks: [{ type: 'section' }], text: '<!channel>' }),
+      }),
+    );
+    await sns.whenIdle();
+
+    expect(JSON.stringify(posts)).not.toContain(token);
+    expect(JSON.stringify(posts)).not.toMatch(/<[!@#]|<https?:/);
+    expect(posts[0]).toEqual({
+      text: [
+        '&lt;!channel&gt; approval',
+        'Requested by: "&lt;!here&gt; *bold* &lt;https://evil.example|Click&gt;"',
+        'Approve: http://127.0.0.1:4566/approvals/link?token=[removed]',
+        'Reject: http://127.0.0.1:4566/approvals/link?x=1&amp;token=[removed]#frag',
+      ].join('\n'),
+      mrkdwn: false,
+    });
+    // Block Kit JSON is shown as text, never posted as live blocks.
+    expect(posts[1]?.blocks).toBeUndefined();
+    expect(posts[1]?.mrkdwn).toBe(false);
+  });
+
+  it('prints one console line per message without NUL, escapes or bidi overrides', async () => {
+    await start();
+    const arn = sns.createTopic('alerts');
+
+    await client.send(
+      new PublishCommand({ TopicArn: arn, Subject: 'Alert', Message: 'a\u0000b\u202Eevil\u202C\n\u001b[2Kline two' }),
+    );
+
+    expect(lines.at(-1)).toBe('[sns] alerts: Alert — abevil [2Kline two');
   });
 
   it('logs a failing webhook without failing the publish', async () => {

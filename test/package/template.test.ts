@@ -124,6 +124,88 @@ describe('packaged CloudFormation template', () => {
     );
   });
 
+  it('puts the control plane’s own events on its bus, whose policy denies PutEvents to every principal but the stack’s roles', () => {
+    const [[busId, bus] = ['', undefined], ...otherBuses] = ofType('AWS::Events::EventBus');
+    const policies = ofType('AWS::Events::EventBusPolicy');
+
+    expect(otherBuses).toEqual([]);
+    expect(bus?.Properties.Name).toBe('smcp-test');
+    expect(policies).toHaveLength(1);
+    const [, policy] = policies[0] ?? [];
+    expect(policy?.Properties).toMatchObject({
+      EventBusName: { Ref: busId },
+      Statement: {
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: { 'Fn::GetAtt': [busId, 'Arn'] },
+        // The test stage names no operators: only the stack's roles, recognised by their IAM path.
+        Condition: {
+          ArnNotLike: {
+            // CloudFormation's Fn::Sub placeholders, not a template literal.
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: Fn::Sub syntax
+            'aws:PrincipalArn': [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/smcp/test/*' }],
+          },
+        },
+      },
+    });
+  });
+
+  it('gives every role that may put events the path the bus policy admits, and points every grant at that bus', () => {
+    const putters = ofType('AWS::IAM::Role').filter(([, role]) =>
+      JSON.stringify(role.Properties.Policies ?? []).includes('events:PutEvents'),
+    );
+
+    // Functions (detect-spikes, the reports, the approvals) and the read-anomaly workflow's state machine.
+    expect(putters.length).toBeGreaterThanOrEqual(5);
+    expect(putters.map(([id]) => id)).toContain('ReadAnomalyResponseStateMachineRole');
+    for (const [id, role] of putters) {
+      expect(role.Properties.Path, id).toBe('/smcp/test/');
+      const grants = (
+        role.Properties.Policies as { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } }[]
+      )
+        .flatMap((p) => p.PolicyDocument.Statement)
+        .filter((s) => [s.Action].flat().includes('events:PutEvents'));
+      for (const grant of grants) {
+        const text = JSON.stringify(grant.Resource);
+        expect(text.includes('event-bus/smcp-test') || text.includes('"eventBus":"smcp-test"'), `${id}: ${text}`).toBe(
+          true,
+        );
+        expect(text, id).not.toContain('event-bus/default');
+      }
+    }
+    // Every role of the stack is under the path, so a function any area adds is admitted without a policy edit.
+    for (const [id, role] of ofType('AWS::IAM::Role')) expect(role.Properties.Path, id).toBe('/smcp/test/');
+  });
+
+  it('binds the rules for smcp events to the control plane’s bus and leaves AWS events and schedules on the default bus', () => {
+    const rules = ofType('AWS::Events::Rule');
+    const busId = ofType('AWS::Events::EventBus')[0]?.[0];
+
+    for (const [id, rule] of rules) {
+      const sources = ((rule.Properties.EventPattern as { source?: string[] } | undefined)?.source ?? []).join();
+      if (sources === 'smcp') expect(rule.Properties.EventBusName, id).toEqual({ Ref: busId });
+      else expect(rule.Properties.EventBusName, id).toBeUndefined();
+    }
+    expect(
+      rules
+        .filter(([, r]) => r.Properties.EventBusName)
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(['RuleReadSpikeDetected', 'RuleReplicaScanRequested', 'RuleRotationRequested']);
+    // Rules on either bus may park undeliverable events in the dead-letter queue.
+    const dlq = resources.DeadLetterQueuePolicy?.Properties as {
+      PolicyDocument: { Statement: { Condition: unknown }[] };
+    };
+    expect(JSON.stringify(dlq.PolicyDocument.Statement[0]?.Condition)).toContain(':rule/smcp-test/smcp-test-*');
+    // The workflows' own putEvents tasks name the bus too.
+    const definitions = JSON.stringify(
+      ofType('AWS::StepFunctions::StateMachine').map(([, m]) => m.Properties.DefinitionString),
+    );
+    expect(definitions).toContain('EventBusName\\": \\"smcp-test\\"');
+    expect(definitions).not.toContain('EventBusName\\": \\"default\\"');
+  });
+
   it('ships a dispatch bundle that loads on Node 24 and calls Step Functions over HTTP', async () => {
     const unpacked = join(dir, 'dispatch');
     await run('unzip', ['-q', '-o', join(dir, 'dispatch.zip'), '-d', unpacked]);

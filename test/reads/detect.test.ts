@@ -83,6 +83,19 @@ describe('detect-spikes', () => {
     expect(bus.publish).not.toHaveBeenCalled();
   });
 
+  it('leaves a secret alone once it has been fed past its last read, though the read is still in the look-back', async () => {
+    const read = LAST_CLOSED - 4 * MINUTE;
+    const stored = warmed(LAST_CLOSED - MINUTE);
+    const { detect, states, bus } = fakes(new Map([[read, 5]]), stored);
+
+    const summary = await detect(new Date(NOW));
+
+    // The minute after is a zero the detector is fed with the secret's next read: no save for a minute nobody read.
+    expect(summary.secrets).toBe(0);
+    expect(states.get(ARN)).toBe(stored);
+    expect(bus.publish).not.toHaveBeenCalled();
+  });
+
   it('starts a new secret at its first read and stays quiet during warm-up', async () => {
     const { detect, states, bus } = fakes(new Map([[LAST_CLOSED - 3 * MINUTE, 500]]));
 

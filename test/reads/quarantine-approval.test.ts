@@ -4,6 +4,7 @@
 // no schedule runs and a day of waiting costs one clock jump.
 import { GetResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DENIED_ACTIONS } from '../../functions/reads/domain/quarantine.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 import { decideApproval, type PutEntry, publishSpike, recordPutEvents, responsesOf, SUSPECT } from './support.ts';
 
@@ -77,7 +78,7 @@ describe('quarantine behind approval', () => {
       },
     ]);
     expect(JSON.parse((await policyOf(arn)) ?? '{}').Statement).toMatchObject([
-      { Effect: 'Deny', Principal: { AWS: SUSPECT }, Action: ['secretsmanager:GetSecretValue'] },
+      { Effect: 'Deny', Principal: { AWS: SUSPECT }, Action: [...DENIED_ACTIONS] },
     ]);
   });
 

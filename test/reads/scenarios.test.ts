@@ -4,6 +4,7 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetResourcePolicyCommand, PutResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DENIED_ACTIONS } from '../../functions/reads/domain/quarantine.ts';
 import type { BusEvent } from '../../local/eventbridge/bus.ts';
 import { inProcess, loadScenario, replayScenario } from '../../local/replay/engine.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
@@ -282,7 +283,7 @@ describe('read-spike scenarios', () => {
     });
     const policy = await t.clients.sm.send(new GetResourcePolicyCommand({ SecretId: arn }));
     expect(JSON.parse(policy.ResourcePolicy ?? '{}').Statement).toMatchObject([
-      { Effect: 'Deny', Principal: { AWS: suspect }, Action: ['secretsmanager:GetSecretValue'] },
+      { Effect: 'Deny', Principal: { AWS: suspect }, Action: [...DENIED_ACTIONS] },
     ]);
   });
 
@@ -321,7 +322,7 @@ describe('read-spike scenarios', () => {
       expect.objectContaining({
         Effect: 'Deny',
         Principal: { AWS: 'arn:aws:iam::000000000000:user/ci-deployer' },
-        Action: ['secretsmanager:GetSecretValue'],
+        Action: [...DENIED_ACTIONS],
       }),
     ]);
   });

@@ -181,8 +181,10 @@ describe('postgres-single-user', () => {
 
     expect(verdict).toEqual({
       ok: false,
-      reason: `PostgreSQL rejected the credentials of AWSPENDING (role "${username}")`,
+      reason: 'PostgreSQL rejected the credentials of AWSPENDING',
     });
+    // The role is a field of the secret: no message names it (nor the host, the port or the database).
+    expect(JSON.stringify(verdict)).not.toContain(username);
     expectNoValues(JSON.stringify(verdict));
     expect(await postgresSingleUser.testSecret(ctx, 'AWSCURRENT')).toEqual({ ok: true });
   });
@@ -200,7 +202,12 @@ describe('postgres-single-user', () => {
     const testError = await caught(() => postgresSingleUser.testSecret(ctx, 'AWSPENDING'));
 
     expect(setError).toBeInstanceOf(TargetUnreachableError);
-    expect(setError.message).toBe(`PostgreSQL at 127.0.0.1:${port} is unreachable (ECONNREFUSED)`);
+    expect(setError.message).toMatch(
+      new RegExp(
+        `^the PostgreSQL target of Secret ${secretId} version [0-9a-f-]{36} is unreachable \\(ECONNREFUSED\\)$`,
+      ),
+    );
+    expect(setError.message).not.toContain(String(port));
     expect(testError).toBeInstanceOf(TargetUnreachableError);
   });
 
@@ -215,7 +222,7 @@ describe('postgres-single-user', () => {
 
     expect(error).toBeInstanceOf(CredentialsRejectedError);
     expect(error.message).toBe(
-      `No version of secret ${secretId} can log in as role "${username}" to change its password`,
+      `No version of secret ${secretId} can log in as the role of version ${ctx.token} to change its password`,
     );
   });
 
@@ -421,6 +428,12 @@ describe('postgres-alternating-users', () => {
     const error = await caught(() => postgresAlternatingUsers.setSecret(ctx));
 
     expect(error).toBeInstanceOf(CredentialsRejectedError);
-    expect(error.message).toBe(`PostgreSQL at ${db.host}:${db.port} rejected the credentials of role "rotator"`);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^PostgreSQL rejected the credentials of the master secret \\(field "masterarn"\\) of Secret ${id} version [0-9a-f-]{36}$`,
+      ),
+    );
+    // Neither the master's role nor the master secret's id (a field of the rotated secret) is named.
+    expect(error.message).not.toMatch(/rotator|pg\/bad-master/);
   });
 });

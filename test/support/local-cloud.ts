@@ -47,7 +47,15 @@ interface TestCloud {
  * restarting a cloud in one test file must reuse the same port.
  */
 const startTestCloud = async (
-  options: { port?: number; dataDir?: string; start?: string; faults?: string; schedules?: boolean } = {},
+  options: {
+    port?: number;
+    dataDir?: string;
+    start?: string;
+    faults?: string;
+    schedules?: boolean;
+    /** Where the local SNS forwards notifications as Slack webhook posts (a test's stand-in for Slack). */
+    slackWebhookUrl?: string;
+  } = {},
 ): Promise<TestCloud> => {
   const clock = createManualClock(options.start ?? '2026-01-05T09:00:00Z');
   const logs: string[] = [];
@@ -58,6 +66,7 @@ const startTestCloud = async (
     schedules: options.schedules ?? false,
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.slackWebhookUrl ? { slackWebhookUrl: options.slackWebhookUrl } : {}),
   });
   return { cloud, clock, clients: clientsFor(cloud.url), logs };
 };

@@ -1,12 +1,21 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { routeOf, routes } from '../../functions/dispatch/domain/routes.ts';
 import { ruleFiles } from '../../functions/dispatch/domain/rules.ts';
 
 const require = createRequire(import.meta.url);
 const { loadRules } = require('../../scripts/sls/rules.cjs') as {
-  loadRules: () => ({ name: string; target: string; workflow?: string; eventPattern?: Record<string, string[]> } & {
+  loadRules: (dir?: string) => ({
+    name: string;
+    target: string;
+    workflow?: string;
+    eventPattern?: Record<string, string[]>;
+  } & {
     state: string;
+    bus: string;
   })[];
 };
 
@@ -15,7 +24,7 @@ describe('rules and dispatch routes', () => {
     const files = loadRules();
 
     const bundled = Object.fromEntries(Object.entries(ruleFiles).map(([name, rule]) => [name, rule]));
-    const onDisk = Object.fromEntries(files.map(({ name, state: _state, ...rule }) => [name, rule]));
+    const onDisk = Object.fromEntries(files.map(({ name, state: _state, bus: _bus, ...rule }) => [name, rule]));
     expect(Object.keys(bundled).sort()).toEqual(Object.keys(onDisk).sort());
     for (const [name, rule] of Object.entries(onDisk)) expect(bundled[name], name).toMatchObject(rule);
   });
@@ -67,5 +76,50 @@ describe('rules and dispatch routes', () => {
         eventPattern: { source: ['smcp', 'other'], 'detail-type': ['X'] },
       }),
     ).toThrow('events/rules/two-sources.json: a dispatch rule’s pattern names exactly one source'.replace('’', "'"));
+  });
+
+  it('refuses a rule for the control plane’s own events unless it listens on the smcp bus', () => {
+    const rule = {
+      description: 'x',
+      target: 'dispatch',
+      workflow: 'rotation',
+      detailSchema: 'RotationRequested',
+      eventPattern: { source: ['smcp'], 'detail-type': ['Rotation Requested'] },
+    };
+
+    expect(() => routeOf('on-default', rule)).toThrow(
+      'events/rules/on-default.json: a rule for source "smcp" events listens on the smcp bus ("bus": "smcp")',
+    );
+    expect(routeOf('on-smcp', { ...rule, bus: 'smcp' }).source).toBe('smcp');
+    for (const name of ['rotation-requested', 'read-spike-detected']) expect(routes.get(name)?.source).toBe('smcp');
+  });
+
+  it('puts each rule on its bus at package time: smcp events on the smcp bus, AWS events and schedules on the default', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smcp-rules-'));
+    const attempt = (rule: object) => {
+      writeFileSync(join(dir, 'r.json'), JSON.stringify({ description: 'x', target: 'detect-spikes', ...rule }));
+      return () => loadRules(dir);
+    };
+    try {
+      expect(attempt({ eventPattern: { source: ['smcp'] } })).toThrow(
+        'events/rules/r.json: a rule for source "smcp" events listens on the smcp bus: add "bus": "smcp"',
+      );
+      expect(attempt({ bus: 'smcp', eventPattern: { source: ['aws.secretsmanager'] } })).toThrow(
+        'matches source "smcp" only',
+      );
+      expect(attempt({ bus: 'smcp', scheduleExpression: 'rate(1 minute)' })).toThrow(
+        'a scheduled rule runs on the default bus',
+      );
+      expect(attempt({ bus: 'other', eventPattern: { source: ['smcp'] } })).toThrow('bus must be one of default, smcp');
+      expect(attempt({ bus: 'smcp', eventPattern: { source: ['smcp'] } })()).toMatchObject([{ bus: 'smcp' }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const buses = Object.fromEntries(loadRules().map((rule) => [rule.name, rule.bus]));
+    expect(buses).toMatchObject({
+      'rotation-requested': 'smcp',
+      'read-spike-detected': 'smcp',
+      'read-events': 'default',
+    });
   });
 });

@@ -29,6 +29,15 @@ interface ApprovalStore {
    * Throws ApprovalAlreadyDecidedError, ApprovalExpiredError or ApprovalNotFoundError otherwise.
    */
   markDecided(approvalId: string, decision: DecisionWrite): Promise<ApprovalRecord>;
+  /**
+   * Turns a decision that came too late (the workflow no longer waited) into `expired`, once: only the decision that
+   * was just written, identified by its status and decidedAt, is turned. Returns the record as written, or undefined
+   * when something else changed it first.
+   */
+  markExpired(
+    approvalId: string,
+    decided: Pick<DecisionWrite, 'status' | 'decidedAt'>,
+  ): Promise<ApprovalRecord | undefined>;
 }
 
 const isConditionalCheckFailed = (error: unknown) =>
@@ -38,7 +47,8 @@ const isNonEmptyString = (value: unknown): value is string => typeof value === '
 
 // Messages name fields, never values: a record carries its task token.
 const validateNew = (record: ApprovalRecord) => {
-  for (const field of ['approvalId', 'taskToken', 'secretId', 'action', 'requestedBy'] as const) {
+  // executionArn binds the record to the execution that waits for it (Check Approval compares it).
+  for (const field of ['approvalId', 'taskToken', 'secretId', 'action', 'executionArn', 'requestedBy'] as const) {
     if (!isNonEmptyString(record[field])) throw new InvalidApprovalError(`Approval record needs a ${field}`);
   }
   if (record.status !== APPROVAL_STATUSES.pending) throw new InvalidApprovalError('A new approval must be pending');
@@ -126,6 +136,30 @@ const createApprovalStore = ({ ddb, tableName }: { ddb: DynamoDBDocumentClient; 
         return out.Attributes as ApprovalRecord;
       } catch (error) {
         if (isConditionalCheckFailed(error)) throw await conditionFailure(approvalId, decision.decidedAt, error);
+        throw error;
+      }
+    },
+
+    async markExpired(approvalId, { status, decidedAt }) {
+      try {
+        const out = await ddb.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { approvalId },
+            UpdateExpression: 'SET #status = :expired',
+            ConditionExpression: '#status = :decided AND decidedAt = :decidedAt',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':expired': APPROVAL_STATUSES.expired,
+              ':decided': status,
+              ':decidedAt': decidedAt,
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return out.Attributes as ApprovalRecord;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return undefined;
         throw error;
       }
     },

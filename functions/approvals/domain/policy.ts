@@ -3,6 +3,12 @@
 // Fail closed: an empty allowlist means NOBODY may approve (not "anybody"). A stage that forgot to configure approvers
 // must leave requests pending until they time out (a timeout counts as a rejection), never let them through.
 // There are no wildcards: '*' is an id like any other and matches only an approver literally called '*'.
+//
+// Every comparison is between identity keys (identity.ts: NFKC, case-folded, invisible characters removed), so a
+// variant spelling of one's own name is still one's own name. Where the request knows the requester's AWS principal
+// (the caller identity behind `smcp rotate`), that principal is compared too: with the approver's principal when the
+// door knows it, and by its name with the approver's name.
+import { identityKey, principalName } from './identity.ts';
 
 type PolicyResult = { ok: true; approver: string } | { ok: false; reason: string };
 
@@ -12,23 +18,19 @@ interface ApproverCheck {
   /** The identity that asked for the change. */
   readonly requestedBy: string | undefined;
   readonly allowlist: Iterable<string>;
+  /** The approver's AWS principal ARN, when the door knows it. */
+  readonly approverPrincipal?: string | undefined;
+  /** The requester's AWS principal ARN, when the request recorded it. */
+  readonly requestedByPrincipal?: string | undefined;
 }
 
-/**
- * Trims, and lower-cases emails (their domain part is case-insensitive and mail providers treat the local part so).
- * Other ids stay as they are: Slack user ids are upper-case and case-sensitive.
- */
-const normaliseId = (id: string): string => {
-  const trimmed = id.trim();
-  return trimmed.includes('@') ? trimmed.toLowerCase() : trimmed;
-};
-
-const normaliseAllowlist = (allowlist: Iterable<string>): ReadonlySet<string> => {
-  const entries = new Set<string>();
+/** The allowlist by identity key, each entry with its spelling as configured (what `decidedBy` records). */
+const normaliseAllowlist = (allowlist: Iterable<string>): ReadonlyMap<string, string> => {
+  const entries = new Map<string, string>();
   for (const entry of allowlist) {
-    const id = normaliseId(entry);
+    const key = identityKey(entry);
     // A blank entry (a stray comma in a config list) must not match a blank approver.
-    if (id !== '') entries.add(id);
+    if (key !== '' && !entries.has(key)) entries.set(key, entry.trim());
   }
   return entries;
 };
@@ -37,21 +39,42 @@ const normaliseAllowlist = (allowlist: Iterable<string>): ReadonlySet<string> =>
 const allowlistOf = (setting: string | undefined): string[] => (setting ?? '').split(',');
 
 /**
+ * Every key a person is known by: the name they gave and, when their principal names one person (an IAM user, a role
+ * session, a federated user), that principal and the name inside it. The account root and a role without a session
+ * name nobody in particular (locally, every key but an AKIA one signs as root), so they add nothing.
+ */
+const keysOf = (name: string | undefined, principal: string | undefined): Set<string> => {
+  const person = principalName(principal);
+  const keys = [identityKey(name), ...(person === undefined ? [] : [identityKey(principal), identityKey(person)])];
+  return new Set(keys.filter((k) => k !== ''));
+};
+
+/**
  * Reasons are fixed strings: they never echo the approver or requester, which come from request payloads and would
  * otherwise let a caller write what they like into logs and replies.
  */
-const checkApprover = ({ approver, requestedBy, allowlist }: ApproverCheck): PolicyResult => {
-  const who = typeof approver === 'string' ? normaliseId(approver) : '';
+const checkApprover = ({
+  approver,
+  requestedBy,
+  allowlist,
+  approverPrincipal,
+  requestedByPrincipal,
+}: ApproverCheck): PolicyResult => {
+  const who = identityKey(approver);
   if (who === '') return { ok: false, reason: 'missing approver' };
-  const requester = typeof requestedBy === 'string' ? normaliseId(requestedBy) : '';
   // Without a requester we cannot rule out self-approval.
-  if (requester === '') return { ok: false, reason: 'the request has no requester' };
-  if (who === requester) return { ok: false, reason: 'the requester may not approve their own request' };
+  if (identityKey(requestedBy) === '') return { ok: false, reason: 'the request has no requester' };
+  const requester = keysOf(requestedBy, requestedByPrincipal);
+  const approving = keysOf(approver, approverPrincipal);
+  for (const key of approving) {
+    if (requester.has(key)) return { ok: false, reason: 'the requester may not approve their own request' };
+  }
   const allowed = normaliseAllowlist(allowlist);
   if (allowed.size === 0) return { ok: false, reason: 'no approvers are configured' };
-  if (!allowed.has(who)) return { ok: false, reason: 'approver is not allowed to decide this request' };
-  return { ok: true, approver: who };
+  const entry = allowed.get(who);
+  if (entry === undefined) return { ok: false, reason: 'approver is not allowed to decide this request' };
+  return { ok: true, approver: entry };
 };
 
 export type { ApproverCheck, PolicyResult };
-export { allowlistOf, checkApprover, normaliseId };
+export { allowlistOf, checkApprover, identityKey };

@@ -20,10 +20,11 @@ const PROBLEMS: readonly (readonly [(path: IssuePath) => boolean, string])[] = [
   [(path) => path[0] === 'user', 'the payload names no user'],
 ];
 
-const DECISION_OF = {
-  [SLACK_ACTIONS.approve]: 'approve',
-  [SLACK_ACTIONS.reject]: 'reject',
-} as const satisfies Record<keyof typeof SLACK_ACTIONS, Decision>;
+// A Map, not an object: an `action_id` is the caller's, and `__proto__` or `constructor` must find nothing.
+const DECISION_OF: ReadonlyMap<string, Decision> = new Map([
+  [SLACK_ACTIONS.approve, 'approve'],
+  [SLACK_ACTIONS.reject, 'reject'],
+]);
 
 const fail = (reason: string): SlackInteraction => ({ ok: false, reason });
 
@@ -43,7 +44,9 @@ const parseSlackInteraction = (rawBody: string): SlackInteraction => {
     return fail(reason);
   }
   const [action] = parsed.data.actions;
-  return { ok: true, approvalId: action.value, decision: DECISION_OF[action.action_id], approver: parsed.data.user.id };
+  const decision = DECISION_OF.get(action.action_id);
+  if (decision === undefined) return fail('unknown action');
+  return { ok: true, approvalId: action.value, decision, approver: parsed.data.user.id };
 };
 
 export type { SlackInteraction };

@@ -5,6 +5,7 @@
 //
 // Every value that comes from a request (secret id, requester, reason) goes in `plain_text` objects, so it can neither
 // format text, mention anyone nor link anywhere, and is cut to Slack's limits so the message is never refused.
+import { cut, oneLine, slackEscaped } from '../../shared/domain/sanitise.ts';
 import { SlackActionId } from '../schemas.ts';
 
 const SLACK_ACTIONS = SlackActionId.def.entries;
@@ -37,13 +38,12 @@ interface ApprovalMessage {
   readonly blocks: readonly Record<string, unknown>[];
 }
 
-const cut = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
-
-const plain = (text: string, max: number = LIMITS.field): PlainText => ({
-  type: 'plain_text',
-  text: cut(text === '' ? '—' : text, max),
-  emoji: false,
-});
+// plain_text shows text as it is (no mention, link or format), but a line break or a bidi override would still
+// rearrange what a person reads: every value is on one line with those characters gone.
+const plain = (text: string, max: number = LIMITS.field): PlainText => {
+  const line = oneLine(text, max);
+  return { type: 'plain_text', text: line === '' ? '—' : line, emoji: false };
+};
 
 const button = (actionId: SlackActionId, label: string, approvalId: string, style: 'primary' | 'danger') => ({
   type: 'button',
@@ -69,7 +69,12 @@ const approvalMessage = ({
   action = 'rotate-secret',
   summary,
 }: ApprovalMessageInput): ApprovalMessage => ({
-  text: cut(`Approval requested: ${action} ${secretId} (requested by ${requestedBy})`, LIMITS.text),
+  // The fallback text is mrkdwn (notifications, clients without Block Kit): every value is escaped, so a requester
+  // or secret name cannot ping `<!channel>` or link `<https://evil|Click>`.
+  text: cut(
+    `Approval requested: ${slackEscaped(action, 64)} ${slackEscaped(secretId, 512)} (requested by ${slackEscaped(requestedBy, 256)})`,
+    LIMITS.text,
+  ),
   blocks: [
     { type: 'header', text: plain(`Approval requested: ${action}`, LIMITS.header) },
     ...(summary ? [{ type: 'section', text: plain(summary) }] : []),

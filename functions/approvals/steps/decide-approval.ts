@@ -4,7 +4,7 @@
 // endpoint, the signed links) verifies its caller first and then calls this.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
-import type { ApprovalStore } from '../adapters/store.ts';
+import type { ApprovalStore, FinalStatus } from '../adapters/store.ts';
 import type { TaskCallbacks } from '../adapters/tasks.ts';
 import { decide, withoutTaskToken } from '../domain/record.ts';
 import { ApprovalAlreadyDecidedError, ApprovalExpiredError, ApprovalNotFoundError } from '../errors.ts';
@@ -14,7 +14,7 @@ import type { ApprovalDecidedDetail, DecideApprovalInput } from '../schemas.ts';
 const REJECTED_ERROR = 'ApprovalRejected';
 
 interface DecideDeps {
-  readonly store: Pick<ApprovalStore, 'get' | 'markDecided'>;
+  readonly store: Pick<ApprovalStore, 'get' | 'markDecided' | 'markExpired'>;
   readonly tasks: TaskCallbacks;
   readonly bus: EventPublisher;
   readonly logger: Logger;
@@ -34,7 +34,7 @@ const GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
 const createDecideStep =
   ({ store, tasks, bus, logger, allowlist, now = () => new Date() }: DecideDeps) =>
-  async ({ approvalId, decision, approver }: DecisionRequest): Promise<DecisionResult> => {
+  async ({ approvalId, decision, approver, approverPrincipal }: DecisionRequest): Promise<DecisionResult> => {
     const refuse = (reason: string): DecisionResult => {
       // Fixed reasons only: the approver comes from a request and is not echoed.
       logger.warn('Approval decision refused', { approvalId, reason });
@@ -43,7 +43,7 @@ const createDecideStep =
     const record = await store.get(approvalId);
     if (!record) return refuse('approval not found');
     const at = now();
-    const verdict = decide(record, { decision, approver, now: at, allowlist: allowlist() });
+    const verdict = decide(record, { decision, approver, approverPrincipal, now: at, allowlist: allowlist() });
     if (!verdict.ok) return refuse(verdict.reason);
     const next = verdict.next;
     let decided: typeof record;
@@ -70,6 +70,21 @@ const createDecideStep =
     } catch (error) {
       if (!GONE.has((error as Error).name)) throw error;
       workflowNotified = false;
+    }
+    if (!workflowNotified) {
+      // The workflow stopped waiting first (timed out, aborted, or completed by a caller holding the token): the
+      // decision changed nothing, so it is recorded as expired, not as approved or rejected, and published as such.
+      const expired =
+        (await store.markExpired(approvalId, {
+          status: decided.status as FinalStatus,
+          decidedAt: decided.decidedAt ?? '',
+        })) ?? decided;
+      await bus.publish('Approval Expired', { ...withoutTaskToken(expired), workflowNotified }, [decided.secretId]);
+      logger.warn('Approval decided after the workflow stopped waiting: recorded as expired', {
+        approvalId,
+        status: expired.status,
+      });
+      return { ok: false, approvalId, reason: 'expired' };
     }
     const detail: ApprovalDecidedDetail = { ...withoutTaskToken(decided), workflowNotified };
     await bus.publish('Approval Decided', detail, [decided.secretId]);

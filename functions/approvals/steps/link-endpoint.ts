@@ -23,15 +23,16 @@ interface LinkEndpointDeps {
 }
 
 // Status codes a browser and a monitoring tool can tell apart; the page says the same in words.
-const STATUS_OF_REASON: Readonly<Record<string, number>> = {
-  'link expired': 410,
-  expired: 410,
-  'approval not found': 404,
-  'already decided': 409,
-  'request body too large': 413,
-};
+// A Map: a lookup keyed by a string must not find `__proto__` or `constructor`.
+const STATUS_OF_REASON: ReadonlyMap<string, number> = new Map([
+  ['link expired', 410],
+  ['expired', 410],
+  ['approval not found', 404],
+  ['already decided', 409],
+  ['request body too large', 413],
+]);
 
-const refused = (reason: string): HttpResult => html(STATUS_OF_REASON[reason] ?? 403, refusedPage(reason));
+const refused = (reason: string): HttpResult => html(STATUS_OF_REASON.get(reason) ?? 403, refusedPage(reason));
 
 /** The approver a link decides as: see the module comment. */
 const linkApprover = (claims: LinkClaims, record: Pick<ApprovalRecord, 'channel'> | undefined): string =>

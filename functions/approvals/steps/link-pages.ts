@@ -1,9 +1,10 @@
 // The small HTML pages the signed-link endpoint answers. They show ids, names and verdicts only (the record without
 // its task token, never a key), and escape every value: a reason or a secret id is text a requester chose.
+import { htmlEscaped } from '../../shared/domain/sanitise.ts';
 import type { Decision, PublicApprovalRecord } from '../domain/record.ts';
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+// The shared sanitiser's HTML form: markup escaped, control and bidi characters gone.
+const escapeHtml = (text: string): string => htmlEscaped(text);
 
 const layout = (title: string, content: string): string =>
   [
@@ -34,7 +35,12 @@ const details = (
     .map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>`)
     .join('')}</dl>`;
 
-const VERB = { approve: 'Approve', reject: 'Reject' } as const;
+const VERB: ReadonlyMap<string, string> = new Map([
+  ['approve', 'Approve'],
+  ['reject', 'Reject'],
+]);
+// A decision that is neither (it cannot come from a verified token) still gets no page that looks like one.
+const verbOf = (decision: Decision): string => VERB.get(decision) ?? 'Decide';
 
 /**
  * What a GET answers: the request and one button. The decision happens only on the POST, so a mail scanner or link
@@ -42,11 +48,11 @@ const VERB = { approve: 'Approve', reject: 'Reject' } as const;
  */
 const confirmationPage = (record: PublicApprovalRecord, decision: Decision, token: string): string =>
   layout(
-    `${VERB[decision]} this request?`,
+    `${verbOf(decision)} this request?`,
     [
       details(record),
       `<form method="post"><input type="hidden" name="token" value="${escapeHtml(token)}">`,
-      `<button type="submit">${VERB[decision]}</button></form>`,
+      `<button type="submit">${verbOf(decision)}</button></form>`,
       '<p>This link works once. Nothing has been decided yet.</p>',
     ].join('\n'),
   );

@@ -1,13 +1,15 @@
 // Wait For Approval's task: stores the approval record with the task token (Slack buttons and links cannot carry a
 // token), notifies approvers with signed approve/reject links and says `Approval Requested` on the bus. The workflow
 // then waits until the decide step calls SendTaskSuccess/SendTaskFailure, or TimeoutSeconds passes.
-// The rotation workflow uses it for `rotate-secret`; read-anomaly-response for `quarantine-principal`. Deciding is the
+// The rotation workflow uses it for `rotate-secret`; read-anomaly-response for `quarantine-principal`; replica-repair
+// for `repair-replica` (worded by its summary, as the quarantine is). Deciding is the
 // same for every action, so only the record's `action` and the notification's wording differ.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
 import type { Notifier } from '../../shared/adapters/notifications.ts';
 import type { SlackPoster } from '../../shared/adapters/slack.ts';
+import { oneLine, printableLines, quoted } from '../../shared/domain/sanitise.ts';
 import type { ApprovalStore } from '../adapters/store.ts';
 import { type LinkKey, signLinkToken } from '../domain/link-token.ts';
 import { APPROVAL_STATUSES, type ApprovalRecord, CHANNELS } from '../domain/record.ts';
@@ -40,20 +42,41 @@ const approvalIdFor = (taskToken: string) => `apr-${createHash('sha256').update(
 
 const linkFor = (base: string, token: string) => `${base}${base.includes('?') ? '&' : '?'}token=${token}`;
 
-// A summary comes from a state machine's input: line breaks would forge lines in the message (SNS rejects them in
-// subjects anyway).
-const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ').trim();
-
-/** The notification's subject and first line: the rotation's own wording unless the request brings a summary. */
+/**
+ * The notification's subject and first line: the rotation's own wording unless the request brings a summary. Every
+ * value a request chose (the summary, the secret id, the strategy) is on one line with its control and bidi
+ * characters gone (functions/shared/domain/sanitise.ts): it cannot start a line of its own.
+ */
 const headlineOf = (request: ApprovalRequest) => {
-  const summary = request.summary === undefined ? '' : oneLine(request.summary);
+  const summary = request.summary === undefined ? '' : oneLine(request.summary, 512);
+  const secret = oneLine(request.secretId, 2048);
   return summary
     ? { subject: `[smcp] Approval requested: ${summary}`, first: `${summary}: waits for approval.` }
     : {
-        subject: `[smcp] Approval requested: rotate ${request.secretId}`,
-        first: `Rotation of ${request.secretId} (strategy ${request.strategy}) waits for approval.`,
+        subject: `[smcp] Approval requested: rotate ${secret}`,
+        first: `Rotation of ${secret} (strategy ${oneLine(request.strategy, 256)}) waits for approval.`,
       };
 };
+
+/**
+ * The SNS message. Free text (requester, reason) is quoted on its line, so where it ends is plain and nothing in it
+ * can pose as the next field, a link or an approval id; the links and ids are ours.
+ */
+const messageOf = (
+  request: ApprovalRequest,
+  { approvalId, expiresAt, links }: { approvalId: string; expiresAt: string; links: readonly string[] },
+) =>
+  printableLines(
+    [
+      headlineOf(request).first,
+      `Requested by: ${quoted(request.requestedBy, 256)}`,
+      `Reason: ${quoted(request.reason, 1024)}`,
+      `Approval id: ${approvalId}`,
+      `Expires at: ${expiresAt} (no decision by then counts as a rejection)`,
+      ...links,
+      `Execution: ${oneLine(request.executionArn, 2048)}`,
+    ].join('\n'),
+  );
 
 /**
  * The Slack message is a second way to decide, beside the SNS links: if Slack refuses or is down, the request still
@@ -72,7 +95,7 @@ const postToSlack = async (
       secretId,
       requestedBy,
       reason,
-      ...(summary === undefined ? {} : { summary: oneLine(summary) }),
+      ...(summary === undefined ? {} : { summary }),
     });
     await poster.post(message);
     return true;
@@ -97,7 +120,9 @@ const createRequestApprovalStep =
       taskToken: request.taskToken,
       secretId: request.secretId,
       action,
+      executionArn: request.executionArn,
       requestedBy: request.requestedBy,
+      ...(request.requestedByPrincipal ? { requestedByPrincipal: request.requestedByPrincipal } : {}),
       reason: request.reason,
       expiresAt,
       status: APPROVAL_STATUSES.pending,
@@ -119,19 +144,7 @@ const createRequestApprovalStep =
             )}`,
         )
       : ['(no approval link key is configured: decide with the approve function or the local console)'];
-    const headline = headlineOf(request);
-    await notifier.notify(
-      headline.subject,
-      [
-        headline.first,
-        `Requested by: ${request.requestedBy}`,
-        `Reason: ${request.reason}`,
-        `Approval id: ${approvalId}`,
-        `Expires at: ${expiresAt} (no decision by then counts as a rejection)`,
-        ...links,
-        `Execution: ${request.executionArn}`,
-      ].join('\n'),
-    );
+    await notifier.notify(headlineOf(request).subject, messageOf(request, { approvalId, expiresAt, links }));
     const posted = await postToSlack({ slack, logger }, request, { approvalId, action, expiresAt });
     const detail: ApprovalRequestedDetail = {
       approvalId,

@@ -1,13 +1,21 @@
 // The detail schemas a rule file may name (`"detailSchema"`), each with how to find the secret the event is about.
 // The schemas themselves belong to the areas whose events they are (functions/<area>/schemas.ts, zod only).
 import type { z } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import { ReadSpikeDetectedDetail } from '../../reads/schemas.ts';
+import { ReplicaScanRequestedDetail } from '../../replicas/schemas.ts';
 import { LabelUpdatedDetail, RotationRequestedDetail } from '../../rotation/schemas.ts';
 import { awsServiceEventDetail, ScheduledDetail } from '../../shared/schemas.ts';
 
+/** A detail schema in classic zod or zod/mini: both parse the same way. */
+type DetailSchema = z.ZodType | ZodMiniType;
+
 interface DetailContract {
-  /** The schema for `detail`; service events take their allowed event names from the rule's pattern. */
-  readonly schema: (eventNames: readonly string[]) => z.ZodType;
+  /**
+   * The schema for `detail`; service events take their allowed event names from the rule's pattern. Classic zod or
+   * zod/mini (the replicas area's): the parser takes any Standard Schema.
+   */
+  readonly schema: (eventNames: readonly string[]) => DetailSchema;
   /** The secret the workflow is about, when the event names one (schedules do not). */
   readonly secretId: (detail: never, resources: readonly string[]) => string | undefined;
 }
@@ -35,9 +43,13 @@ const details = {
     secretId: (d: { additionalEventData: { SecretId: string } }) => d.additionalEventData.SecretId,
   },
   Scheduled: { schema: () => ScheduledDetail, secretId: () => undefined },
+  ReplicaScanRequested: {
+    schema: () => ReplicaScanRequestedDetail,
+    secretId: (d: { secretId?: string }) => d.secretId,
+  },
 } as const satisfies Record<string, DetailContract>;
 
 const isDetailSchemaName = (name: string): name is keyof typeof details => Object.hasOwn(details, name);
 
-export type { DetailContract };
+export type { DetailContract, DetailSchema };
 export { details, isDetailSchemaName };

@@ -7,6 +7,7 @@ import detectSpikes from '../../../events/rules/detect-spikes.json' with { type:
 import readEvents from '../../../events/rules/read-events.json' with { type: 'json' };
 import readSpikeDetected from '../../../events/rules/read-spike-detected.json' with { type: 'json' };
 import replicaDriftScan from '../../../events/rules/replica-drift-scan.json' with { type: 'json' };
+import replicaScanRequested from '../../../events/rules/replica-scan-requested.json' with { type: 'json' };
 import replicationFailed from '../../../events/rules/replication-failed.json' with { type: 'json' };
 import rotationFailed from '../../../events/rules/rotation-failed.json' with { type: 'json' };
 import rotationRequested from '../../../events/rules/rotation-requested.json' with { type: 'json' };
@@ -16,6 +17,8 @@ import rotationSucceeded from '../../../events/rules/rotation-succeeded.json' wi
 interface RuleFile {
   readonly description: string;
   readonly target: string;
+  /** The bus the rule listens on: `default` (absent) or `smcp`, the control plane's own (scripts/sls/rules.cjs). */
+  readonly bus?: string;
   readonly workflow?: string;
   readonly detailSchema?: string;
   readonly eventPattern?: {
@@ -33,6 +36,7 @@ const ruleFiles: Readonly<Record<string, RuleFile>> = {
   'read-events': readEvents,
   'read-spike-detected': readSpikeDetected,
   'replica-drift-scan': replicaDriftScan,
+  'replica-scan-requested': replicaScanRequested,
   'replication-failed': replicationFailed,
   'rotation-failed': rotationFailed,
   'rotation-requested': rotationRequested,

@@ -9,10 +9,21 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
+  ScanCommand,
+  type ScanCommandOutput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type BucketAggregate, countByPrincipal } from '../domain/aggregate.ts';
-import { activeKey, bucketKey, minuteOfKey, minuteRange, OTHER_PRINCIPALS, PRINCIPAL_PREFIX } from '../domain/keys.ts';
+import {
+  activeKey,
+  bucketKey,
+  COUNTER_RETENTION_SECONDS,
+  minuteOfKey,
+  minuteRange,
+  OTHER_PRINCIPALS,
+  PRINCIPAL_PREFIX,
+} from '../domain/keys.ts';
+import type { SecretUsage } from '../domain/read-cost.ts';
 import type { Read } from '../domain/read-event.ts';
 import { CounterContentionError } from '../errors.ts';
 
@@ -31,6 +42,8 @@ interface CounterOptions {
   /** Most source IPs, user agents and regions kept per bucket (each). */
   readonly maxValuesPerBucket?: number;
   readonly maxAttempts?: number;
+  /** How many secrets `usage` reads at once. */
+  readonly usageConcurrency?: number;
 }
 
 interface WindowReaders {
@@ -57,11 +70,12 @@ const additions = (current: ReadonlySet<string>, incoming: Iterable<string>, max
 const createCounters = ({
   ddb,
   tableName,
-  retentionSeconds = 8 * 24 * 3600,
+  retentionSeconds = COUNTER_RETENTION_SECONDS,
   maxIdsPerBucket = 16_000,
   maxPrincipalsPerBucket = 100,
   maxValuesPerBucket = 50,
   maxAttempts = 5,
+  usageConcurrency = 8,
 }: CounterOptions) => {
   const expiresAt = (minute: number) => Math.floor(minute / 1000) + retentionSeconds;
 
@@ -181,7 +195,13 @@ const createCounters = ({
     return out;
   };
 
-  const queryAll = async (secretArn: string, from: number, to: number, projection?: string) => {
+  const queryAll = async (
+    secretArn: string,
+    from: number,
+    to: number,
+    projection?: string,
+    names?: Record<string, string>,
+  ) => {
     const { lo, hi } = minuteRange(from, to);
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
@@ -192,6 +212,7 @@ const createCounters = ({
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
           ExpressionAttributeValues: { ':pk': `S#${secretArn}`, ':lo': lo, ':hi': hi },
           ...(projection ? { ProjectionExpression: projection } : {}),
+          ...(names ? { ExpressionAttributeNames: names } : {}),
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
@@ -233,7 +254,79 @@ const createCounters = ({
     };
   };
 
-  return { addBucket, markActive, activeSecrets, bucketCounts, readers };
+  /** Each bucket's total and principal names in [from, to]: of one secret (a Query) or of all (a Scan). */
+  const bucketTotals = async (from: number, to: number, secretArn?: string) => {
+    const { lo, hi } = minuteRange(from, to);
+    const out = new Map<string, { minutes: Map<number, number>; principals: Set<string> }>();
+    if (secretArn) out.set(secretArn, { minutes: new Map(), principals: new Set() });
+    const add = (item: Record<string, unknown>) => {
+      const arn = String(item.pk).slice(2);
+      const entry = out.get(arn) ?? { minutes: new Map<number, number>(), principals: new Set<string>() };
+      entry.minutes.set(minuteOfKey(String(item.sk)), Number(item.n ?? 0));
+      for (const name of asSet(item.pl)) entry.principals.add(name);
+      out.set(arn, entry);
+    };
+    if (secretArn) {
+      for (const item of await queryAll(secretArn, from, to, 'pk, sk, n, pl')) add(item);
+      return out;
+    }
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page: ScanCommandOutput = await ddb.send(
+        new ScanCommand({
+          TableName: tableName,
+          FilterExpression: 'begins_with(pk, :s) AND sk BETWEEN :lo AND :hi',
+          ExpressionAttributeValues: { ':s': 'S#', ':lo': lo, ':hi': hi },
+          ProjectionExpression: 'pk, sk, n, pl',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) add(item);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  };
+
+  /**
+   * Reads per minute in [from, to] with the count per principal, for the read-cost report: of one secret, or of
+   * every secret read in the window. Two passes keep the dedup ids (most of a busy bucket's bytes) off the wire: the
+   * first reads each bucket's total and the names of its principals (`pl`), the second only the counts those name.
+   */
+  const usage = async (from: number, to: number, secretArn?: string): Promise<SecretUsage[]> => {
+    const totals = [...(await bucketTotals(from, to, secretArn))];
+    const countsOf = async ([arn, { minutes, principals }]: (typeof totals)[number]): Promise<SecretUsage> => {
+      const byMinute = new Map<number, Record<string, number>>();
+      const names = [...principals, OTHER_PRINCIPALS];
+      // 100 names per query keep the projection well inside DynamoDB's expression limits.
+      for (let i = 0; i < names.length; i += 100) {
+        const chunk = names.slice(i, i + 100);
+        const attributes = Object.fromEntries(chunk.map((name, j) => [`#p${j}`, `${PRINCIPAL_PREFIX}${name}`]));
+        const projection = ['sk', ...Object.keys(attributes)].join(', ');
+        for (const item of await queryAll(arn, from, to, projection, attributes)) {
+          const minute = minuteOfKey(String(item.sk));
+          const counts = byMinute.get(minute) ?? {};
+          for (const [attribute, value] of Object.entries(item)) {
+            if (attribute.startsWith(PRINCIPAL_PREFIX))
+              counts[attribute.slice(PRINCIPAL_PREFIX.length)] = Number(value);
+          }
+          byMinute.set(minute, counts);
+        }
+      }
+      return {
+        secretArn: arn,
+        minutes: [...minutes]
+          .sort(([a], [b]) => a - b)
+          .map(([minute, reads]) => ({ minute, reads, principals: byMinute.get(minute) ?? {} })),
+      };
+    };
+    const out: SecretUsage[] = [];
+    for (let i = 0; i < totals.length; i += usageConcurrency) {
+      out.push(...(await Promise.all(totals.slice(i, i + usageConcurrency).map(countsOf))));
+    }
+    return out;
+  };
+
+  return { addBucket, markActive, activeSecrets, bucketCounts, readers, usage };
 };
 
 type Counters = ReturnType<typeof createCounters>;

@@ -1,35 +1,43 @@
 // Read-spike detector: pure, online, O(1) per bucket, with a small JSON state per secret (≤ 2 KB, stored in
 // DynamoDB between invocations). One parameter set serves every key: what differs between keys (their level, their
-// noise, whether they have a daily shape, how bursty they are by nature) is learned from the key's own history.
+// noise, their daily and weekly shape, how bursty they are by nature) is learned from the key's own history.
 //
-// - Expectation: a level × hour-of-day × day-of-week profile, in log space for counts (read counts are
+// - Expectation: an hour-of-day profile with a day-of-week correction, in log space for counts (read counts are
 //   multiplicative: a busy hour is "3× the night", not "+40") and in plain units for other series (the NAB benchmark
-//   has CPU percentages and negative values). The profile is used only while it predicts better than the plain level
-//   does: seasonality is learned only when it is there.
-// - Surprise of a bucket: its deviation from the expectation in units of the key's own (robust) dispersion, but for
-//   counts never more extreme than Poisson noise allows, so a rarely read secret going from 0 to 3 reads is not an
-//   alarm. It must also be surprising against a slow level, so the return to normal after an outage is not a burst.
-// - Two horizons: the bucket itself (a burst) and a smoothed surprise over the last half hour or so (a shift that no
-//   single bucket makes obvious).
-// - Novelty: how far the bucket lies beyond the highest (or lowest) value of the last weeks, as a fraction of that
-//   range. Most incidents are values a key has never reached, which holds on a noisy key too.
-// - Anomaly likelihood (as Numenta's HTM detector does): the surprise must also stand out from the key's own recent
-//   surprises, so a key that is bursty by nature must beat its usual bursts to alarm.
-// - One alert per episode, then a refractory period that only a clearly bigger incident breaks through.
+//   has CPU percentages and negative values). Each hour of the day learns from its own visits, slowly (days): an
+//   anomaly is a departure from the key's usual day, so a fast-following level would absorb it.
+// - Surprise of a bucket: its deviation from the expectation in units of the key's own dispersion, for counts never
+//   more extreme than Poisson noise allows (a rarely read secret going from 0 to 3 reads is no surprise), net of what
+//   earlier days taught about rises at that time of day (a daily cron job stops alarming within days).
+// - Anomaly likelihood (likelihood.ts, as Numenta's HTM detector): the surprise averaged over the last few buckets,
+//   and the last bucket on its own, judged against the long-run distribution of that average, so a key that is bursty
+//   by nature must beat its usual bursts. The score grows with the evidence −log10 p: 0.5 is a one-in-100,000
+//   departure from the key's usual surprise.
+// - Novelty: a value beyond the highest (or lowest) the key has ever had, by a margin of its range, scores 0.75–1.
+// - One alert per episode: the first anomalous bucket alerts; the episode lasts while buckets keep scoring at least a
+//   quarter of the threshold with gaps shorter than `episodeGapMs`.
+//
+// On NAB (scripts/bench/nab.ts) a slow daily profile, the likelihood and novelty are what carry the score; a fast
+// level, a finer or per-hour-dispersion profile, separate likelihoods per direction or per model, and a Poisson-stable
+// square-root transform were all measured and scored lower (docs/read-anomalies.md).
+import { emptyLikelihood, type LikelihoodState, updateLikelihood } from './likelihood.ts';
 
 type DetectorParams = {
-  /** Half-life of the level: how fast a new normal is accepted. */
-  readonly levelHalfLifeMs: number;
-  /** Half-life of the slow level: a bucket must also be surprising against it (no alarm on a return to normal). */
-  readonly slowHalfLifeMs: number;
+  /** Half-life of an hour of the day's expectation, in days of visits to that hour: how fast a new daily shape is accepted. */
+  readonly profileHalfLifeDays: number;
+  /** Half-life of the day-of-week correction, in weeks of visits to that weekday. */
+  readonly weekdayHalfLifeWeeks: number;
   /** Half-life of the dispersion estimate (mean absolute residual). */
   readonly dispersionHalfLifeMs: number;
-  /** Half-life of the hour-of-day profile, in days of data. */
-  readonly dailyHalfLifeDays: number;
-  /** Half-life of the day-of-week correction, in weeks of data. */
-  readonly weeklyHalfLifeWeeks: number;
+  /** Half-life of the plain level, the expectation for an hour of the day not seen yet. */
+  readonly levelHalfLifeMs: number;
   /** Residuals are clipped to this many deviations before they update the model, so a burst does not teach it. */
   readonly clipSigmas: number;
+  /**
+   * How many deviations make a bucket fully surprising: its raw surprise grows from 0 at one deviation to 1 here. Far
+   * beyond the clipping point, so that a 6σ bucket and a 14σ one still differ to the likelihood.
+   */
+  readonly surpriseSigmas: number;
   /**
    * Lowest deviation, relative to the key's typical magnitude (for counts: in log space, i.e. relative too): a
    * perfectly flat series must not turn every wobble into infinite surprise.
@@ -37,25 +45,20 @@ type DetectorParams = {
   readonly minSigma: number;
   /** Poisson floor (counts only): the expected rate used for the Poisson bound is at least this many per bucket. */
   readonly minRate: number;
-  /** Half-life of the smoothed surprise that catches level shifts too small for a single bucket. */
-  readonly shiftHalfLifeMs: number;
-  /**
-   * Most independent buckets the smoothed surprise may count as evidence. Residuals of neighbouring buckets are
-   * correlated (no model is exact), so with short buckets √n would turn a slight misfit into a large deviation.
-   */
-  readonly shiftEvidence: number;
-  /** Lowest combined surprise (in deviations) that can score 0.5, however calm the key's history is. */
-  readonly alertZ: number;
-  /** Half-life of the key's history of combined surprise (its mean and mean absolute deviation). */
-  readonly historyHalfLifeMs: number;
-  /** The combined surprise must also stand this many of its own deviations above its recent mean to score 0.5. */
-  readonly likelihoodZ: number;
-  /** Lowest deviation of the surprise history, so a key that has been perfectly predictable is not hair-triggered. */
+  /** The anomaly likelihood averages the raw surprise over this many buckets. */
+  readonly likelihoodBuckets: number;
+  /** ... and judges that average against about this many earlier averages. */
+  readonly historyBuckets: number;
+  /** Lowest standard deviation of the averaged surprise: a key that has never been surprised is not hair-triggered. */
   readonly minHistoryDev: number;
-  /** Half-life with which the highest and lowest values seen fall back towards the level. */
-  readonly rangeHalfLifeMs: number;
-  /** A bucket this far beyond the range seen (as a fraction of the range) scores 0.5 on novelty alone. */
-  readonly rangeFraction: number;
+  /**
+   * The newest bucket is also judged on its own, so a burst alarms at its first bucket instead of waiting for the
+   * window to fill; single buckets have heavier tails than averages, so it needs this many orders of magnitude more
+   * evidence (2: a hundred times less likely).
+   */
+  readonly burstPenalty: number;
+  /** A value beyond the highest (lowest) ever seen by this fraction of the range seen is novel: it scores 0.75–1. */
+  readonly rangeTolerance: number;
   /**
    * How much of a time of day's remembered rise survives each day it does not recur (0..1). A bucket that rises at
    * the time of day earlier days rose at is judged net of what those days taught: a daily cron job or deploy stops
@@ -69,13 +72,6 @@ type DetectorParams = {
   readonly warmupBuckets: number;
   /** An episode ends after this long without an anomalous bucket; the next anomalous bucket alerts again. */
   readonly episodeGapMs: number;
-  /** No new alert this soon after the previous one, even if an episode ended and another began: alert fatigue. */
-  readonly refractoryMs: number;
-  /**
-   * An episode that begins during the refractory period still alerts if its score beats the last alert's by this
-   * much: a minor alert must not hide a major incident that follows it.
-   */
-  readonly escalation: number;
   /** A bucket is anomalous when its score reaches this. */
   readonly threshold: number;
   /** Gaps longer than this count as this long when decaying estimates, so a quiet week does not erase history. */
@@ -88,32 +84,28 @@ const day = 24 * hour;
 
 // One parameter set for every key (and for every file of the NAB benchmark, direction 'both' there). The values and
 // how they were chosen (leave-one-category-out on NAB's development split) are in docs/read-anomalies.md. Time
-// constants are in wall-clock time, so 1-minute and 30-minute buckets behave alike.
+// constants are in wall-clock time, so 1-minute and 5-minute buckets behave alike; the likelihood's window and history
+// are in buckets, as HTM's are.
 const defaultDetectorParams = {
-  levelHalfLifeMs: 90 * minute,
-  slowHalfLifeMs: 2 * day,
+  profileHalfLifeDays: 2,
+  weekdayHalfLifeWeeks: 1,
   dispersionHalfLifeMs: 3 * day,
-  dailyHalfLifeDays: 2,
-  weeklyHalfLifeWeeks: 3,
+  levelHalfLifeMs: 90 * minute,
   clipSigmas: 4,
+  surpriseSigmas: 15,
   minSigma: 0.02,
   minRate: 2,
-  shiftHalfLifeMs: 30 * minute,
-  shiftEvidence: 20,
-  alertZ: 6,
-  historyHalfLifeMs: 2 * day,
-  likelihoodZ: 8,
-  minHistoryDev: 0.3,
-  rangeHalfLifeMs: 14 * day,
-  rangeFraction: 0.1,
+  likelihoodBuckets: 10,
+  historyBuckets: 8640,
+  minHistoryDev: 0.01,
+  burstPenalty: 2,
+  rangeTolerance: 0.05,
   recurrenceDecay: 0.5,
   direction: 'up',
-  warmupMs: 12 * hour,
+  warmupMs: 24 * hour,
   warmupBuckets: 30,
-  episodeGapMs: 4 * hour,
-  refractoryMs: 1 * day,
-  escalation: 0.1,
-  threshold: 0.4,
+  episodeGapMs: 3 * hour,
+  threshold: 0.5,
   maxGapMs: 6 * hour,
 } as const satisfies DetectorParams;
 
@@ -123,7 +115,7 @@ const defaultDetectorParams = {
  * that keeps it in memory.
  */
 type DetectorState = {
-  readonly v: 3;
+  readonly v: 4;
   /** Buckets seen. */
   readonly n: number;
   /** First and last bucket timestamps (ms). */
@@ -131,28 +123,21 @@ type DetectorState = {
   readonly t: number;
   /** 1 while every value seen is a non-negative integer (a count: log space, Poisson floor), else 0. */
   readonly c: 0 | 1;
-  /** Level of the (transformed) value after removing the seasonal profile, and the same with a slow half-life. */
+  /** Plain level of the (transformed) value: the expectation for an hour of the day not seen yet. */
   readonly lvl: number;
-  readonly slow: number;
-  /** Level and dispersion of the plain model (no profile), which the profile must beat to be used. */
-  readonly pl: number;
-  readonly pd: number;
-  /** Mean absolute residual of the seasonal model. */
+  /** Mean absolute residual of the expectation. */
   readonly dev: number;
   /** Mean absolute transformed value: the key's magnitude, for the relative floor of the deviation. */
   readonly mag: number;
-  /** Smoothed signed surprise (deviations) and its weight-of-evidence (sum of squared EWMA weights). */
-  readonly sh: number;
-  readonly shv: number;
-  /** Recent mean and mean absolute deviation of the combined surprise. */
-  readonly hm: number;
-  readonly hd: number;
-  /** Highest and lowest transformed values seen, falling back towards the level with rangeHalfLifeMs. */
+  /** Hour-of-day (UTC) expectation, a bit per hour in `hs` once it has been visited; day-of-week (UTC, Monday first) correction. */
+  readonly hod: readonly number[];
+  readonly hs: number;
+  readonly dow: readonly number[];
+  /** Highest and lowest values seen (untransformed). */
   readonly hi: number;
   readonly lo: number;
-  /** Hour-of-day (UTC) profile and day-of-week (UTC, Monday first) correction on top of it. */
-  readonly hod: readonly number[];
-  readonly dow: readonly number[];
+  /** The anomaly likelihood's window and history. */
+  readonly lk: LikelihoodState;
   /**
    * Recurring surprise per 10 minutes of the day (UTC), one base-36 digit each (half-deviations, 0–35): what the same
    * time on earlier days has taught the key to expect beyond its profile.
@@ -161,46 +146,56 @@ type DetectorState = {
   /** The slot being visited and the largest rise (deviations) of the visit so far, learned when the visit ends. */
   readonly rv: number;
   readonly rx: number;
+  /**
+   * About the visit that ended just before this one began: 1 if it wrote a rise into the previous slot (a burst under
+   * way, which must not excuse itself), else 0; and that slot's memory before the visit decayed it.
+   */
+  readonly rb: 0 | 1;
+  readonly rp: number;
   /** Timestamp of the last anomalous bucket of the current episode, 0 when none is under way. */
   readonly ep: number;
-  /** Timestamp and score of the last alert, 0 when none (the score decides whether a new episode escalates). */
-  readonly al: number;
-  readonly as: number;
 };
 
 type Bucket = { readonly timestamp: number; readonly count: number };
 
 type DetectorResult = {
   readonly state: DetectorState;
-  /** 0..1; 0.5 is where the surprise reaches both `alertZ` and `likelihoodZ` of the key's own history. */
+  /** 0..1: 0.5 for a one-in-100,000 departure from the key's usual surprise (0.75: one in 10^10); 0.75–1 for a value beyond the range seen. */
   readonly score: number;
   /** Expected count for this bucket before seeing it. */
   readonly expected: number;
-  /** +1 when the bucket is above expectation, −1 below, 0 when neither (lets a caller filter direction). */
+  /** +1 when the bucket is above expectation, −1 below, 0 when it scores nothing (lets a caller filter direction). */
   readonly direction: -1 | 0 | 1;
   readonly isAnomaly: boolean;
   /** True only on the first anomalous bucket of an episode. */
   readonly alert: boolean;
 };
 
-// The day in 10-minute slots for the recurring-surprise memory. A bucket is excused by its own slot and the next one
-// (a job that runs up to 10–20 minutes earlier than the day before); not by the previous slot, which today's visit
-// may already have written: a burst spanning two slots must not excuse itself.
+// The day in 10-minute slots for the recurring-surprise memory. A bucket is excused by its own slot and its two
+// neighbours (a job that runs 10–20 minutes earlier or later than the day before), but never by what today's burst
+// has just written (see `rb`).
 const recurrenceSlots = 144;
 const recurrenceSlotMs = day / recurrenceSlots;
-// Stored in half-deviations, one base-36 digit a slot (0–35, so at most 17.5 deviations are ever excused).
-const recurrenceUnit = 0.5;
+// One base-36 digit a slot, on a geometric scale so that a job's rise is remembered within ±10 % whether it is 5 or
+// 400 deviations (a CPU spike on an idle instance is hundreds): digit d ≥ 1 stands for 1.2^(d − 1) deviations.
+const recurrenceRatio = 1.2;
 const recurrenceMax = 35;
+const decodeRecurrence = (d: number): number => (d <= 0 ? 0 : recurrenceRatio ** (d - 1));
 
 // Mean absolute deviation → standard deviation for a normal distribution.
 const madToSigma = 1.2533;
-// Mean and mean absolute deviation of |z| for standard normal z: the surprise history of a perfectly modelled key,
-// which is where every key's history starts (the warm-up's surprises measure the model's ignorance, not the key).
-const nullMean = 0.7979;
-const nullDev = 0.4822;
+// The raw surprise is 0 up to this many deviations: ordinary noise is no surprise at all.
+const noiseSigmas = 1;
+// An episode goes on while its buckets keep scoring at least this fraction of the threshold (hysteresis): a level
+// shift that the profile takes a day to learn stays one episode instead of alerting again each time it peaks.
+const episodeFraction = 0.25;
+// The score is 1 − 2^(−evidence / halfScoreEvidence), evidence being −log10 p: 0.5 at p = 1e-5 (where NAB's HTM
+// detector puts it too), 0.75 at 1e-10, and it keeps growing, so a larger incident always scores higher.
+const halfScoreEvidence = 5;
 
 /** Rounds to `digits` significant digits: the persisted form, a few characters per number whatever its scale. */
 const sig = (x: number, digits = 6): number => (x === 0 || !Number.isFinite(x) ? 0 : Number(x.toPrecision(digits)));
+const sig3 = (x: number): number => sig(x, 3);
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 
@@ -208,31 +203,26 @@ const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.m
 const decay = (dt: number, halfLife: number): number => (halfLife <= 0 ? 1 : 1 - 2 ** (-dt / halfLife));
 
 const createDetectorState = (_params: DetectorParams = defaultDetectorParams): DetectorState => ({
-  v: 3,
+  v: 4,
   n: 0,
   t0: 0,
   t: 0,
   c: 1,
   lvl: 0,
-  slow: 0,
-  pl: 0,
-  pd: 0,
   dev: 0,
   mag: 0,
-  sh: 0,
-  shv: 0,
-  hm: nullMean,
-  hd: nullDev,
+  hod: new Array<number>(24).fill(0),
+  hs: 0,
+  dow: new Array<number>(7).fill(0),
   hi: 0,
   lo: 0,
-  hod: new Array<number>(24).fill(0),
-  dow: new Array<number>(7).fill(0),
+  lk: emptyLikelihood,
   rc: '0'.repeat(recurrenceSlots),
   rv: 0,
   rx: 0,
+  rb: 0,
+  rp: 0,
   ep: 0,
-  al: 0,
-  as: 0,
 });
 
 const slotsOf = (timestamp: number): { h: number; d: number } => {
@@ -255,10 +245,6 @@ const surprise = (value: number, y: number, predicted: number, sigma: number, co
   return Math.abs(z) < Math.abs(zPoisson) ? z : zPoisson;
 };
 
-/** The smaller of two signed surprises, 0 when they disagree in sign. */
-const weaker = (a: number, b: number): number =>
-  Math.sign(a) !== Math.sign(b) ? 0 : Math.abs(a) < Math.abs(b) ? a : b;
-
 const updateDetector = (
   state: DetectorState,
   bucket: Bucket,
@@ -266,17 +252,17 @@ const updateDetector = (
 ): DetectorResult => {
   // A state persisted by an older version has other fields: re-learning costs one warm-up, whereas misreading it
   // could alarm or mute the key for days.
-  if ((state as { readonly v: number }).v !== 3) return updateDetector(createDetectorState(params), bucket, params);
+  if ((state as { readonly v: number }).v !== 4) return updateDetector(createDetectorState(params), bucket, params);
 
   const value = Number.isFinite(bucket.count) ? bucket.count : 0;
   // A key stays a count while every value is a non-negative integer (read counts always are); one fractional or
-  // negative value makes it a plain series for good, and its level restarts in plain units.
+  // negative value makes it a plain series for good, and its model restarts in plain units.
   const counts = state.c === 1 && Number.isInteger(value) && value >= 0;
   const y = transform(value, counts);
   const { h, d } = slotsOf(bucket.timestamp);
 
   if (state.n === 0 || counts !== (state.c === 1)) {
-    // The first bucket is the only evidence of a level; the profile starts flat.
+    // The first bucket is the only evidence of a level; the profile starts unvisited.
     return {
       state: {
         ...createDetectorState(params),
@@ -285,11 +271,9 @@ const updateDetector = (
         t: bucket.timestamp,
         c: counts ? 1 : 0,
         lvl: sig(y),
-        slow: sig(y),
-        pl: sig(y),
         mag: sig(Math.abs(y)),
-        hi: sig(y),
-        lo: sig(y),
+        hi: sig(value),
+        lo: sig(value),
       },
       score: 0,
       expected: value,
@@ -301,145 +285,146 @@ const updateDetector = (
 
   const hod = [...state.hod];
   const dow = [...state.dow];
-  const seasonal = (hod[h] ?? 0) + (dow[d] ?? 0);
-  // The profile is used only while it predicts better than the plain level: a key without a daily shape is judged
-  // against its level alone, and the profile's noise cannot add surprise.
-  const seasonalWins = state.dev < state.pd;
-  const predicted = seasonalWins ? state.lvl + seasonal : state.pl;
-  const predictedSlow = state.slow + (seasonalWins ? seasonal : 0);
+  const visited = (state.hs & (1 << h)) !== 0;
+  const predicted = (visited ? (hod[h] ?? 0) : state.lvl) + (dow[d] ?? 0);
   const expected = untransform(predicted, counts);
 
   const dt = clamp(bucket.timestamp - state.t, minute, params.maxGapMs);
   const floor = Math.max(params.minSigma * (counts ? 1 : state.mag), Number.MIN_VALUE);
-  const sigma = Math.max(madToSigma * (seasonalWins ? state.dev : state.pd), floor);
-  // A bucket is surprising only if it is surprising against both the recent level and the slow one: reads coming
-  // back after an outage are a return to normal, not a burst (and a dip back after a burst is not a drop).
-  const raw = weaker(
-    surprise(value, y, predicted, sigma, counts, params.minRate),
-    surprise(value, y, predictedSlow, sigma, counts, params.minRate),
-  );
+  const sigma = Math.max(madToSigma * state.dev, floor);
+  const raw = surprise(value, y, predicted, sigma, counts, params.minRate);
+
   // Recurrence: a rise at a time of day that rose on earlier days is judged net of what those days taught. The memory
   // learns halfway towards each rise (so it takes a few days to excuse one fully) and forgets a slot that stays quiet.
   const slotOf = (t: number): number => Math.floor((((t % day) + day) % day) / recurrenceSlotMs);
   const slot = slotOf(bucket.timestamp);
-  const digit = (x: number): string => Math.min(recurrenceMax, Math.round(x / recurrenceUnit)).toString(36);
+  // Rounded up while learning a rise, so that halfway steps smaller than the scale's are not lost to rounding.
+  const digit = (x: number, rising: boolean): string =>
+    (x < 1
+      ? 0
+      : Math.min(recurrenceMax, 1 + (rising ? Math.ceil : Math.round)(Math.log(x) / Math.log(recurrenceRatio)))
+    ).toString(36);
   const stored = (rc: string, i: number): number =>
-    recurrenceUnit * Number.parseInt(rc[(i + recurrenceSlots) % recurrenceSlots] ?? '0', 36);
+    decodeRecurrence(Number.parseInt(rc[(i + recurrenceSlots) % recurrenceSlots] ?? '0', 36));
   // A visit to a slot (its buckets of one day) is learned when it ends, so a burst never excuses itself: the slot's
-  // memory forgets once (recurrenceDecay) and moves halfway towards the visit's largest rise.
+  // memory forgets once (recurrenceDecay) or, after a clear rise, moves halfway towards it.
   const newVisit = state.rv !== slot || bucket.timestamp - state.t >= recurrenceSlotMs;
+  const contiguous = bucket.timestamp - state.t < recurrenceSlotMs && (state.rv + 1) % recurrenceSlots === slot;
+  // What the slot before slot i remembers from earlier days: nothing while it holds the burst now under way (rb: the
+  // visit that just ended there wrote a rise), and as it was before the visit that just ended decayed it (rp): a job
+  // running ten minutes later than yesterday has not been forgotten by the slot it ran in yesterday.
+  const earlier = (rc: string, i: number, rb: 0 | 1, rp: number): number =>
+    rb === 1 ? 0 : Math.max(stored(rc, i - 1), rp);
   let rc = state.rc;
+  let rb = state.rb;
+  let rp = state.rp;
   if (newVisit) {
-    const kept = stored(rc, state.rv) * params.recurrenceDecay;
-    // A recurring rise moves the memory halfway towards itself (1/2, 3/4, 7/8 of it excused on days 2, 3, 4); a day
-    // without one lets it fade.
+    const memory = stored(rc, state.rv);
     // Only a clear rise (an outlier, beyond clipSigmas) is remembered: the everyday noise of a slot is the profile's
     // and the dispersion's business, and excusing it would blunt every later shift at that time of day.
     const rise = state.rx >= params.clipSigmas ? state.rx : 0;
-    const learned = rise > 0 ? (stored(rc, state.rv) + rise) / 2 : kept;
-    rc = `${rc.slice(0, state.rv)}${digit(learned)}${rc.slice(state.rv + 1)}`;
+    // A rise learns from what excused it (the slot or a neighbour), so a job that drifts a few minutes a day carries
+    // its memory along instead of starting afresh in each slot it drifts into.
+    const before = Math.max(memory, stored(rc, state.rv + 1), earlier(rc, state.rv, state.rb, state.rp));
+    const learned = rise > 0 ? (before + rise) / 2 : memory * params.recurrenceDecay;
+    rc = `${rc.slice(0, state.rv)}${digit(learned, rise > 0)}${rc.slice(state.rv + 1)}`;
+    rb = contiguous && rise > 0 ? 1 : 0;
+    rp = contiguous && rise === 0 ? sig3(memory) : 0;
   }
-  // The next slot still holds what earlier days taught (today has not reached it); the previous one may hold today.
-  const excused = Math.max(stored(rc, slot), stored(rc, slot + 1));
+  // A bucket is excused by what its slot and both neighbours remember: a job that runs 10–20 minutes earlier or later
+  // than the day before is still recognised.
+  const excused = Math.max(stored(rc, slot), stored(rc, slot + 1), earlier(rc, slot, rb, rp));
   const z = raw > 0 ? Math.max(0, raw - excused) : raw;
-  const rv = slot;
-  const rx = sig(Math.max(newVisit ? 0 : state.rx, raw), 3);
+  const rx = sig3(Math.max(newVisit ? 0 : state.rx, raw));
 
   // Early on, average plainly (1/n) so the first buckets set level and dispersion instead of a slow drift from 0.
   const n = state.n + 1;
   const early = 1 / n;
   const learning = n <= params.warmupBuckets;
-  const a = Math.max(decay(dt, params.levelHalfLifeMs), early);
-  const b = Math.max(decay(dt, params.dispersionHalfLifeMs), early);
+  const warm = !learning && bucket.timestamp - state.t0 >= params.warmupMs;
   const limit = params.clipSigmas * sigma;
-  // Until the dispersion is known, clipping would freeze the level at the first bucket: let residuals through.
+  // Until the dispersion is known, clipping would freeze the model at the first bucket: let residuals through.
   const clip = (r: number): number => (learning ? r : clamp(r, -limit, limit));
-  const residual = y - (state.lvl + seasonal);
-  const gd = decay(dt, params.dailyHalfLifeDays * hour);
-  const gw = decay(dt, params.weeklyHalfLifeWeeks * 7 * 24 * hour);
-  hod[h] = sig((hod[h] ?? 0) + gd * clip(residual), 4);
-  dow[d] = sig((dow[d] ?? 0) + gw * clip(residual), 4);
-  const lvl = state.lvl + a * clip(residual);
-  const dev = state.dev + b * (Math.abs(clip(residual)) - state.dev);
-  const plainResidual = y - state.pl;
-  const pl = state.pl + a * clip(plainResidual);
-  const pd = state.pd + b * (Math.abs(clip(plainResidual)) - state.pd);
-  const slow = state.slow + Math.max(decay(dt, params.slowHalfLifeMs), early) * clip(y - predictedSlow);
+  const residual = clip(y - predicted);
+  // An hour of the day learns only while it is visited, so its half-life is in days of visits; on its first visit it
+  // starts from the plain level. The weekday correction learns from the same residual, more slowly.
+  const slotMs = hour;
+  hod[h] = sig((visited ? (hod[h] ?? 0) : state.lvl) + decay(dt, params.profileHalfLifeDays * slotMs) * residual, 5);
+  dow[d] = sig((dow[d] ?? 0) + decay(dt, params.weekdayHalfLifeWeeks * day) * residual, 4);
+  const b = Math.max(decay(dt, params.dispersionHalfLifeMs), early);
+  const dev = state.dev + b * (Math.abs(residual) - state.dev);
+  const lvl = state.lvl + Math.max(decay(dt, params.levelHalfLifeMs), early) * clip(y - state.lvl);
   const mag = state.mag + b * (Math.abs(y) - state.mag);
 
-  // Medium horizon: an EWMA of the (clipped) surprise, divided by its own standard deviation under independent
-  // noise, sqrt(Σw²), so it reads in deviations: with 5-minute buckets, half an hour at +1.5σ reads about like one
-  // bucket at +6σ.
-  const s = decay(dt, params.shiftHalfLifeMs);
-  const sh = (1 - s) * state.sh + s * clamp(z, -params.clipSigmas, params.clipSigmas);
-  const shv = (1 - s) ** 2 * state.shv + s * s;
-  const zShift = shv > 0 ? sh / Math.sqrt(Math.max(shv, 1 / params.shiftEvidence)) : 0;
-  const zUp = Math.max(0, z, zShift);
-  const zDown = Math.max(0, -z, -zShift);
-  const combined = params.direction === 'up' ? zUp : Math.max(zUp, zDown);
+  // Raw surprise in [0, 1]: nothing within a deviation, everything beyond surpriseSigmas.
+  const signed = params.direction === 'up' ? z : Math.abs(z);
+  const rawSurprise = clamp((signed - noiseSigmas) / (params.surpriseSigmas - noiseSigmas), 0, 1);
+  const likelihood = updateLikelihood(
+    state.lk,
+    rawSurprise,
+    {
+      windowSize: params.likelihoodBuckets,
+      historySize: params.historyBuckets,
+      minDev: params.minHistoryDev,
+      burstPenalty: params.burstPenalty,
+    },
+    warm,
+    sig3,
+  );
 
-  // Novelty: beyond the range of the last weeks, as a fraction of that range. For counts the range is never narrower
-  // than Poisson noise around the expectation allows (clipSigmas deviations), so a rarely read secret's first 5 reads
-  // in a minute are not "beyond its range"; and novelty is weighed by how surprising the bucket is (up to clipSigmas
-  // deviations), so a recurring job slightly above yesterday's peak is not new.
+  // Novelty: beyond the range ever seen by a margin of it. For counts the top is never lower than Poisson noise
+  // around the expectation allows (clipSigmas deviations), so a rarely read secret's first 5 reads in a minute are not
+  // "beyond its range". A value beyond the range must also be a surprise: its excess counts in full from clipSigmas
+  // deviations (net of what earlier days taught) and not at all at 2 or less, so a daily job that reads a little more
+  // than ever before is not new, nor is a busy minute of a key whose range is still narrow.
   const rate = Math.max(expected, params.minRate);
-  const top = counts ? Math.max(state.hi, Math.log1p(rate + params.clipSigmas * Math.sqrt(rate))) : state.hi;
-  const range = Math.max(top - state.lo, sigma);
-  const above = (y - top) / range;
-  const below = (state.lo - y) / range;
-  const weight = Math.min(1, Math.abs(z) / params.clipSigmas);
-  const novelty = (weight * Math.max(0, above, params.direction === 'up' ? 0 : below)) / params.rangeFraction;
-  const r = decay(dt, params.rangeHalfLifeMs);
-  const hi = Math.max(y, state.hi - r * (state.hi - pl));
-  const lo = Math.min(y, state.lo + r * (pl - state.lo));
+  const top = counts ? Math.max(state.hi, rate + params.clipSigmas * Math.sqrt(rate)) : state.hi;
+  const range = Math.max(top - state.lo, Number.MIN_VALUE);
+  const weight = (sigmas: number): number => clamp((sigmas - 2) / (params.clipSigmas - 2), 0, 1);
+  const excessAbove = z > 0 ? (value - top) * weight(z) : 0;
+  const excessBelow = params.direction === 'both' && z < 0 ? (state.lo - value) * weight(-z) : 0;
+  const excess = Math.max(excessAbove, excessBelow) / range;
+  const novel = excess > params.rangeTolerance;
+  const above = novel && excessAbove >= excessBelow;
+  // A novel value scores from 0.75 (just beyond the margin) towards 1 (far beyond, in ranges): always an anomaly at any
+  // sensible threshold, and a larger incident scores higher.
+  const novelty = novel ? 0.75 + 0.25 * (1 - Math.exp(-excess)) : 0;
 
-  // Anomaly likelihood: how far the combined surprise stands above the key's own recent surprises. The history
-  // learns from a clipped value, so a burst barely moves it and a repeat burst days later still alarms.
-  const warm = !learning && bucket.timestamp - state.t0 >= params.warmupMs;
-  const hDev = Math.max(madToSigma * state.hd, params.minHistoryDev);
-  const relative = (combined - state.hm) / hDev;
-  const ratio = Math.max(Math.min(combined / params.alertZ, relative / params.likelihoodZ), novelty);
-  const score = warm && ratio > 0 ? ratio / (ratio + 1) : 0;
-  const c = warm ? decay(dt, params.historyHalfLifeMs) : 0;
-  const learned = Math.min(combined, state.hm + params.clipSigmas * hDev);
-  const hm = state.hm + c * (learned - state.hm);
-  const hd = state.hd + c * (Math.abs(learned - state.hm) - state.hd);
-  const upward = y > predicted;
+  const score = warm ? Math.max(novelty, 1 - 2 ** (-likelihood.evidence / halfScoreEvidence)) : 0;
+  const upward = novel ? above : y > predicted;
   const direction = score === 0 ? 0 : params.direction === 'up' || upward ? 1 : -1;
 
   const isAnomaly = warm && score >= params.threshold;
   const inEpisode = state.ep !== 0 && bucket.timestamp - state.ep <= params.episodeGapMs;
-  const rested =
-    state.al === 0 || bucket.timestamp - state.al > params.refractoryMs || sig(score) >= state.as + params.escalation;
-  const alert = isAnomaly && !inEpisode && rested;
+  const alert = isAnomaly && !inEpisode;
 
   return {
     state: {
-      v: 3,
+      v: 4,
       n,
       t0: state.t0,
       t: bucket.timestamp,
       c: counts ? 1 : 0,
       lvl: sig(lvl),
-      slow: sig(slow),
-      pl: sig(pl),
-      pd: sig(pd),
       dev: sig(dev),
       mag: sig(mag),
-      sh: sig(sh),
-      shv: sig(shv),
-      hm: sig(hm, 4),
-      hd: sig(hd, 4),
-      hi: sig(hi),
-      lo: sig(lo),
       hod,
+      hs: state.hs | (1 << h),
       dow,
+      hi: sig(Math.max(state.hi, value)),
+      lo: sig(Math.min(state.lo, value)),
+      lk: likelihood.state,
       rc,
-      rv,
+      rv: slot,
       rx,
-      ep: isAnomaly ? bucket.timestamp : inEpisode ? state.ep : 0,
-      al: alert ? bucket.timestamp : state.al,
-      as: alert ? sig(score) : state.as,
+      rb,
+      rp,
+      ep:
+        isAnomaly || (inEpisode && score >= params.threshold * episodeFraction)
+          ? bucket.timestamp
+          : inEpisode
+            ? state.ep
+            : 0,
     },
     score: sig(score),
     expected: sig(expected, 4),

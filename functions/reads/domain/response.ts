@@ -6,6 +6,7 @@ import {
   ResponsePolicy,
   Severity as SeverityValues,
 } from '../schemas.ts';
+import { canQuarantine, quarantineRefusal } from './quarantine.ts';
 
 // The value sets are the event schemas' (Read Anomaly Handled reports them).
 const Severity = SeverityValues.enum;
@@ -55,12 +56,6 @@ const policyOf = (
   return { policy: fallback, source: 'stage', ...(tag === undefined ? {} : { ignoredTag: tag }) };
 };
 
-// A resource policy can deny users, roles and role sessions; denying the account root (or a service) would lock
-// out the whole account, so such a suspect is escalated to a human instead.
-const QUARANTINABLE = /^arn:aws[a-z-]*:(iam::\d{12}:(user|role)\/.+|sts::\d{12}:assumed-role\/.+\/.+)$/;
-
-const canQuarantine = (principal: string): boolean => QUARANTINABLE.test(principal);
-
 /**
  * The remediation to run: quarantine needs a principal a resource policy can name, otherwise a human decides. A
  * quarantine that needs approval stays a quarantine: the workflow waits for an approver before applying it.
@@ -74,12 +69,10 @@ const remediationOf = (
   if (policy !== 'quarantine') return { remediation: policy, reason: `policy is ${policy}` };
   // Checked before approval: nobody should be asked to approve what would be refused anyway.
   if (!suspect) return { remediation: Remediation.escalate, reason: 'no principal read in the window' };
-  if (!canQuarantine(suspect.principal)) {
-    return {
-      remediation: Remediation.escalate,
-      reason: `${suspect.principal} cannot be quarantined by a resource policy (only IAM users, roles and role sessions)`,
-    };
-  }
+  // A resource policy can deny users, roles and role sessions named exactly; denying the account root (or a
+  // service, or a wildcard) would lock out far more than the suspect, so such a suspect goes to a human instead.
+  const refusal = quarantineRefusal(suspect.principal);
+  if (refusal) return { remediation: Remediation.escalate, reason: refusal };
   const reason = `top reader ${suspect.principal}`;
   return { remediation: Remediation.quarantine, reason: approvalRequired ? `${reason}, once approved` : reason };
 };
@@ -89,6 +82,8 @@ const notificationOf = (input: {
   severity: Severity;
   remediation: Remediation;
   reason: string;
+  /** What the read counters say about the spike (domain/evidence.ts). */
+  evidence?: string;
   topPrincipals: readonly Suspect[];
   sourceIps: readonly string[];
   regions: readonly string[];
@@ -105,6 +100,7 @@ const notificationOf = (input: {
       `Read spike on ${spike.secretId}`,
       `Window: ${spike.windowStart} – ${spike.windowEnd}`,
       `Reads: ${spike.observed} (expected about ${spike.expected}); detector score ${spike.score}`,
+      ...(input.evidence ? [`Evidence: ${input.evidence}`] : []),
       `Severity: ${severity}`,
       'Top readers:',
       who || '  (none recorded)',

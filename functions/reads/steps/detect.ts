@@ -66,17 +66,24 @@ const createDetect = ({
       (_, i) => lastClosed - (lookbackMinutes - 1 - i) * MINUTE_MS,
     );
     const active = await counters.activeSecrets(minutes);
-    // Each secret read in the look-back window, with the first minute it was read there.
+    // Each secret read in the look-back window, with the first and the last minute it was read there.
     const firstActive = new Map<string, number>();
+    const lastActive = new Map<string, number>();
     for (const minute of minutes) {
-      for (const arn of active.get(minute) ?? []) if (!firstActive.has(arn)) firstActive.set(arn, minute);
+      for (const arn of active.get(minute) ?? []) {
+        if (!firstActive.has(arn)) firstActive.set(arn, minute);
+        lastActive.set(arn, minute);
+      }
     }
 
     const alerts: DetectSummary['alerts'][number][] = [];
     let updated = 0;
     for (const [secretArn, first] of firstActive) {
       const stored = await store.load(secretArn);
-      if (stored && stored.last >= lastClosed) continue;
+      // Fed through a minute at or after its last read: nothing new (its silent minutes since wait for its next read).
+      // Checking against the last closed minute instead would save a secret read once every minute it stays in the
+      // look-back: ten state writes for one read.
+      if (stored && stored.last >= (lastActive.get(secretArn) ?? lastClosed)) continue;
       const start = stored ? stored.last + MINUTE_MS : first;
       const counts = await counters.bucketCounts(secretArn, start, lastClosed);
       const fed = feedMinutes(stored, first, lastClosed, counts, params);

@@ -2,8 +2,7 @@
 // when the spike was assessed; it is checked again here, because nothing is trusted because the input says so.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SecretPolicies } from '../adapters/secrets.ts';
-import { addQuarantine } from '../domain/quarantine.ts';
-import { canQuarantine } from '../domain/response.ts';
+import { addQuarantine, MAX_POLICY_CHARS, quarantineRefusal } from '../domain/quarantine.ts';
 import { QuarantineRefusedError } from '../errors.ts';
 import type { QuarantineInput } from '../schemas.ts';
 
@@ -14,11 +13,17 @@ interface QuarantineDeps {
 
 const createQuarantine = ({ secrets, logger }: QuarantineDeps) => {
   return async (input: QuarantineInput) => {
-    if (!canQuarantine(input.principal)) {
-      throw new QuarantineRefusedError(`${input.principal} cannot be named in a resource policy Deny safely`);
-    }
+    const refusal = quarantineRefusal(input.principal);
+    if (refusal) throw new QuarantineRefusedError(refusal);
     const current = await secrets.getPolicy(input.secretId);
-    await secrets.putPolicy(input.secretId, addQuarantine(current, input.principal));
+    const policy = addQuarantine(current, input.principal);
+    // Secrets Manager would refuse it with a validation error, which retrying cannot fix: a human decides instead.
+    if (policy.length > MAX_POLICY_CHARS) {
+      throw new QuarantineRefusedError(
+        `quarantining ${input.principal} would make the resource policy of ${input.secretId} longer than ${MAX_POLICY_CHARS} characters`,
+      );
+    }
+    await secrets.putPolicy(input.secretId, policy);
     logger.warn('Principal quarantined', { secretId: input.secretId, principal: input.principal });
     return { secretId: input.secretId, quarantined: input.principal, hadPolicy: current !== undefined };
   };

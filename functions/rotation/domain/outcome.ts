@@ -91,6 +91,8 @@ const buildOutcome = (state: RotationReportState, executionArn: string): { detai
     ...(plan?.strategy ? { strategy: plan.strategy } : {}),
     ...(planned && plan?.token ? { versionId: plan.token } : {}),
     ...(planned && plan?.priorVersionId ? { previousVersionId: plan.priorVersionId } : {}),
+    // `$.approval` is Check Approval's result, read from the approval record after the wait; the wait's own output
+    // (`$.approvalCallback`, whatever the caller of SendTaskSuccess sent) is never read here.
     ...(approval?.approvalId ? { approvalId: approval.approvalId } : {}),
     ...(approval?.decidedBy ? { approvedBy: approval.decidedBy } : {}),
     ...(error && type !== OUTCOMES.rejected ? { error } : {}),

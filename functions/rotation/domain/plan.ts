@@ -21,6 +21,8 @@ interface PlanInput {
   readonly executionArn: string;
   readonly knownStrategies: readonly string[];
   readonly requestedBy?: string | undefined;
+  /** The requester's AWS principal ARN, when the request knew it (`smcp rotate`'s caller identity). */
+  readonly requestedByPrincipal?: string | undefined;
   readonly reason?: string | undefined;
   readonly requestId?: string | undefined;
 }
@@ -37,6 +39,8 @@ interface Plan {
   /** AWSCURRENT when the rotation starts: what a revert or roll back restores. */
   readonly priorVersionId: string;
   readonly requestedBy: string;
+  /** '' when unknown: Wait For Approval names the field on every path, and a JSONPath Parameter needs it present. */
+  readonly requestedByPrincipal: string;
   readonly reason: string;
   readonly requestId?: string;
 }
@@ -72,6 +76,7 @@ const planRotation = (input: PlanInput): Plan => {
     token: rotationToken(input.executionArn),
     priorVersionId: priorVersionId ?? '',
     requestedBy: input.requestedBy?.trim() || SYSTEM_REQUESTER,
+    requestedByPrincipal: input.requestedByPrincipal?.trim() ?? '',
     reason: input.reason?.trim() || 'not given',
     ...(input.requestId ? { requestId: input.requestId } : {}),
   };

@@ -23,6 +23,7 @@ const createPlanStep =
       executionArn,
       knownStrategies,
       requestedBy: detail.requestedBy,
+      requestedByPrincipal: detail.requestedByPrincipal,
       reason: detail.reason,
       requestId: detail.requestId,
     });

@@ -3,6 +3,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
 import type { Notifier } from '../../shared/adapters/notifications.ts';
+import { oneLine, quoted } from '../../shared/domain/sanitise.ts';
 import { buildOutcome, type OutcomeDetail } from '../domain/outcome.ts';
 import type { RotationReportInput } from '../schemas.ts';
 
@@ -12,15 +13,20 @@ interface ReportDeps {
   readonly logger: Logger;
 }
 
+// Free text (the requester, an error's message) on one line and quoted (functions/shared/domain/sanitise.ts): a
+// requester with line breaks must not add lines of its own to the alert.
 const alertText = (detail: OutcomeDetail) =>
   [
-    `${detail.outcome}: ${detail.secretId}`,
-    `Reason: ${detail.reason}`,
-    `Requested by: ${detail.requestedBy}`,
+    `${detail.outcome}: ${oneLine(detail.secretId, 2048)}`,
+    `Reason: ${quoted(detail.reason, 1000)}`,
+    `Requested by: ${quoted(detail.requestedBy, 512)}`,
+    ...(detail.approvedBy ? [`Approved by: ${quoted(detail.approvedBy, 256)}`] : []),
     ...(detail.compensationError
-      ? [`Compensation problem: ${detail.compensationError.name}: ${detail.compensationError.message}`]
+      ? [
+          `Compensation problem: ${oneLine(detail.compensationError.name, 256)}: ${quoted(detail.compensationError.message, 1000)}`,
+        ]
       : []),
-    `Execution: ${detail.executionArn}`,
+    `Execution: ${oneLine(detail.executionArn, 2048)}`,
   ].join('\n');
 
 const createReportStep =
@@ -28,7 +34,7 @@ const createReportStep =
   async ({ state, executionArn }: RotationReportInput) => {
     const { detail, alert } = buildOutcome(state, executionArn);
     await bus.publish(detail.outcome, detail, [detail.secretId]);
-    if (alert) await notifier.notify(`[smcp] ${detail.outcome}: ${detail.secretId}`, alertText(detail));
+    if (alert) await notifier.notify(`[smcp] ${detail.outcome}: ${oneLine(detail.secretId)}`, alertText(detail));
     logger.info('Rotation outcome reported', { outcome: detail.outcome, secretId: detail.secretId, alert });
     return { outcome: detail.outcome, alerted: alert };
   };

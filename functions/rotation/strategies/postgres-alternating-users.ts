@@ -10,8 +10,15 @@ import { StrategyConfigError } from '../errors.ts';
 import { canLogIn, loginVerdict, parsePostgresSecret, withSession } from './postgres-connection.ts';
 import { passwordLiteral } from './postgres-password.ts';
 import type { RotationContext, RotationStrategy, StageName } from './types.ts';
-import { Stage } from './types.ts';
-import { createPendingWith, newPassword, readVersion, requireToken, stringField, versionFor } from './versions.ts';
+import {
+  createPendingWith,
+  newPassword,
+  readVersion,
+  referencedSecret,
+  requireToken,
+  stringField,
+  versionFor,
+} from './versions.ts';
 
 const SUFFIX = '_clone';
 // PostgreSQL truncates identifiers past 63 bytes: a longer clone name would silently name another role.
@@ -22,7 +29,8 @@ const baseOf = (username: string) => (username.endsWith(SUFFIX) ? username.slice
 const nextUsername = (username: string, secretId: string) => {
   const next = username.endsWith(SUFFIX) ? baseOf(username) : `${username}${SUFFIX}`;
   if (Buffer.byteLength(next) > MAX_ROLE_BYTES) {
-    throw new StrategyConfigError(`Secret ${secretId}: role name "${next}" would exceed ${MAX_ROLE_BYTES} bytes`);
+    // The name is the secret's username field (with or without the suffix): never quoted.
+    throw new StrategyConfigError(`Secret ${secretId}: the other role's name would exceed ${MAX_ROLE_BYTES} bytes`);
   }
   return next;
 };
@@ -47,11 +55,14 @@ const setSecret = async (ctx: RotationContext) => {
   if (await canLogIn(ctx, pending)) return;
 
   const masterId = stringField(value, 'masterarn', where);
-  const masterValue = await ctx.secrets.getValue(masterId, { stage: Stage.current });
+  // masterarn is a field of the secret: errors name the field, not its value.
+  const masterWhere = `the master secret (field "masterarn") of ${where}`;
+  const masterValue = await referencedSecret(ctx, masterId, masterWhere);
   const master = {
     ...pending,
-    username: stringField(masterValue, 'username', `Master secret ${masterId}`),
-    password: stringField(masterValue, 'password', `Master secret ${masterId}`),
+    where: masterWhere,
+    username: stringField(masterValue, 'username', masterWhere),
+    password: stringField(masterValue, 'password', masterWhere),
   };
   const base = baseOf(pending.username);
   await withSession(ctx, master, async (client) => {

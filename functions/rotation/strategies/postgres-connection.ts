@@ -1,11 +1,17 @@
 // Sessions against a PostgreSQL target: the secret's shape, one short-lived connection per step, and pg's errors
 // translated into the rotation errors (by SQLSTATE and socket error code, never by echoing the server's text).
+// No field of the secret — host, port, dbname, username, password, any other — goes into an error message or an error's
+// cause: the server's own text names the role ("password authentication failed for user …") and the host, and an
+// error's message travels into the execution history, the rotation's outcome event and its notification. Errors name
+// the secret and version instead (`where`), which say exactly as much to whoever can read the secret.
 import pg from 'pg';
 import { CredentialsRejectedError, StrategyConfigError, TargetUnreachableError } from '../errors.ts';
 import type { RotationContext, SecretJson, TestResult } from './types.ts';
 import { stringField } from './versions.ts';
 
 interface PgCredentials {
+  /** Which secret and version these are, for messages (`Secret <id> version <id>`): never a field's value. */
+  readonly where: string;
   readonly host: string;
   readonly port: number;
   readonly dbname: string;
@@ -42,6 +48,7 @@ const parsePostgresSecret = (value: SecretJson, where: string): PgCredentials =>
     throw new StrategyConfigError(`${where}: field "port" must be a TCP port`);
   }
   return {
+    where,
     host: stringField(value, 'host', where),
     port,
     dbname: typeof value.dbname === 'string' && value.dbname ? value.dbname : DEFAULTS.dbname,
@@ -50,26 +57,22 @@ const parsePostgresSecret = (value: SecretJson, where: string): PgCredentials =>
   };
 };
 
+/** An error of the rotation area for pg's `error`; the original is dropped, not attached as a cause (see above). */
 const translate = (error: unknown, creds: PgCredentials) => {
   const code = codeOf(error);
-  const target = `PostgreSQL at ${creds.host}:${creds.port}`;
-  if (REJECTED.has(code)) {
-    return new CredentialsRejectedError(`${target} rejected the credentials of role "${creds.username}"`, {
-      cause: error,
-    });
-  }
-  if (code === '3D000') return new StrategyConfigError(`${target} has no database "${creds.dbname}"`, { cause: error });
+  const target = `the PostgreSQL target of ${creds.where}`;
+  if (REJECTED.has(code)) return new CredentialsRejectedError(`PostgreSQL rejected the credentials of ${creds.where}`);
+  if (code === '3D000') return new StrategyConfigError(`PostgreSQL has no database named "dbname" in ${creds.where}`);
   if (code === '42501') {
-    return new StrategyConfigError(`Role "${creds.username}" lacks a privilege the rotation needs on ${target}`, {
-      cause: error,
-    });
+    return new StrategyConfigError(`The role of ${creds.where} lacks a privilege the rotation needs (SQLSTATE 42501)`);
   }
   const message = error instanceof Error ? error.message : '';
   // pg's own connection timeout and a dropped socket carry no code, only these texts.
   if (NETWORK.has(code) || TRANSIENT_SQLSTATE.test(code) || /timeout|Connection terminated/i.test(message)) {
-    return new TargetUnreachableError(`${target} is unreachable (${code || 'no response'})`, { cause: error });
+    return new TargetUnreachableError(`${target} is unreachable (${code || 'no response'})`);
   }
-  return error;
+  // Anything else the server said (a role that does not exist, a syntax error): its SQLSTATE only.
+  return new StrategyConfigError(`${target} refused a rotation statement (${code ? `SQLSTATE ${code}` : 'no code'})`);
 };
 
 /** Runs `work` in a session logged in with `creds`; the connection is closed whatever happens. */
@@ -115,7 +118,7 @@ const canLogIn = async (ctx: RotationContext, creds: PgCredentials): Promise<boo
 const loginVerdict = async (ctx: RotationContext, creds: PgCredentials, label: string): Promise<TestResult> =>
   (await canLogIn(ctx, creds))
     ? { ok: true }
-    : { ok: false, reason: `PostgreSQL rejected the credentials of ${label} (role "${creds.username}")` };
+    : { ok: false, reason: `PostgreSQL rejected the credentials of ${label}` };
 
 export type { PgCredentials };
 export { canLogIn, loginVerdict, parsePostgresSecret, withSession };

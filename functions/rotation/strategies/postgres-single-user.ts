@@ -39,7 +39,7 @@ const ensurePassword = async (ctx: RotationContext, desiredId: string, candidate
     }
   }
   throw new CredentialsRejectedError(
-    `No version of secret ${ctx.secretId} can log in as role "${desired.username}" to change its password`,
+    `No version of secret ${ctx.secretId} can log in as the role of version ${desiredId} to change its password`,
   );
 };
 

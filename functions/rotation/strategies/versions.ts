@@ -99,6 +99,20 @@ const stringField = (value: SecretJson, field: string, where: string): string =>
   return found;
 };
 
+/**
+ * The AWSCURRENT value of a secret that a field of the rotated secret names (a master secret, a signing key): its id
+ * is a field's value, so errors say `where` (which field of which secret) and drop the adapter's error, which names it.
+ */
+const referencedSecret = async (ctx: RotationContext, secretId: string, where: string): Promise<SecretJson> => {
+  try {
+    return await ctx.secrets.getValue(secretId, { stage: Stage.current });
+  } catch (error) {
+    if (error instanceof SecretNotFoundError) throw new StrategyConfigError(`${where} does not exist`);
+    if (error instanceof StrategyConfigError) throw new StrategyConfigError(`${where} cannot be used (${error.name})`);
+    throw error;
+  }
+};
+
 export {
   createPendingWith,
   holderOf,
@@ -106,6 +120,7 @@ export {
   newPassword,
   priorVersion,
   readVersion,
+  referencedSecret,
   requireToken,
   stringField,
   versionFor,

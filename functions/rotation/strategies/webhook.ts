@@ -7,12 +7,12 @@
 // 5xx or 429 (try again later), and must treat a repeated `set` of one versionId as one change.
 import { CredentialsRejectedError, StrategyConfigError, TargetUnreachableError } from '../errors.ts';
 import type { RotationContext, RotationStrategy, SecretJson, StageName } from './types.ts';
-import { Stage } from './types.ts';
 import {
   createPendingWith,
   newPassword,
   priorVersion,
   readVersion,
+  referencedSecret,
   requireToken,
   stringField,
   versionFor,
@@ -49,11 +49,10 @@ const call = async (ctx: RotationContext, action: ActionName, versionId: string)
   const where = `Secret ${ctx.secretId} version ${versionId}`;
   const url = endpointOf(value, where);
   const keySecret = stringField(value, 'signingSecretArn', where);
-  const signingKey = stringField(
-    await ctx.secrets.getValue(keySecret, { stage: Stage.current }),
-    'signingKey',
-    `Signing secret ${keySecret}`,
-  );
+  // Fields of the secret (the URL, the signing secret's id) are never quoted in an error: `where` names them.
+  const keyWhere = `the signing secret (field "signingSecretArn") of ${where}`;
+  const signingKey = stringField(await referencedSecret(ctx, keySecret, keyWhere), 'signingKey', keyWhere);
+  const hook = `The webhook of ${where}`;
   const body = JSON.stringify({ action, secretId: ctx.secretId, versionId, value: withoutRouting(value) });
   const timestamp = Math.floor((ctx.webhook?.now?.() ?? new Date()).getTime() / 1000);
   let response: Response;
@@ -72,18 +71,17 @@ const call = async (ctx: RotationContext, action: ActionName, versionId: string)
       signal: AbortSignal.timeout(ctx.webhook?.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     });
   } catch (error) {
-    throw new TargetUnreachableError(`Webhook ${url.origin} is unreachable (${action})`, { cause: error });
+    // fetch's error names the host: its name only.
+    throw new TargetUnreachableError(`${hook} is unreachable (${action}: ${(error as Error).name})`);
   }
   // The body is the owner's and may echo what we sent: drain it unread.
   await response.body?.cancel().catch(() => {});
   const status = response.status;
   if (status === 408 || status === 429 || status >= 500) {
-    throw new TargetUnreachableError(`Webhook ${url.origin} answered HTTP ${status} (${action})`);
+    throw new TargetUnreachableError(`${hook} answered HTTP ${status} (${action})`);
   }
   if (status >= 300 && status < 400) {
-    throw new StrategyConfigError(
-      `Webhook ${url.origin} answered with a redirect (HTTP ${status}); give its final URL`,
-    );
+    throw new StrategyConfigError(`${hook} answered with a redirect (HTTP ${status}); give its final URL`);
   }
   return status;
 };

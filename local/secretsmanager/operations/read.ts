@@ -1,6 +1,7 @@
 // DescribeSecret, GetSecretValue, BatchGetSecretValue: the reads. Reading a value stamps LastAccessedDate, per region.
 import type { CallContext } from '../../protocol.ts';
 import { AwsError } from '../../protocol.ts';
+import { assertAllowed } from '../authorize.ts';
 import type { Core } from '../core.ts';
 import { invalidParameter, invalidRequest, resourceNotFound } from '../errors.ts';
 import { apiCallEvent } from '../events.ts';
@@ -98,12 +99,20 @@ const batchGetSecretValue = (core: Core, input: Record<string, unknown>, ctx: Ca
       .filter((at) => at.secret.deletedDate === undefined && matchesAll(at, filters))
       .filter((at) => byStage(at.secret, Stage.current) !== undefined);
     const { page, nextToken: next } = paginate('BatchGetSecretValue', matching, maxResults ?? 20, nextToken);
-    const values = page.map((at) => {
-      const value = readValueOf(core, at, pickVersion(at, undefined, undefined));
+    const values: unknown[] = [];
+    const denied: unknown[] = [];
+    for (const at of page) {
+      try {
+        assertAllowed(at, 'secretsmanager:GetSecretValue', ctx);
+      } catch (error) {
+        if (!(error instanceof AwsError)) throw error;
+        denied.push({ SecretId: at.arn, ErrorCode: error.type, Message: error.message });
+        continue;
+      }
+      values.push(readValueOf(core, at, pickVersion(at, undefined, undefined)));
       recordRead(at);
-      return value;
-    });
-    return compact({ SecretValues: values, Errors: [], NextToken: next });
+    }
+    return compact({ SecretValues: values, Errors: denied, NextToken: next });
   }
 
   const values: unknown[] = [];
@@ -111,6 +120,7 @@ const batchGetSecretValue = (core: Core, input: Record<string, unknown>, ctx: Ca
   for (const secretId of ids) {
     try {
       const at = locate(core.state, ctx.region, secretId, { live: true });
+      assertAllowed(at, 'secretsmanager:GetSecretValue', ctx, secretId);
       values.push(readValueOf(core, at, pickVersion(at, undefined, undefined)));
       recordRead(at);
     } catch (error) {

@@ -1,4 +1,5 @@
 // TagResource, UntagResource and the resource policy operations.
+import { validatePolicy } from '../../iam/policy.ts';
 import type { CallContext } from '../../protocol.ts';
 import { AwsError } from '../../protocol.ts';
 import type { Core } from '../core.ts';
@@ -94,4 +95,29 @@ const deleteResourcePolicy = (core: Core, input: Record<string, unknown>, ctx: C
   return { ARN: at.arn, Name: at.secret.name };
 };
 
-export { deleteResourcePolicy, getResourcePolicy, putResourcePolicy, tagResource, untagResource };
+/**
+ * ValidateResourcePolicy: the policy's grammar, what the local cloud cannot evaluate, and public access, as
+ * `{PolicyValidationPassed, ValidationErrors: [{CheckName, ErrorMessage}]}`; text that is not a JSON object is
+ * MalformedPolicyDocumentException. With a SecretId the secret must exist (its policy is not changed).
+ */
+const validateResourcePolicy = (core: Core, input: Record<string, unknown>, ctx: CallContext) => {
+  const read = createReader(input);
+  const secretId = read.string('SecretId', { ...Rule.secretId, required: false });
+  const policy = read.string('ResourcePolicy', { required: true, min: 1, max: 20480 }) ?? '';
+  read.done();
+  if (secretId !== undefined) locate(core.state, ctx.region, secretId);
+  const errors = validatePolicy(policy);
+  if (errors === undefined) {
+    throw new AwsError(ErrorType.malformedPolicy, 'This resource policy contains a syntax error.');
+  }
+  return { PolicyValidationPassed: errors.length === 0, ValidationErrors: errors };
+};
+
+export {
+  deleteResourcePolicy,
+  getResourcePolicy,
+  putResourcePolicy,
+  tagResource,
+  untagResource,
+  validateResourcePolicy,
+};

@@ -47,7 +47,7 @@ interface Harness extends TestCloud {
   stop(): Promise<void>;
 }
 
-const startHarness = async (options: { faults?: string } = {}): Promise<Harness> => {
+const startHarness = async (options: { faults?: string; slackWebhookUrl?: string } = {}): Promise<Harness> => {
   const output: string[] = [];
   const capture = (chunk: unknown) => {
     output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
@@ -56,7 +56,10 @@ const startHarness = async (options: { faults?: string } = {}): Promise<Harness>
   vi.spyOn(process.stdout, 'write').mockImplementation(capture as never);
   vi.spyOn(process.stderr, 'write').mockImplementation(capture as never);
   const db = await startPostgres();
-  const test = await startTestCloud(options.faults ? { faults: options.faults } : {});
+  const test = await startTestCloud({
+    ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.slackWebhookUrl ? { slackWebhookUrl: options.slackWebhookUrl } : {}),
+  });
   const busEvents: BusEvent[] = [];
   const viaPutEvents = new Set<BusEvent>();
   test.cloud.bus.tap((event, via) => {

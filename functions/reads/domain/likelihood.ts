@@ -1,0 +1,98 @@
+// Anomaly likelihood, as Numenta's HTM detector computes it (Ahmad et al., "Unsupervised real-time anomaly detection
+// for streaming data", 2017): a key's raw surprise in [0, 1] is averaged over its last few buckets, and that short
+// average is judged against the long-run distribution of the same average (a normal fit of its mean and variance).
+// What it measures is not "is this bucket surprising?" but "is this key more surprised now than it usually is?": a key
+// that is noisy or bursty by nature raises its own bar, a calm key keeps a low one. Pure and O(1): the short window is
+// a fixed ring of `windowSize` numbers, the long run is a running mean and variance over at most `historySize`
+// averages.
+
+type LikelihoodState = {
+  /** The last raw surprises, oldest first (at most `windowSize`). */
+  readonly w: readonly number[];
+  /** Running mean and variance of the short average, and how many averages they hold (capped at `historySize`). */
+  readonly m: number;
+  readonly s: number;
+  readonly k: number;
+};
+
+type LikelihoodParams = {
+  readonly windowSize: number;
+  readonly historySize: number;
+  /** Lowest standard deviation of the short average: a key that has never been surprised is not hair-triggered. */
+  readonly minDev: number;
+  /** Orders of magnitude of evidence a single bucket needs beyond what the window's average needs. */
+  readonly burstPenalty: number;
+};
+
+const historyClip = 8;
+
+const emptyLikelihood: LikelihoodState = { w: [], m: 0, s: 0, k: 0 };
+
+/**
+ * −log10 of the upper tail of the standard normal distribution, P(Z > z), accurate far into the tail (no underflow):
+ * Numerical Recipes' erfc approximation (relative error below 1.2e-7), taken in log space.
+ */
+const normalTailLog10 = (z: number): number => {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * x);
+  const lnErfc =
+    Math.log(t) -
+    x * x -
+    1.26551223 +
+    t *
+      (1.00002368 +
+        t *
+          (0.37409196 +
+            t *
+              (0.09678418 +
+                t *
+                  (-0.18628806 +
+                    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  if (z >= 0) return -(lnErfc + Math.log(0.5)) / Math.LN10;
+  // Below the mean the tail is more than a half: 1 − ½·erfc(|z|/√2).
+  return -Math.log10(1 - 0.5 * Math.exp(lnErfc));
+};
+
+/** The short average of `window` (0 for an empty one). */
+const average = (window: readonly number[]): number =>
+  window.length === 0 ? 0 : window.reduce((sum, x) => sum + x, 0) / window.length;
+
+/**
+ * Adds one raw surprise. Returns the evidence, −log10 of the probability that the short average is this high under
+ * the key's history (0 when it is not above the history's mean), judged before the history learns from it; and the
+ * next state. `learn` false scores without learning (the warm-up's surprises measure the model's ignorance, not the
+ * key).
+ */
+const updateLikelihood = (
+  state: LikelihoodState,
+  raw: number,
+  params: LikelihoodParams,
+  learn: boolean,
+  round: (x: number) => number,
+): { evidence: number; state: LikelihoodState } => {
+  const w = [...state.w, round(raw)].slice(-params.windowSize);
+  const mean = average(w);
+  const dev = Math.max(Math.sqrt(state.s), params.minDev);
+  const tail = (x: number, sd: number): number =>
+    state.k > 0 && x > state.m ? normalTailLog10((x - state.m) / sd) : 0;
+  // The window's average, and the newest bucket on its own (a burst should not wait for the window to fill): judged
+  // against the same history, its deviation scaled to one bucket (√windowSize), and discounted by `burstPenalty`
+  // orders of magnitude because single buckets have heavier tails than averages.
+  const evidence = Math.max(
+    tail(mean, dev),
+    tail(w[w.length - 1] ?? 0, dev * Math.sqrt(params.windowSize)) - params.burstPenalty,
+  );
+  if (!learn) return { evidence, state: { ...state, w } };
+  // Welford-style running moments with weight 1/k, k capped: a plain average at first, then an exponential one
+  // over about `historySize` averages.
+  const k = Math.min(state.k + 1, params.historySize);
+  // What the history learns is clipped at historyClip deviations above its mean: a key bursty by nature still widens
+  // its history burst by burst, but one burst does not raise the bar for the next for a week.
+  const d = (state.k > 0 ? Math.min(mean, state.m + historyClip * dev) : mean) - state.m;
+  const m = state.m + d / k;
+  const s = (1 - 1 / k) * (state.s + (d * d) / k);
+  return { evidence, state: { w, m: round(m), s: round(s), k } };
+};
+
+export type { LikelihoodParams, LikelihoodState };
+export { average, emptyLikelihood, normalTailLog10, updateLikelihood };
