@@ -27,6 +27,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createReportStore } from '../../functions/cleanup/adapters/reports.ts';
 import { CleanupTag } from '../../functions/cleanup/domain/tags.ts';
 import type { ReportRow } from '../../functions/cleanup/schemas.ts';
+import { oneLine } from '../../functions/shared/domain/sanitise.ts';
 import { localClientConfig, unreachable } from './client-config.ts';
 import { resolveStack, tableNamed } from './stack.ts';
 
@@ -71,14 +72,9 @@ const defaultIo = (): Io => ({
   wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 });
 
-// Terminal output never carries control characters (names and reasons come from the account's secrets).
-const isUnprintable = (code: number) =>
-  code < 0x20 ||
-  (code >= 0x7f && code <= 0x9f) ||
-  (code >= 0x202a && code <= 0x202e) ||
-  (code >= 0x2066 && code <= 0x2069);
-const printable = (text: string) =>
-  Array.from(text, (char) => (isUnprintable(char.codePointAt(0) ?? 0) ? '?' : char)).join('');
+// Terminal output goes through the one sanitiser (names, reasons and causes come from the account's secrets): no
+// control, format or bidi characters, one line each.
+const printable = (text: string, max?: number) => oneLine(text, max);
 
 /** RFC 4180 with every field quoted, and a leading quote on cells a spreadsheet would run as a formula. */
 const csvCell = (value: string | null) => {
@@ -222,7 +218,7 @@ const runCleanup = async (args: string[], io: Io = defaultIo()): Promise<number>
       }
       if (execution.status !== 'SUCCEEDED') {
         io.err(
-          `cleanup: the scan ${execution.name} ended ${execution.status}${execution.error ? `: ${execution.error}` : ''}${execution.cause ? ` (${printable(execution.cause).slice(0, 300)})` : ''}`,
+          `cleanup: the scan ${execution.name} ended ${execution.status}${execution.error ? `: ${execution.error}` : ''}${execution.cause ? ` (${printable(execution.cause, 300)})` : ''}`,
         );
         return 1;
       }

@@ -137,14 +137,25 @@ describe('local cloud', () => {
   });
 
   it('parks an event whose workflow has no state machine in the dead-letter queue, with the reason', async () => {
+    // Every rule's workflow is deployed now: take the cleanup's state machine out, as a stage without it would be.
+    await t.cloud.whenIdle();
+    const deployed = t.cloud.stepfunctions.snapshot();
+    t.cloud.stepfunctions.restore({
+      ...deployed,
+      stateMachines: deployed.stateMachines.filter((m) => m.name !== 'smcp-local-cleanup'),
+    });
     const before = await deadLetters(t);
 
-    t.cloud.bus?.fireSchedule('smcp-local-replica-drift-scan');
-    await t.cloud.whenIdle();
+    try {
+      t.cloud.bus?.fireSchedule('smcp-local-cleanup-scan');
+      await t.cloud.whenIdle();
+    } finally {
+      t.cloud.stepfunctions.restore(deployed);
+    }
 
     expect(await deadLetters(t)).toBe(before + 1);
     expect(await deadLetterReasons(t)).toContain(
-      'Workflow "replica-repair" has no state machine in this stage; deploy it or disable its rule',
+      'Workflow "cleanup" has no state machine in this stage; deploy it or disable its rule',
     );
   });
 

@@ -2,6 +2,7 @@
 // attribute `owner`, so each team subscribes with a filter policy (`{"owner": ["team-a"]}`) and gets only its own;
 // secrets without an owner go out with `owner` = `unowned`.
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { oneLine, printableLines } from '../../shared/domain/sanitise.ts';
 
 interface OwnerNotices {
   notify(notice: { owner: string | undefined; subject: string; message: string }): Promise<void>;
@@ -9,8 +10,9 @@ interface OwnerNotices {
 
 const UNOWNED = 'unowned';
 
-// SNS caps subjects at 100 characters and refuses line breaks in them.
-const subjectLine = (subject: string) => subject.replace(/[\r\n]+/g, ' ').slice(0, 100);
+// SNS caps subjects at 100 characters and refuses line breaks and control characters in them. Every text goes through
+// the one sanitiser: a secret's name and its smcp:owner tag were chosen by whoever created it.
+const subjectLine = (subject: string) => Array.from(oneLine(subject, Number.POSITIVE_INFINITY)).slice(0, 100).join('');
 
 const createOwnerNotices = ({ sns, topicArn }: { sns: SNSClient; topicArn: string }): OwnerNotices => ({
   async notify({ owner, subject, message }) {
@@ -18,8 +20,8 @@ const createOwnerNotices = ({ sns, topicArn }: { sns: SNSClient; topicArn: strin
       new PublishCommand({
         TopicArn: topicArn,
         Subject: subjectLine(subject),
-        Message: message,
-        MessageAttributes: { owner: { DataType: 'String', StringValue: owner?.trim() || UNOWNED } },
+        Message: printableLines(message),
+        MessageAttributes: { owner: { DataType: 'String', StringValue: oneLine(owner, 256) || UNOWNED } },
       }),
     );
   },

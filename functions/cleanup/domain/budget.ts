@@ -9,7 +9,8 @@
 const PAGE_EVENTS = 14;
 /** The Map's own events and the Record Outcomes task, once per page that changes something. */
 const MAP_EVENTS = 12;
-/** The most one item can cost: lock, approval, delete, release, their choices and passes, the iteration's own. */
+/** The most one item can cost: lock, approval and its check, delete, release, their choices and passes, and the
+ * iteration's own. */
 const ITEM_EVENTS = 48;
 /** Under the 25,000 limit with room for the last page and the end of the execution. */
 const HISTORY_BUDGET = 20_000;

@@ -21,6 +21,7 @@ const Action = {
   rejected: 'deletion-rejected',
   timedOut: 'approval-timed-out',
   approvalFailed: 'approval-failed',
+  notGranted: 'approval-not-granted',
   locked: 'locked',
   keptExempt: 'kept-exempt',
   keptUnmarked: 'kept-unmarked',

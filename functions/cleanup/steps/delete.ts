@@ -7,6 +7,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ApprovalStore } from '../../approvals/adapters/store.ts';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
+import { oneLine } from '../../shared/domain/sanitise.ts';
 import type { OwnerNotices } from '../adapters/notices.ts';
 import type { CleanupSecrets } from '../adapters/secrets.ts';
 import { dayOf } from '../domain/days.ts';
@@ -109,8 +110,8 @@ const createDeleteStep = ({ secrets, approvals, bus, notices, logger }: DeleteDe
         owner: item.owner,
         subject: `[smcp] Secret scheduled for deletion: ${item.name}`,
         message: [
-          `The secret ${item.name} was unused and is scheduled for deletion: Secrets Manager deletes it for good on ${gone}.`,
-          `Why: ${item.reason}.`,
+          `The secret ${oneLine(item.name)} was unused and is scheduled for deletion: Secrets Manager deletes it for good on ${gone}.`,
+          `Why: ${oneLine(item.reason)}.`,
           ...(regions.length > 0
             ? [`Its replicas in ${regions.join(', ')} were removed first; that cannot be undone.`]
             : []),

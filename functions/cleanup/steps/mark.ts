@@ -3,6 +3,7 @@
 // read again, or became exempt) says `Cleanup Candidate Cleared`.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
+import { oneLine } from '../../shared/domain/sanitise.ts';
 import type { OwnerNotices } from '../adapters/notices.ts';
 import type { CleanupSecrets } from '../adapters/secrets.ts';
 import { addDays } from '../domain/days.ts';
@@ -66,8 +67,8 @@ const createMarkStep =
       owner: item.owner,
       subject: `[smcp] Unused secret marked for cleanup: ${item.name}`,
       message: [
-        `The secret ${item.name} looks unused and was marked for cleanup on ${markedOn}.`,
-        `Why: ${item.reason}.`,
+        `The secret ${oneLine(item.name)} looks unused and was marked for cleanup on ${markedOn}.`,
+        `Why: ${oneLine(item.reason)}.`,
         deletion,
         `To keep it: read it from where it is used, or tag it ${CleanupTag.exempt}=exempt.`,
         `Secret: ${item.arn}`,
