@@ -13,6 +13,10 @@ import { type Settleable, settle } from './settle.ts';
 interface AdminParts extends Settleable {
   readonly bus: Pick<EventBus, 'publish' | 'fireSchedule' | 'rules' | 'stats' | 'eventsSince'>;
   readonly secretsmanager: Pick<SecretsManagerEmulator, 'tick' | 'backdate'>;
+  /** The faults SMCP_FAULTS injected so far (reliability runs count them). */
+  readonly faults?: { injected(): { throttle: number; serverError: number } };
+  /** Resolves once every change so far is on disk: events published here answer once their deliveries are kept. */
+  readonly flush?: () => Promise<void>;
 }
 
 const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -39,6 +43,7 @@ const createAdminRoutes =
           now: cloud.clock.now().toISOString(),
           rules: cloud.bus.rules().length,
           events: cloud.bus.stats().events,
+          ...(cloud.faults ? { faults: cloud.faults.injected() } : {}),
         });
       } else if (req.method === 'GET' && url.pathname === '/_smcp/executions') {
         const executions = cloud.stepfunctions.executions().map(({ executionArn, name, status }) => ({
@@ -51,6 +56,7 @@ const createAdminRoutes =
         const events = input.events;
         if (!Array.isArray(events)) throw new Error('events must be an array of EventBridge events');
         const matched = events.map((event) => cloud.bus.publish(event as BusEvent));
+        await cloud.flush?.();
         json(res, 200, { published: events.length, matched });
       } else if (req.method === 'POST' && url.pathname === '/_smcp/events/since') {
         if (typeof input.count !== 'number')

@@ -4,25 +4,29 @@
 //
 // This file only puts the parts together, each built once in the order they depend on each other: the endpoint's URL
 // (the stack's queue URLs name it), the stack, the Lambda runtime, the emulators with the bus before anything that can
-// emit, the resources, the saved state, and only then the endpoint starts answering. The parts' own jobs live in
-// cloud/ (routes, Step Functions integrations, persistence, idleness) and in each service's folder.
+// emit, the resources, the state the last run left (executions that were running resume), and only then the endpoint
+// starts answering. The parts' own jobs live in cloud/ (routes, Step Functions integrations, persistence, the bus's
+// owed deliveries, idleness), in store/ (the data directory's database) and in each service's folder.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAdminRoutes } from './admin.ts';
 import { type Clock, createRealClock } from './clock.ts';
+import { createDeliveryJournal } from './cloud/deliveries.ts';
 import { setHandlerEnvironment } from './cloud/environment.ts';
 import { createBackground, createWhenIdle } from './cloud/idle.ts';
 import { createIntegrations } from './cloud/integrations.ts';
 import { createPersistence } from './cloud/persistence.ts';
 import { createResources } from './cloud/resources.ts';
-import { chainRoutes, dynamoDbRoute } from './cloud/routes.ts';
+import { chainRoutes, consoleChanges, dynamoDbRoute } from './cloud/routes.ts';
 import { deliverToTargets } from './cloud/targets.ts';
+import { createConsoleRoute } from './console/routes.ts';
 import { createDynamoDb, type DynamoDbEmulator } from './dynamodb/index.ts';
 import { createEventBuses, type EventBuses } from './eventbridge/buses.ts';
 import { createFaultInjector } from './faults.ts';
 import { createHttpApiRoutes } from './http-api.ts';
 import { createInvokeRoute } from './lambda/invoke-api.ts';
+import { createFunctionLogs, type FunctionLogOptions } from './lambda/output.ts';
 import { createLambdaRuntime, type LambdaRuntime } from './lambda/runtime.ts';
 import { DEFAULT_REGION, LOCAL_ACCOUNT } from './protocol.ts';
 import { secretsManagerAdminRoute } from './secretsmanager/admin-route.ts';
@@ -53,10 +57,23 @@ interface LocalCloudOptions {
   readonly log?: (line: string) => void;
   /** The handlers' POWERTOOLS_LOG_LEVEL, over the stage's (e.g. ERROR for replays, whose output is the timeline). */
   readonly logLevel?: string;
+  /** Load every function's module before serving, so no first invocation stalls the endpoint (`smcp local`). */
+  readonly preload?: boolean;
+  /**
+   * Where the functions' own output (their JSON log lines) goes: to `<dir>/<function>.jsonl`, printed, or both;
+   * without it, to the terminal as each function prints it.
+   */
+  readonly functionLogs?: FunctionLogOptions;
+  /** Who the console at /console/ decides approvals as (`smcp local --operator`); default `local-operator`. */
+  readonly operator?: string;
 }
 
 interface LocalCloud {
   readonly url: string;
+  /** The console's page: `<url>/console/`. */
+  readonly consoleUrl: string;
+  /** Who the console decides approvals as. */
+  readonly operator: string;
   readonly clock: Clock;
   readonly stack: LocalStack;
   /** The functions; `lambda.hook(…)` wraps every invocation (tests). */
@@ -71,8 +88,11 @@ interface LocalCloud {
   readonly faults: ReturnType<typeof createFaultInjector>;
   /** Resolves when nothing is moving: no delivery, no queued message, no execution that can progress now. */
   whenIdle(): Promise<void>;
-  /** Saves the state to the data directory (a no-op without one). */
-  persist(): void;
+  /**
+   * Resolves once every change so far is on disk. Every operation already answers only after what it changed is;
+   * this is for background work (an execution moving on, a queued message) at a point a caller chooses.
+   */
+  persist(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -88,14 +108,23 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
   const { dataDir } = options;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
 
-  const config = await loadServiceConfig({ root, stage: options.stage ?? 'local' });
+  const stage = options.stage ?? 'local';
+  const operator = options.operator ?? 'local-operator';
+  const config = await loadServiceConfig({ root, stage });
   const dynamodb = createDynamoDb(dataDir ? { path: join(dataDir, 'dynamodb') } : {});
   // Listening, not serving yet: requests wait until everything below exists.
   const endpoint = await openEndpoint({ port: options.port ?? 0 });
+  let persistence: ReturnType<typeof createPersistence> | undefined;
   try {
     const stack = buildStack(config, { region, account }, endpoint.url);
     setHandlerEnvironment({ endpointUrl: endpoint.url, region, stack, logLevel: options.logLevel });
-    const lambda = createLambdaRuntime({ root, functions: stack.functions });
+    const functionLogs = options.functionLogs ? createFunctionLogs(options.functionLogs) : undefined;
+    const lambda = createLambdaRuntime({
+      root,
+      functions: stack.functions,
+      ...(functionLogs ? { logs: functionLogs.sink } : {}),
+    });
+    if (options.preload) await lambda.preload();
 
     const sqs = createSqs({ now, clock, region, account, baseUrl: () => endpoint.url, log });
     const sns = createSns({
@@ -106,11 +135,14 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
       ...(dataDir ? { dataDir } : {}),
       ...(options.slackWebhookUrl ? { slackWebhookUrl: options.slackWebhookUrl } : {}),
     });
+    // Deliveries the buses owe are kept in the store once it is open (below).
+    const deliveries = createDeliveryJournal();
     // The default bus and the stack's own (custom.eventBusName): events the local cloud publishes itself go where
     // they were first put, the control plane's (source smcp) on its bus, AWS's on the default bus.
     const controlBus = stack.environment.EVENT_BUS_NAME ?? 'default';
     const bus = createEventBuses({
       clock,
+      journal: deliveries.journal,
       region,
       account,
       rules: stack.rules,
@@ -146,18 +178,36 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
       emit: bus.publish,
     });
     await createResources(stack, { sqs, sns, dynamodb, stepfunctions, lambda });
+    deliveries.bind(bus);
 
-    // State from the last run; restoring may emit (an interrupted execution is aborted), and the bus hears it.
-    const persistence = createPersistence({ dataDir, now, parts: { secretsmanager, stepfunctions, sqs, sns } });
-    persistence.restore();
+    // State from the last run, written through from now on. Executions that were running resume: they may invoke
+    // functions, whose calls wait for the endpoint to serve, below.
+    // The bus's owed deliveries attach last: delivering them again needs every target in place.
+    const opened = createPersistence({
+      dataDir,
+      log,
+      parts: { secretsmanager, sqs, sns, stepfunctions, deliveries },
+    });
+    persistence = opened;
+    await opened.open();
 
     const background = createBackground();
     const whenIdle = createWhenIdle({ bus, background, secretsmanager, sqs, stepfunctions, sns });
     const faults = createFaultInjector(options.faults);
     // `secretsmanager:quota=50` turns on the shared write quota (docs/local-cloud.md, "Replica faults").
     if (faults.quota('secretsmanager') !== undefined) secretsmanager.setWriteQuota(faults.quota('secretsmanager'));
+    const console_ = createConsoleRoute({
+      parts: { url: endpoint.url, clock, stack, region, secretsmanager, stepfunctions, bus },
+      operator,
+      stage,
+      region,
+      stageParams: { ...config.params?.default, ...config.params?.[stage] },
+      environment: stack.environment,
+      approveFunction: stack.functions.find((fn) => fn.key === 'approve')?.name,
+      onChange: consoleChanges({ bus, lambda }),
+    });
     endpoint.serve({
-      services: [secretsmanager.service, stepfunctions.service, sqs.service, bus.service],
+      services: [secretsmanager.service, stepfunctions.service, sqs.service, deliveries.durable(bus.service)],
       routes: chainRoutes([
         dynamoDbRoute(dynamodb),
         // Before SNS's query protocol: an HTTP API route may take form posts too (Slack's interactivity requests).
@@ -167,7 +217,8 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
         createSnsQueryRoute(sns, region),
         createInvokeRoute(lambda, background.track),
         secretsManagerAdminRoute(secretsmanager),
-        createAdminRoutes({ clock, stack, stepfunctions, bus, secretsmanager, whenIdle }),
+        createAdminRoutes({ clock, stack, stepfunctions, bus, secretsmanager, whenIdle, faults, flush: opened.flush }),
+        console_.route,
       ]),
       beforeOperation: faults.enabled ? faults.beforeOperation : undefined,
     });
@@ -175,6 +226,8 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
 
     return {
       url: endpoint.url,
+      consoleUrl: `${endpoint.url}/console/`,
+      operator,
       clock,
       stack,
       lambda,
@@ -186,16 +239,19 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
       dynamodb,
       faults,
       whenIdle,
-      persist: persistence.save,
+      persist: opened.flush,
       async stop() {
         bus.stopSchedules();
-        persistence.save();
+        console_.close();
         await endpoint.close();
+        await functionLogs?.close();
+        await opened.close();
         await dynamodb.close();
       },
     };
   } catch (error) {
     await endpoint.close();
+    await persistence?.close();
     await dynamodb.close();
     throw error;
   }

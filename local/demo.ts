@@ -1,6 +1,7 @@
 // The `npm start` demo: the secrets in events/recorded/demo/setup.json, a few reads, and the demo events replayed
-// once through the replay engine: one rotation runs to the end, a failed rotation is remediated, and one rotation
-// waits for a human approval.
+// once through the replay engine: one rotation runs to the end, a failed rotation is remediated (and retried), and one
+// rotation waits for a human approval. Each path has a secret of its own (api-key, db-password, payments-token): on
+// one secret the remediation would hold the lock the first rotation needs, and that rotation would only be skipped.
 import { fileURLToPath } from 'node:url';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { LocalCloud } from './cloud.ts';
@@ -47,12 +48,11 @@ const runDemo = async (cloud: LocalCloud, say: (line: string) => void) => {
   for (const { approvalId, secretId } of approvals) {
     say(`demo: the rotation of ${secretId} waits for approval ${approvalId}. Decide it with:`);
     say(
-      `        npm run smcp -- approve ${approvalId} --as local-operator     (or: reject …; list: npm run smcp -- approvals)`,
+      `        npm run smcp -- approve ${approvalId} --as ${cloud.operator}     (or: reject …; list: npm run smcp -- approvals)`,
     );
+    say(`      or in the console: ${cloud.consoleUrl}#/approvals`);
   }
-  say(
-    `demo: done — ${run.executions.length} executions. Replay it with: npm run smcp -- replay events/recorded/demo --endpoint ${cloud.url}`,
-  );
+  say(`demo: done — ${run.executions.length} executions. Look at them in the console: ${cloud.consoleUrl}#/executions`);
 };
 
 export { runDemo };

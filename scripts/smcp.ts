@@ -1,19 +1,22 @@
 #!/usr/bin/env node
 // The `smcp` command line. `npm start` runs `smcp local`.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const USAGE = `Usage: smcp <command> [options]
 
 Commands:
-  local [--port N] [--data-dir DIR] [--no-demo] [--stage NAME] [--faults SPEC]
+  local [--port N] [--data-dir DIR] [--no-demo] [--stage NAME] [--faults SPEC] [--operator NAME] [--verbose]
         Run the control plane offline: one AWS-compatible endpoint (default http://127.0.0.1:4566, or SMCP_PORT)
         with Secrets Manager, EventBridge, Step Functions, SQS, SNS and DynamoDB, driven by serverless.yml and
-        events/rules/. State is kept in the data directory (default .smcp/). Ctrl-C stops it.
-  replay <event files or folders...> [--endpoint URL] [--json] [--fresh-ids] [--timeout SECONDS]
+        events/rules/, and the console at <endpoint>/console/, which decides approvals as --operator (default
+        local-operator). State is kept in the data directory (default .smcp/); the functions' JSON logs go to
+        <data-dir>/logs/<function>.jsonl (--verbose prints them too). Ctrl-C stops it.
+  replay <event files or folders...> [--endpoint URL] [--json] [--fresh-ids] [--timeout SECONDS] [--verbose]
         Put recorded EventBridge events on a local bus (a running \`smcp local\` at --endpoint or SMCP_ENDPOINT, or an
-        embedded one), wait for the executions they start and print each as a timeline. Exit 1 if any execution
-        ended in a state the scenario's expect.json (default: SUCCEEDED) does not allow.
+        embedded one), wait for the executions they start and print each as a timeline (an embedded cloud prints
+        the functions' warnings; --verbose prints their JSON logs). Exit 1 if any execution ended in a state the
+        scenario's expect.json (default: SUCCEEDED) does not allow.
   rotate <secret> [--reason TEXT] [--as USER] [--endpoint URL]
         Ask for an orchestrated rotation (puts a \`Rotation Requested\` event on the local bus).
   approvals [--all] [--endpoint URL] [--stage NAME]
@@ -54,32 +57,44 @@ const local = async (args: string[]): Promise<number> => {
       'no-demo': { type: 'boolean', default: false },
       stage: { type: 'string' },
       faults: { type: 'string' },
+      operator: { type: 'string', default: 'local-operator' },
+      verbose: { type: 'boolean', default: false },
     },
   });
   const port = Number(values.port ?? process.env.SMCP_PORT ?? 4566);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port must be a port number, got ${values.port}`);
   const dataDir = resolve(values['data-dir'] ?? '.smcp');
+  const operator = values.operator.trim();
+  if (operator === '' || operator.length > 256)
+    throw new UsageError('--operator must be a name of 1 to 256 characters');
   const { startLocalCloud } = await import('../local/cloud.ts');
+  const { printWarnings } = await import('../local/lambda/warnings.ts');
+  const logs = join(dataDir, 'logs');
   console.log(`smcp local: resolving serverless.yml and starting the local cloud (data in ${dataDir})…`);
   const cloud = await startLocalCloud({
     port,
     dataDir,
     schedules: true,
+    preload: true,
+    operator,
+    // Quiet by default: the functions' JSON logs go to files, their warnings get one line each.
+    functionLogs: {
+      dir: logs,
+      print: values.verbose,
+      ...(values.verbose ? {} : { onLine: printWarnings((line) => console.log(line)) }),
+    },
     ...(values.stage ? { stage: values.stage } : {}),
     ...((values.faults ?? process.env.SMCP_FAULTS) ? { faults: values.faults ?? process.env.SMCP_FAULTS } : {}),
     ...(process.env.SMCP_SLACK_WEBHOOK_URL ? { slackWebhookUrl: process.env.SMCP_SLACK_WEBHOOK_URL } : {}),
   });
-  // Persist now and then, so even a killed process loses little; Ctrl-C persists everything.
-  const saver = setInterval(() => cloud.persist(), 5_000);
-  saver.unref();
+  // Nothing to save on the way out: every change is on disk before the operation that made it answers.
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    clearInterval(saver);
-    console.log('smcp local: stopping, state saved');
     await cloud.stop();
+    console.log('smcp local: stopped, state kept');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
@@ -87,14 +102,14 @@ const local = async (args: string[]): Promise<number> => {
   const rules = cloud.bus.rules().length;
   const machines = cloud.stack.stateMachines.length;
   console.log(
-    `smcp local ready at ${cloud.url} — ${cloud.stack.functions.length} functions, ${machines} state machines, ${rules} rules`,
+    `smcp local ready at ${cloud.url} — console ${cloud.consoleUrl} (as ${cloud.operator}) — ${cloud.stack.functions.length} functions, ${machines} state machines, ${rules} rules`,
   );
+  console.log(`  function logs: ${logs}/<function>.jsonl${values.verbose ? ' (and printed: --verbose)' : ''}`);
   console.log(`  try: aws secretsmanager list-secrets --endpoint-url ${cloud.url}`);
   console.log(`       npm run smcp -- replay events/recorded/demo --endpoint ${cloud.url}`);
   if (!values['no-demo']) {
     const { runDemo } = await import('../local/demo.ts');
     await runDemo(cloud, (line) => console.log(line));
-    cloud.persist();
   }
   return new Promise<number>(() => {});
 };
@@ -108,6 +123,7 @@ const replay = async (args: string[]): Promise<number> => {
       json: { type: 'boolean', default: false },
       'fresh-ids': { type: 'boolean', default: false },
       timeout: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
     },
   });
   if (positionals.length === 0) throw new UsageError('replay needs at least one event file or folder');
@@ -119,6 +135,7 @@ const replay = async (args: string[]): Promise<number> => {
     paths: positionals,
     json: values.json,
     freshIds: values['fresh-ids'],
+    verbose: values.verbose,
     ...(values.endpoint ? { endpoint: values.endpoint } : {}),
     ...(timeoutMs ? { timeoutMs } : {}),
   });
@@ -169,4 +186,10 @@ const main = async (argv: string[]): Promise<number> => {
 };
 
 // Exit explicitly: keep-alive sockets of SDK clients (ours and the handlers') must not hold a finished command open.
-process.exit(await main(process.argv.slice(2)));
+// But only once stdout and stderr have drained: a pipe takes a large report (replay --json) in chunks, and exiting
+// before the last one is written cuts it.
+const code = await main(process.argv.slice(2));
+await Promise.all(
+  [process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))),
+);
+process.exit(code);

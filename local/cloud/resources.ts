@@ -30,7 +30,8 @@ const createResources = async (stack: LocalStack, { sqs, sns, dynamodb, stepfunc
       batchSize: mapping.batchSize,
       maximumBatchingWindowMs: mapping.maximumBatchingWindowSeconds * 1000,
       reportBatchItemFailures: mapping.reportBatchItemFailures,
-      handler: async (event) => (await lambda.invoke(mapping.functionName, event)) as never,
+      // The batch is built for this one invocation (see LambdaRuntime.invoke).
+      handler: async (event) => (await lambda.invoke(mapping.functionName, event, { fresh: true })) as never,
     });
   }
 };

@@ -1,7 +1,10 @@
 // The local endpoint's routes besides the AWS JSON services, in the order they are tried: DynamoDB (dynalite), the
-// service's HTTP API, SNS's query protocol, Lambda's Invoke API and the local-only /_smcp/ routes.
+// service's HTTP API, SNS's query protocol, Lambda's Invoke API, the local-only /_smcp/ routes and the console
+// (/console/, local/console/).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DynamoDbEmulator } from '../dynamodb/index.ts';
+import type { EventBus } from '../eventbridge/bus.ts';
+import type { LambdaRuntime } from '../lambda/runtime.ts';
 
 type Route = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean> | boolean;
 
@@ -21,5 +24,26 @@ const chainRoutes =
     return false;
   };
 
+/**
+ * What tells the console's open pages to refresh: every event on the bus (each workflow step that calls an AWS API,
+ * each execution's status change) and the end of every invocation (steps that only touch DynamoDB).
+ */
+const consoleChanges =
+  ({ bus, lambda }: { bus: Pick<EventBus, 'tap'>; lambda: Pick<LambdaRuntime, 'hook'> }) =>
+  (listener: () => void): (() => void) => {
+    const untap = bus.tap(() => listener());
+    const unhook = lambda.hook(async (_name, event, next) => {
+      try {
+        return await next(event);
+      } finally {
+        listener();
+      }
+    });
+    return () => {
+      untap();
+      unhook();
+    };
+  };
+
 export type { Route };
-export { chainRoutes, dynamoDbRoute };
+export { chainRoutes, consoleChanges, dynamoDbRoute };

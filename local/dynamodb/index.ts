@@ -1,27 +1,16 @@
-// DynamoDB for the local cloud: dynalite in process. dynalite() builds an http.Server around a request listener; the
-// endpoint emits its raw requests on that server, so dynalite reads the untouched body itself. Known limits
-// (dynalite 4): no transactions, no TTL, no streams — design without them or expire in code.
-import { once } from 'node:events';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { PassThrough } from 'node:stream';
+// DynamoDB for the local cloud: dynalite on a thread of its own (worker.ts), listening on an ephemeral loopback port;
+// the endpoint forwards DynamoDB requests to it untouched. Its own thread because dynalite's work is heavy and
+// synchronous at times (an ADD of thousands of ids to a string set compares every pair, which the read pipeline's
+// dedup sets do every batch): on the endpoint's thread it held up every other request for hundreds of milliseconds.
+// Known limits (dynalite 4): no transactions, no TTL, no streams — design without them or expire in code.
+import { Agent, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import { Worker } from 'node:worker_threads';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
   DescribeTableCommand,
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-
-interface DynaliteOptions {
-  readonly path?: string;
-  readonly createTableMs?: number;
-  readonly deleteTableMs?: number;
-  readonly updateTableMs?: number;
-}
-
-// dynalite is CommonJS without type declarations.
-const dynalite = createRequire(import.meta.url)('dynalite') as (options: DynaliteOptions) => Server;
 
 const TARGET_PREFIX = 'DynamoDB_20120810';
 
@@ -30,16 +19,8 @@ interface DynamoDbOptions {
   readonly path?: string;
 }
 
-/**
- * A stand-in request carrying a body someone already read (local/server.ts reads every body before its routes):
- * dynalite only needs the method, url, headers and the data/end events.
- */
-const replay = (req: IncomingMessage, body: Buffer): IncomingMessage => {
-  const stream = new PassThrough();
-  Object.assign(stream, { method: req.method, url: req.url, headers: req.headers, socket: req.socket });
-  stream.end(body);
-  return stream as unknown as IncomingMessage;
-};
+// Request headers that describe the client's connection, not the request: the forwarded request has its own.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'content-length']);
 
 /** True for requests this emulator serves: the JSON protocol target of DynamoDB's API version. */
 const isDynamoDbRequest = (req: IncomingMessage) => {
@@ -58,23 +39,28 @@ const ACTIVE_CHECKS = 1_000;
 
 const createDynamoDb = (options: DynamoDbOptions = {}) => {
   // Tables are ACTIVE at once: waiting out CREATING buys tests nothing.
-  const server = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(options.path ? { path: options.path } : {}),
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), {
+    workerData: {
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+      ...(options.path ? { path: options.path } : {}),
+    },
   });
-  // dynalite closes its LevelDB only from server.close(), which fails on a server that never listened. So it also
-  // listens on an ephemeral loopback port, which createTable uses and close() shuts through the normal path.
-  server.listen(0, '127.0.0.1');
-  const listening = once(server, 'listening');
+  worker.unref();
+  const listening = new Promise<number>((resolve, reject) => {
+    worker.once('message', (message: { port: number }) => resolve(message.port));
+    worker.once('error', reject);
+  });
+  listening.catch(() => {});
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   let closed = false;
   let client: DynamoDBClient | undefined;
+  /** Requests forwarded and not answered yet: close() lets them finish before the database closes. */
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
 
-  const url = async () => {
-    if (!server.listening) await listening;
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  };
+  const url = async () => `http://127.0.0.1:${await listening}`;
 
   const internalClient = async () => {
     client ??= new DynamoDBClient({
@@ -91,6 +77,45 @@ const createDynamoDb = (options: DynamoDbOptions = {}) => {
       const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
       if (Table?.TableStatus !== 'CREATING') return;
       await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+
+  /** Forwards one request to dynalite and its answer back, as they are. */
+  const forward = async (req: IncomingMessage, res: ServerResponse, body?: Buffer) => {
+    inFlight++;
+    try {
+      const raw = body ?? (await readBody(req));
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !HOP_BY_HOP.has(name)));
+      const port = await listening;
+      await new Promise<void>((resolve) => {
+        const upstream = request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: req.method,
+            path: req.url,
+            agent,
+            headers: { ...headers, 'content-length': raw.length },
+          },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 500, answer.headers);
+            answer.pipe(res);
+            answer.once('end', resolve);
+            answer.once('error', () => resolve());
+          },
+        );
+        upstream.once('error', (error) => {
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+          res.end(
+            JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalFailure', message: error.message }),
+          );
+          resolve();
+        });
+        upstream.end(raw);
+      });
+    } finally {
+      inFlight--;
+      if (inFlight === 0) drained?.();
     }
   };
 
@@ -140,7 +165,7 @@ const createDynamoDb = (options: DynamoDbOptions = {}) => {
         });
         return;
       }
-      server.emit('request', body === undefined ? req : replay(req, body), res);
+      void forward(req, res, body);
     },
     /** For the local cloud's setup (tables from serverless.yml); an existing table is left as it is. */
     createTable: async (input: CreateTableCommandInput): Promise<void> => {
@@ -151,14 +176,20 @@ const createDynamoDb = (options: DynamoDbOptions = {}) => {
         if ((error as Error).name !== 'ResourceInUseException') throw error;
       }
     },
-    /** Closes the database (flushing LevelDB when `path` is set). */
+    /** Closes the database (flushing LevelDB when `path` is set), once the requests under way are answered. */
     close: async (): Promise<void> => {
       if (closed) return;
       closed = true;
+      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
       client?.destroy();
-      if (!server.listening) await listening;
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      agent.destroy();
+      if (!(await listening.then(() => true).catch(() => false))) return;
+      await new Promise<void>((resolve, reject) => {
+        worker.once('message', (message: { closed?: boolean; error?: string }) =>
+          message.error ? reject(new Error(message.error)) : resolve(),
+        );
+        worker.postMessage({ close: true });
+      });
     },
   };
 };

@@ -37,10 +37,26 @@ interface RuleDefinition {
   readonly targets: readonly RuleTarget[];
 }
 
+/** A delivery owed to a rule's target: what the local cloud's store keeps until it is done (cloud/deliveries.ts). */
+interface OwedDelivery {
+  /** The bus the rule is on; absent in rows written before there were several buses: the default bus. */
+  readonly bus?: string;
+  readonly rule: string;
+  readonly target: string;
+  readonly event: BusEvent;
+}
+
+/** Told of every delivery as the event is routed, and again when it is over (delivered or dead-lettered). */
+interface DeliveryJournal {
+  owe(delivery: OwedDelivery): string;
+  settle(id: string): void;
+}
+
 interface BusOptions {
   /** The bus's name (`default` unless given): rules and their ARNs are named after it, as EventBridge names them. */
   readonly name?: string;
   readonly clock: Clock;
+  readonly journal?: DeliveryJournal;
   readonly region: string;
   readonly account: string;
   readonly rules: readonly RuleDefinition[];
@@ -106,6 +122,13 @@ const createEventBus = (options: BusOptions) => {
     void work.finally(() => inFlight.delete(work));
   };
 
+  /** One delivery in the background, owed in the journal until it is over. */
+  const start = (rule: (typeof rules)[number], target: CompiledTarget, event: BusEvent, owed?: string) => {
+    const id = owed ?? options.journal?.owe({ bus: busName, rule: rule.name, target: target.id, event });
+    const work = deliverWithRetry(rule, target, event);
+    track(id === undefined ? work : work.finally(() => options.journal?.settle(id)));
+  };
+
   const deliverWithRetry = async (rule: (typeof rules)[number], target: CompiledTarget, event: BusEvent) => {
     const input =
       target.input ??
@@ -154,7 +177,7 @@ const createEventBus = (options: BusOptions) => {
       if (readOnlyManagement && rule.state !== 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') continue;
       if (!matches(rule.pattern, event)) continue;
       matched++;
-      for (const target of rule.targets) track(deliverWithRetry(rule, target, event));
+      for (const target of rule.targets) start(rule, target, event);
     }
     stats.matched += matched;
     return matched;
@@ -182,7 +205,7 @@ const createEventBus = (options: BusOptions) => {
     const event = scheduledEvent(rule);
     admit(event, 'schedule');
     stats.matched++;
-    for (const target of rule.targets) track(deliverWithRetry(rule, target, event));
+    for (const target of rule.targets) start(rule, target, event);
     return event;
   };
 
@@ -231,6 +254,15 @@ const createEventBus = (options: BusOptions) => {
       };
     },
     fireSchedule,
+    /** Delivers again what a journal owed when the last run stopped (at-least-once, as EventBridge). */
+    redeliver: (owed: readonly (OwedDelivery & { readonly id: string })[]): void => {
+      for (const delivery of owed) {
+        const rule = rules.find((r) => r.name === delivery.rule);
+        const target = rule?.targets.find((t) => t.id === delivery.target);
+        if (rule && target) start(rule, target, delivery.event, delivery.id);
+        else options.journal?.settle(delivery.id);
+      }
+    },
     startSchedules,
     stopSchedules: () => {
       scheduling = false;
@@ -253,5 +285,5 @@ const createEventBus = (options: BusOptions) => {
 
 type EventBus = ReturnType<typeof createEventBus>;
 
-export type { BusEvent, EventBus, RuleDefinition, RuleTarget, Tap, Via };
+export type { BusEvent, DeliveryJournal, EventBus, OwedDelivery, RuleDefinition, RuleTarget, Tap, Via };
 export { createEventBus };

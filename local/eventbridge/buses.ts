@@ -10,7 +10,15 @@ import { evaluatePolicy } from '../iam/policy.ts';
 import { coralErrors } from '../json-protocol/errors.ts';
 import { createReader } from '../json-protocol/reader.ts';
 import type { CallContext, JsonService } from '../protocol.ts';
-import { type BusEvent, createEventBus, type EventBus, type RuleDefinition, type Tap, type Via } from './bus.ts';
+import {
+  type BusEvent,
+  createEventBus,
+  type EventBus,
+  type OwedDelivery,
+  type RuleDefinition,
+  type Tap,
+  type Via,
+} from './bus.ts';
 
 interface BusDeclaration {
   readonly name: string;
@@ -227,6 +235,13 @@ const createEventBuses = (options: BusesOptions) => {
       };
     },
     fireSchedule: (name: string): BusEvent => defaultBus.fireSchedule(name),
+    /** Delivers again what the journal owed when the last run stopped, each on the bus its rule is on. */
+    redeliver: (owed: readonly (OwedDelivery & { readonly id: string })[]): void => {
+      for (const [name, { bus }] of buses) bus.redeliver(owed.filter((d) => (d.bus ?? DEFAULT) === name));
+      // A bus the stack no longer declares: nothing to deliver to; settled (no rule has an empty name).
+      const gone = owed.filter((d) => !buses.has(d.bus ?? DEFAULT));
+      if (gone.length > 0) defaultBus.redeliver(gone.map((d) => ({ ...d, rule: '' })));
+    },
     startSchedules: () => {
       for (const { bus } of all()) bus.startSchedules();
     },

@@ -3,6 +3,7 @@
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createManualClock } from '../clock.ts';
 import { type LocalCloud, startLocalCloud } from '../cloud.ts';
+import { printWarnings } from '../lambda/warnings.ts';
 import type { SettledExecution } from '../settle.ts';
 import { inProcess, loadScenario, overHttp, replayScenario } from './engine.ts';
 import { formatTimeline, type HistoryEventLike } from './timeline.ts';
@@ -15,6 +16,8 @@ interface ReplayOptions {
   /** Give each event a new id (replaying the same recording twice against one cloud then starts new executions). */
   readonly freshIds?: boolean;
   readonly timeoutMs?: number;
+  /** An embedded cloud prints its functions' JSON logs (else only their warnings, one line each, on `err`). */
+  readonly verbose?: boolean;
   readonly out?: (line: string) => void;
   readonly err?: (line: string) => void;
 }
@@ -73,12 +76,18 @@ const replay = async (options: ReplayOptions): Promise<ReplayReport> => {
   const endpoint = options.endpoint ?? process.env.SMCP_ENDPOINT;
   let cloud: LocalCloud | undefined;
   if (!endpoint) {
-    // Quiet services: the timeline (or the JSON report) is the output, so handlers log at ERROR only. Waits and
-    // backoffs are skipped by the manual clock.
+    // Quiet services: the timeline (or the JSON report) is the output, so the functions' logs are not printed, only
+    // their warnings, one line each (--verbose prints the logs as they come). Waits and backoffs are skipped by the
+    // manual clock.
     cloud = await startLocalCloud({
       clock: createManualClock(new Date()),
       log: () => {},
-      logLevel: options.json ? 'SILENT' : 'ERROR',
+      ...(options.verbose
+        ? {}
+        : {
+            logLevel: options.json ? 'SILENT' : 'WARN',
+            functionLogs: { onLine: printWarnings(err) },
+          }),
     });
   }
   try {

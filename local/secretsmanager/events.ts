@@ -17,8 +17,18 @@ const REDACTED_MEMBERS = new Set(['secretString', 'secretBinary', 'randomPasswor
 // The caller comes from the access key id (local/iam/identity.ts): an AKIA… key is the IAM user of that name.
 const callerIdentity = (ctx: CallContext) => userIdentityOf(callerOf(ctx.accessKeyId, ctx.account));
 
-// CloudTrail's timestamps have no milliseconds: 2024-10-23T12:26:45Z.
-const cloudTrailTime = (date: Date) => `${date.toISOString().slice(0, 19)}Z`;
+// CloudTrail's timestamps have no milliseconds: 2024-10-23T12:26:45Z. Every call records two, mostly within the same
+// second as the last call's: the last one is kept.
+let lastSecond = Number.NaN;
+let lastText = '';
+const cloudTrailTime = (date: Date) => {
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastText = `${date.toISOString().slice(0, 19)}Z`;
+  }
+  return lastText;
+};
 
 const lowerCamel = (key: string) => key.charAt(0).toLowerCase() + key.slice(1);
 

@@ -1,6 +1,7 @@
 // The Secrets Manager emulator of the local cloud: a JsonService for local/server.ts, plus the hooks the local cloud
 // and tests need (snapshot/restore for the data directory, replica fault injection, waiting for rotations).
 import { AwsError, type CallContext, DEFAULT_REGION, type JsonService, type OperationHandler } from '../protocol.ts';
+import type { Store } from '../store/index.ts';
 import { authorizeCall } from './authorize.ts';
 import { backdateSecret } from './backdate.ts';
 import { type Core, createCore, type RotationRequest, type SecretsManagerOptions } from './core.ts';
@@ -27,6 +28,7 @@ import {
 import { cancelRotateSecret, rotateSecret } from './operations/rotation.ts';
 import { putSecretValue, updateSecret, updateSecretVersionStage } from './operations/write.ts';
 import { getRandomPassword } from './password.ts';
+import { createSecretsPersistence, type SecretsPersistence } from './persist.ts';
 import { createWriteQuota } from './quota.ts';
 import {
   clearFailure,
@@ -79,10 +81,13 @@ const responseElementsOf = (operation: string, output: unknown): Record<string, 
 const createSecretsManager = (options: SecretsManagerOptions) => {
   // Events count as changes too: a replication that settles says so (the sorted listings then go).
   let emitted = 0;
+  // Set by attachStore(): from then on every change is written through before the operation answers.
+  let persistence: SecretsPersistence | undefined;
   const core = createCore({
     ...options,
     emit: (event) => {
       emitted++;
+      persistence?.noteEvent(event);
       options.emit(event);
     },
   });
@@ -100,6 +105,7 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
     (name: keyof typeof OPERATIONS): OperationHandler =>
     (input, ctx) => {
       const { run, readOnly } = OPERATIONS[name];
+      persistence?.beginCall();
       tick();
       const record = (responseElements: Record<string, unknown> | null, error?: { code: string; message: string }) =>
         core.emit(
@@ -112,7 +118,9 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
         const output = run(core, input, ctx);
         if (!readOnly) forgetListings(core);
         record(readOnly ? null : responseElementsOf(name, output));
-        return output;
+        // Answered once what the call changed is on disk.
+        const durable = persistence?.endCall(readOnly, output);
+        return durable ? durable.then(() => output) : output;
       } catch (error) {
         if (!readOnly) forgetListings(core);
         // Failed calls are recorded too: that is how AccessDenied and friends reach detectors.
@@ -121,6 +129,12 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
           code: aws?.type ?? 'InternalFailure',
           message: aws?.message ?? 'An internal error occurred in the local cloud.',
         });
+        const durable = persistence?.endCall(readOnly, undefined);
+        if (durable) {
+          return durable.then(() => {
+            throw error;
+          });
+        }
         throw error;
       }
     };
@@ -149,11 +163,16 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
 
   return {
     service,
-    tick,
+    tick: () => {
+      tick();
+      persistence?.changed();
+    },
     /** Local only: an earlier CreatedDate and LastAccessedDate per region (`POST /_smcp/secrets/backdate`). */
     backdate: (input: Record<string, unknown>) => {
       forgetListings(core);
-      return backdateSecret(core, input);
+      const result = backdateSecret(core, input);
+      persistence?.changed();
+      return result;
     },
     /** A deep copy of the whole state, plain JSON. */
     snapshot: (): unknown => structuredClone(core.state),
@@ -161,6 +180,18 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
       if (!isState(snapshot)) throw new Error('Not a Secrets Manager emulator snapshot');
       core.state = structuredClone(snapshot);
       forgetListings(core);
+      void persistence?.adopt();
+    },
+    /**
+     * Restores what the store holds from the last run (if anything) and writes every change through to it from now
+     * on. Returns the promise of the current state being on disk.
+     */
+    attachStore: (store: Store): Promise<void> | undefined => {
+      persistence = createSecretsPersistence(core, store);
+      const saved = persistence.load();
+      if (saved) core.state = saved;
+      forgetListings(core);
+      return persistence.adopt();
     },
     /**
      * The replica in `region` fails: now if it exists, otherwise when replication next reaches the region; with
@@ -174,15 +205,18 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
     ): void => {
       injectFailure(core, findSecret(secretId), region, kind, options);
       forgetListings(core);
+      persistence?.changed();
     },
     clearReplicaFailure: (secretId: string, region: string): void => {
       clearFailure(core, findSecret(secretId), region);
       forgetListings(core);
+      persistence?.changed();
     },
     /** Puts a replica in a state without replicating (and without service events): a scenario's starting point. */
     placeReplica: (secretId: string, placement: Placement, primaryRegion?: string): void => {
       placeReplica(core, findSecret(secretId, primaryRegion), placement);
       forgetListings(core);
+      persistence?.changed();
     },
     /** The ARN of a secret by name (its primary in `primaryRegion`, default us-east-1) or ARN; throws if none. */
     findSecret: (secretId: string, primaryRegion?: string): string => {
@@ -193,11 +227,13 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
     setRegionsNotEnabled: (regions: readonly string[]): void => {
       if (regions.length === 0) delete core.state.regionsNotEnabled;
       else core.state.regionsNotEnabled = [...regions];
+      persistence?.changed();
     },
     /** The shared write quota per Region (calls per second); undefined lifts it. */
     setWriteQuota: (perSecond: number | undefined): void => {
       if (perSecond === undefined) delete core.state.writeQuotaPerSecond;
       else core.state.writeQuotaPerSecond = perSecond;
+      persistence?.changed();
     },
     /** The fault switches as they are now (GET /_smcp/secretsmanager/faults). */
     faults: () => ({

@@ -3,11 +3,13 @@
 // the SDK and the CLI, served by route.ts.
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_REGION, LOCAL_ACCOUNT } from '../protocol.ts';
+import type { Store } from '../store/index.ts';
+import { createRows, type Rows } from '../store/rows.ts';
 import { createDelivery, type Subscriber } from './delivery.ts';
 import { invalidAction, missingAction, SnsError } from './errors.ts';
 import { ACTIONS, ensureTopic, findTopic, type Ops, type QueryContext, topicArn } from './operations.ts';
 import { notificationFor, type Published, type PublishRequest } from './publish.ts';
-import { createState, isState, type SnsNotification } from './state.ts';
+import { createState, isState, type SnsNotification, type SnsState } from './state.ts';
 import { errorResponse, response } from './xml.ts';
 
 interface SnsOptions {
@@ -56,6 +58,23 @@ const createSns = (options: SnsOptions) => {
 
   const ops: Ops = { state: () => state, publish };
 
+  // Set by attachStore(): topics and subscriptions (not in-process subscribers: they belong to this process) are one
+  // row, written after every change.
+  let rows: Rows | undefined;
+  let written: Promise<void> | undefined;
+  const persisted = (s: SnsState): SnsState => ({
+    ...s,
+    subscriptions: s.subscriptions.filter((x) => !local.has(x.arn)),
+  });
+  const sync = () => {
+    if (!rows?.write('state', persisted(state))) return;
+    const durable = rows.commit();
+    written = durable;
+    void durable?.finally(() => {
+      if (written === durable) written = undefined;
+    });
+  };
+
   /** Answers one query-protocol request; never throws. */
   const handleQuery = (params: URLSearchParams, ctx: QueryContext): QueryResult => {
     const action = params.get('Action');
@@ -63,7 +82,9 @@ const createSns = (options: SnsOptions) => {
       if (!action) throw missingAction();
       const run = Object.hasOwn(ACTIONS, action) ? ACTIONS[action as keyof typeof ACTIONS] : undefined;
       if (!run) throw invalidAction(action);
-      return { status: 200, body: response(action, run(ops, params, ctx), ctx.requestId) };
+      const body = response(action, run(ops, params, ctx), ctx.requestId);
+      sync();
+      return { status: 200, body };
     } catch (error) {
       const sns =
         error instanceof SnsError
@@ -79,7 +100,13 @@ const createSns = (options: SnsOptions) => {
     publish,
     handleQuery,
     /** Idempotent, like CreateTopic; returns the topic ARN. */
-    createTopic: (name: string): string => ensureTopic(state, topicArn(defaultCtx, name), name).arn,
+    createTopic: (name: string): string => {
+      const arn = ensureTopic(state, topicArn(defaultCtx, name), name).arn;
+      sync();
+      return arn;
+    },
+    /** The promise of the last change being on disk, while it is not (the query route answers after it). */
+    written: (): Promise<void> | undefined => written,
     /** An in-process subscriber (protocol `local`); it receives SNS's notification JSON. */
     subscribe: (arn: string, subscriber: Subscriber): { subscriptionArn: string; unsubscribe(): void } => {
       const topic = findTopic(state, arn);
@@ -114,6 +141,21 @@ const createSns = (options: SnsOptions) => {
       state.subscriptions.push(
         ...live.filter((s) => state.topics[s.topicArn] && !state.subscriptions.some((x) => x.arn === s.arn)),
       );
+      sync();
+    },
+    /** Restores the topics the store holds from the last run over those created so far, and writes changes through. */
+    attachStore: (store: Store): Promise<void> | undefined => {
+      rows = createRows(store, 'sns.state');
+      const saved = rows.saved().find(([key]) => key === 'state')?.[1] as SnsState | undefined;
+      if (saved && isState(saved)) {
+        const current = state;
+        state = { ...saved, topics: { ...current.topics, ...saved.topics } };
+        state.subscriptions.push(
+          ...current.subscriptions.filter((s) => !state.subscriptions.some((x) => x.arn === s.arn)),
+        );
+      }
+      sync();
+      return written;
     },
   };
 };

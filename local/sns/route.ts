@@ -9,7 +9,7 @@ const REGION_SCOPE = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//;
 
 const createSnsQueryRoute =
   (sns: SnsEmulator, defaultRegion: string) =>
-  (req: IncomingMessage, res: ServerResponse, body: Buffer): boolean => {
+  async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
     if (req.method !== 'POST' || !String(req.headers['content-type'] ?? '').startsWith(FORM)) return false;
     const region = REGION_SCOPE.exec(String(req.headers.authorization ?? ''))?.[1] ?? defaultRegion;
     const out = sns.handleQuery(new URLSearchParams(body.toString('utf8')), {
@@ -17,6 +17,8 @@ const createSnsQueryRoute =
       account: LOCAL_ACCOUNT,
       requestId: crypto.randomUUID(),
     });
+    // A change the action made is answered once it is on disk.
+    await sns.written();
     res.writeHead(out.status, { 'content-type': 'text/xml' });
     res.end(out.body);
     return true;

@@ -115,7 +115,13 @@ const createConsumer = (deps: ConsumerDeps) => {
     const q = queue();
     const done = new Set(batch.map((m) => m.messageId).filter((id) => !keep.has(id)));
     // Failed records stay in flight: they reappear when their visibility timeout ends, as with Lambda.
-    if (q && done.size > 0) q.messages = q.messages.filter((m) => !done.has(m.messageId));
+    if (q && done.size > 0) {
+      core.changes.removed(
+        q,
+        q.messages.filter((m) => done.has(m.messageId)),
+      );
+      q.messages = q.messages.filter((m) => !done.has(m.messageId));
+    }
   };
 
   /** Wakes the consumer when the next hidden message (failed, delayed) becomes visible on the clock. */
@@ -156,7 +162,10 @@ const createConsumer = (deps: ConsumerDeps) => {
   function wake() {
     if (detached) return;
     if (running) {
-      if (releaseWindow && (deps.flushing() || readyCount() >= options.batchSize)) releaseWindow();
+      // Counting the ready messages walks the queue: only worth it once there are enough of them at all (a window
+      // open on a growing queue would otherwise walk it on every message sent).
+      const enough = (queue()?.messages.length ?? 0) >= options.batchSize;
+      if (releaseWindow && (deps.flushing() || (enough && readyCount() >= options.batchSize))) releaseWindow();
       return;
     }
     running = true;

@@ -1,6 +1,25 @@
 // What every SQS operation shares: the state, the injected clock, where queue URLs point, and a way to tell the
 // event source mappings that a queue may have messages ready.
-import { createState, type SqsState } from './state.ts';
+import { createState, type QueueRecord, type SqsState, type StoredMessage } from './state.ts';
+
+/** Every change to queues and messages, as it happens: the local cloud's store writes them through (persist.ts). */
+interface SqsChanges {
+  queue(queue: QueueRecord): void;
+  queueRemoved(name: string): void;
+  /** A message joined the queue (sent, or moved there as a dead letter). */
+  sent(queue: QueueRecord, message: StoredMessage): void;
+  /** A message's receive state changed (received, visibility changed). */
+  delivered(queue: QueueRecord, message: StoredMessage): void;
+  removed(queue: QueueRecord, messages: readonly StoredMessage[]): void;
+}
+
+const ignoreChanges: SqsChanges = {
+  queue: () => {},
+  queueRemoved: () => {},
+  sent: () => {},
+  delivered: () => {},
+  removed: () => {},
+};
 
 interface Core {
   state: SqsState;
@@ -11,6 +30,7 @@ interface Core {
   readonly baseUrl: () => string;
   /** Called whenever messages may have become receivable in `queueName`. */
   readonly notify: (queueName: string) => void;
+  changes: SqsChanges;
 }
 
 interface CoreOptions {
@@ -21,7 +41,7 @@ interface CoreOptions {
   readonly notify: (queueName: string) => void;
 }
 
-const createCore = (options: CoreOptions): Core => ({ state: createState(), ...options });
+const createCore = (options: CoreOptions): Core => ({ state: createState(), changes: ignoreChanges, ...options });
 
 const nowMs = (core: Core) => core.now().getTime();
 
@@ -29,5 +49,5 @@ const queueArn = (core: Core, name: string) => `arn:aws:sqs:${core.region}:${cor
 
 const queueUrl = (core: Core, name: string) => `${core.baseUrl().replace(/\/+$/, '')}/${core.account}/${name}`;
 
-export type { Core, CoreOptions };
+export type { Core, CoreOptions, SqsChanges };
 export { createCore, nowMs, queueArn, queueUrl };

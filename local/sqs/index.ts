@@ -1,12 +1,14 @@
 // The SQS emulator of the local cloud: a JsonService (AWS JSON 1.0, as SDK v3 speaks it) for local/server.ts, plus
 // event source mappings that push batches to Lambda handlers, drain() to wait for them, and snapshot/restore.
 import { DEFAULT_REGION, type JsonService, LOCAL_ACCOUNT, type OperationHandler } from '../protocol.ts';
+import type { Store } from '../store/index.ts';
 import { type Clock, type Consumer, type ConsumerOptions, createConsumer } from './consumer.ts';
 import { createCore, queueArn, queueUrl } from './core.ts';
 import { errors } from './errors.ts';
 import { createReader } from './input.ts';
 import { sendMessage } from './messages.ts';
 import { OPERATIONS } from './operations.ts';
+import { createSqsPersistence, type SqsPersistence } from './persist.ts';
 import { createQueueRecord, findQueue } from './queues.ts';
 import { isState, type MessageAttribute } from './state.ts';
 
@@ -36,6 +38,27 @@ const createSqs = (options: SqsOptions) => {
     },
   });
   const log = options.log ?? ((line: string) => console.error(line));
+  // Set by attachStore(): from then on every change is written through before the operation answers.
+  let persistence: SqsPersistence | undefined;
+
+  const operation =
+    (run: (typeof OPERATIONS)[keyof typeof OPERATIONS]): OperationHandler =>
+    (input) => {
+      if (!persistence) return run(core, createReader(input));
+      persistence.beginCall();
+      let output: unknown;
+      try {
+        output = run(core, createReader(input));
+      } catch (error) {
+        const durable = persistence.endCall();
+        if (!durable) throw error;
+        return durable.then(() => {
+          throw error;
+        });
+      }
+      const durable = persistence.endCall();
+      return durable ? durable.then(() => output) : output;
+    };
 
   const service: JsonService = {
     targetPrefix: 'AmazonSQS',
@@ -43,10 +66,7 @@ const createSqs = (options: SqsOptions) => {
     contentType: 'application/x-amz-json-1.0',
     errors,
     operations: Object.fromEntries(
-      Object.entries(OPERATIONS).map(([name, run]): [string, OperationHandler] => [
-        name,
-        (input) => run(core, createReader(input)),
-      ]),
+      Object.entries(OPERATIONS).map(([name, run]): [string, OperationHandler] => [name, operation(run)]),
     ),
   };
 
@@ -106,7 +126,21 @@ const createSqs = (options: SqsOptions) => {
     restore: (snapshot: unknown): void => {
       if (!isState(snapshot)) throw new Error('Not an SQS emulator snapshot');
       core.state = structuredClone(snapshot);
+      void persistence?.rewrite();
       for (const c of consumers) c.wake();
+    },
+    /**
+     * Restores the queues the store holds from the last run over those created so far (the stack's), and writes
+     * every change through to it from now on. Returns the promise of the current state being on disk.
+     */
+    attachStore: (store: Store): Promise<void> | undefined => {
+      persistence = createSqsPersistence(core, store);
+      const saved = persistence.load() ?? {};
+      core.state.queues = { ...core.state.queues, ...saved };
+      core.changes = persistence.changes;
+      const durable = persistence.adopt(new Set(Object.keys(saved)));
+      for (const c of consumers) c.wake();
+      return durable;
     },
   };
 };

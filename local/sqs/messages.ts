@@ -66,6 +66,7 @@ const sendMessage = (core: Core, queue: QueueRecord, input: SendInput): Sent => 
     receiveCount: 0,
   };
   queue.messages.push(message);
+  core.changes.sent(queue, message);
   // Delayed messages too: a consumer then knows when to look again.
   core.notify(queue.name);
   return {
@@ -78,7 +79,12 @@ const sendMessage = (core: Core, queue: QueueRecord, input: SendInput): Sent => 
 /** Drops messages older than the queue's retention period, as SQS does. */
 const expire = (core: Core, queue: QueueRecord) => {
   const oldest = nowMs(core) - intAttribute(queue, 'MessageRetentionPeriod') * 1000;
-  if (queue.messages.some((m) => m.sentAt <= oldest)) queue.messages = queue.messages.filter((m) => m.sentAt > oldest);
+  if (!queue.messages.some((m) => m.sentAt <= oldest)) return;
+  core.changes.removed(
+    queue,
+    queue.messages.filter((m) => m.sentAt <= oldest),
+  );
+  queue.messages = queue.messages.filter((m) => m.sentAt > oldest);
 };
 
 const encodeHandle = (queue: string, messageId: string) =>
@@ -99,15 +105,18 @@ const redrive = (core: Core, queue: QueueRecord, message: StoredMessage): boolea
   // A dead-letter queue deleted after the policy was set: SQS keeps redelivering, and so do we.
   if (!dlq) return false;
   queue.messages = queue.messages.filter((m) => m !== message);
+  core.changes.removed(queue, [message]);
   const at = nowMs(core);
-  dlq.messages.push({
+  const dead: StoredMessage = {
     ...message,
     visibleAt: at,
     receiveCount: 0,
     firstReceiveAt: undefined,
     receiptHandle: undefined,
     deadLetterQueueSourceArn: queueArn(core, queue.name),
-  });
+  };
+  dlq.messages.push(dead);
+  core.changes.sent(dlq, dead);
   core.notify(dlq.name);
   return true;
 };
@@ -126,6 +135,7 @@ const receiveMessages = (core: Core, queue: QueueRecord, max: number, visibility
     message.firstReceiveAt ??= at;
     message.visibleAt = at + timeout * 1000;
     message.receiptHandle = encodeHandle(queue.name, message.messageId);
+    core.changes.delivered(queue, message);
     received.push(message);
   }
   return received;
@@ -138,9 +148,11 @@ const messageForHandle = (queue: QueueRecord, handle: string) => {
 };
 
 /** Deleting a message that is already gone succeeds, as in SQS. */
-const deleteMessage = (queue: QueueRecord, handle: string) => {
+const deleteMessage = (core: Core, queue: QueueRecord, handle: string) => {
   const message = messageForHandle(queue, handle);
-  if (message) queue.messages = queue.messages.filter((m) => m !== message);
+  if (!message) return;
+  queue.messages = queue.messages.filter((m) => m !== message);
+  core.changes.removed(queue, [message]);
 };
 
 const changeVisibility = (core: Core, queue: QueueRecord, handle: string, seconds: number) => {
@@ -153,6 +165,7 @@ const changeVisibility = (core: Core, queue: QueueRecord, handle: string, second
   const at = nowMs(core);
   if (!message || message.receiveCount === 0 || message.visibleAt <= at) throw messageNotInflight();
   message.visibleAt = at + seconds * 1000;
+  core.changes.delivered(queue, message);
   if (seconds === 0) core.notify(queue.name);
 };
 

@@ -39,6 +39,7 @@ const setQueueAttributes = (core: Core, read: Reader) => {
   const attributes = validateAttributes(core, read.stringMap('Attributes'));
   queue.attributes = { ...queue.attributes, ...attributes };
   queue.modifiedAt = nowMs(core);
+  core.changes.queue(queue);
   return {};
 };
 
@@ -156,12 +157,12 @@ const receive = (core: Core, read: Reader) => {
 
 const remove = (core: Core, read: Reader) => {
   const queue = queueByUrl(core, read.required('QueueUrl'));
-  deleteMessage(queue, read.required('ReceiptHandle'));
+  deleteMessage(core, queue, read.required('ReceiptHandle'));
   return {};
 };
 
-const removeBatch = batch((queue, entry) => {
-  deleteMessage(queue, entry.required('ReceiptHandle'));
+const removeBatch = batch((queue, entry, core) => {
+  deleteMessage(core, queue, entry.required('ReceiptHandle'));
   return {};
 });
 
@@ -179,7 +180,9 @@ const purge = (core: Core, read: Reader) => {
   const at = nowMs(core);
   if (queue.lastPurgeAt !== undefined && at - queue.lastPurgeAt < PURGE_INTERVAL_MS) throw purgeQueueInProgress(url);
   queue.lastPurgeAt = at;
+  core.changes.removed(queue, queue.messages);
   queue.messages = [];
+  core.changes.queue(queue);
   return {};
 };
 
@@ -210,6 +213,7 @@ const listQueues = (core: Core, read: Reader) => {
 const deleteQueue = (core: Core, read: Reader) => {
   const queue = queueByUrl(core, read.required('QueueUrl'));
   delete core.state.queues[queue.name];
+  core.changes.queueRemoved(queue.name);
   return {};
 };
 

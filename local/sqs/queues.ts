@@ -134,6 +134,7 @@ const createQueueRecord = (core: Core, name: string, attributes: Readonly<Record
     messages: [],
   };
   core.state.queues[name] = queue;
+  core.changes.queue(queue);
   return queue;
 };
 

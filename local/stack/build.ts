@@ -1,5 +1,6 @@
 // Builds the local stack from the resolved service: the same functions, queues, topics, tables, state machines and
 // rules CloudFormation would create, with their names, ARNs and intrinsic references resolved.
+import { createRequire } from 'node:module';
 import type { RuleDefinition } from '../eventbridge/bus.ts';
 import type { LocalFunction } from '../lambda/runtime.ts';
 import { type LocalResource, type Pseudo, resolveIntrinsics } from './intrinsics.ts';
@@ -51,9 +52,11 @@ interface LocalStack {
   readonly registry: Map<string, LocalResource>;
 }
 
-// serverless's logical id for a function key: `ingest-reads` → `IngestDashreadsLambdaFunction`.
-const functionLogicalId = (key: string) =>
-  `${key.charAt(0).toUpperCase()}${key.slice(1).replace(/-/g, 'Dash').replace(/_/g, 'Underscore')}LambdaFunction`;
+// serverless's logical id for a function key (`ingest-reads` → `IngestDashreadsLambdaFunction`), from the one place
+// the package step computes it: the rules plugin, CommonJS because serverless loads it.
+const { functionLogicalId } = createRequire(import.meta.url)('../../scripts/sls/rules.cjs') as {
+  functionLogicalId: (key: string) => string;
+};
 
 const asString = (value: unknown, where: string): string => {
   if (typeof value !== 'string')

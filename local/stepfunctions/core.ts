@@ -25,6 +25,10 @@ interface Core {
   readonly executions: Map<string, ExecutionRecord>;
   readonly runtimes: Map<string, ExecutionRuntime>;
   readonly tokens: TokenRegistry;
+  /** Told of every change to an execution (the store writes it through); a no-op without a store. */
+  changed: (record: ExecutionRecord) => void;
+  /** Definitions by digest: an execution runs, and resumes, with the definition it started with. */
+  readonly definitions: Map<string, string>;
 }
 
 const createCore = (options: StepFunctionsOptions): Core => ({
@@ -36,6 +40,8 @@ const createCore = (options: StepFunctionsOptions): Core => ({
   executions: new Map(),
   runtimes: new Map(),
   tokens: createTokenRegistry(),
+  changed: () => {},
+  definitions: new Map(),
 });
 
 export type { Core, MachineEntry };

@@ -1,6 +1,6 @@
 // Executions: StartExecution (with Standard workflows' name idempotency), DescribeExecution, ListExecutions,
 // StopExecution and GetExecutionHistory.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { parseJson } from '../json-protocol/body.ts';
 import { checkArn, checkName, executionArn } from './arns.ts';
 import type { Core } from './core.ts';
@@ -55,6 +55,8 @@ const startExecution = (core: Core, input: Record<string, unknown>) => {
   }
   const { prepared } = machine;
   if (!prepared) throw invalidDefinition('The state machine definition could not be loaded by the local cloud');
+  const definition = createHash('sha256').update(machine.record.definition).digest('hex');
+  core.definitions.set(definition, machine.record.definition);
   const record: ExecutionRecord = {
     arn,
     name,
@@ -64,6 +66,7 @@ const startExecution = (core: Core, input: Record<string, unknown>) => {
     startDate: core.options.now().getTime(),
     history: [],
     tokens: [],
+    definition,
   };
   core.executions.set(arn, record);
   startRun(core, { record: machine.record, prepared }, record);

@@ -19,6 +19,19 @@ interface LibraryEvent {
 const json = (value: unknown) => JSON.stringify(value ?? null);
 const notTruncated = { truncated: false } as const;
 
+/** What watches an execution's history: the store (a new event is a change to write) and a resuming run's replay. */
+interface HistoryWatch {
+  /** While an execution is replayed, the events it produces again are checked against its history, not appended. */
+  consume?(type: string, details: Record<string, unknown> | undefined): boolean;
+  appended?(record: ExecutionRecord): void;
+}
+
+const watches = new WeakMap<ExecutionRecord, HistoryWatch>();
+
+const watchHistory = (record: ExecutionRecord, watch: HistoryWatch) => {
+  watches.set(record, { ...watches.get(record), ...watch });
+};
+
 /** Appends one event; `details` go under the member AWS names for the type (`<type>EventDetails`, lowerCamel). */
 const appendEvent = (
   record: ExecutionRecord,
@@ -27,6 +40,8 @@ const appendEvent = (
   details?: Record<string, unknown>,
   detailsKey = `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`,
 ): void => {
+  const watch = watches.get(record);
+  if (watch?.consume?.(type, details)) return;
   const last = record.history.at(-1);
   const event: HistoryEvent = {
     id: (last?.id ?? 0) + 1,
@@ -36,6 +51,7 @@ const appendEvent = (
     ...(details ? { [detailsKey]: details } : {}),
   };
   record.history.push(event);
+  watch?.appended?.(record);
 };
 
 /** Maps one library event; the library's execution-level events are ignored (the runner writes those). */
@@ -93,5 +109,5 @@ const toWire = (event: HistoryEvent, includeData: boolean) => {
   return wire;
 };
 
-export type { LibraryEvent };
-export { appendEvent, appendLibraryEvent, json, notTruncated, toWire };
+export type { HistoryWatch, LibraryEvent };
+export { appendEvent, appendLibraryEvent, json, notTruncated, toWire, watchHistory };

@@ -1,7 +1,9 @@
 // The Step Functions emulator of the local cloud: a JsonService for local/server.ts (AWS JSON 1.0, target prefix
 // AWSStepFunctions) that executes ASL with aws-local-stepfunctions on a controllable clock, plus the hooks the local
-// cloud and tests need: registering statemachines/, snapshot/restore, waiting until executions are idle.
+// cloud and tests need: registering statemachines/, snapshot/restore, the store (write-through, and executions that
+// resume after a restart), waiting until executions are idle.
 import type { JsonService, OperationHandler } from '../protocol.ts';
+import type { Store } from '../store/index.ts';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './callbacks.ts';
 import { type Core, createCore } from './core.ts';
 import { errors } from './errors.ts';
@@ -13,6 +15,7 @@ import {
   type Registration,
   registerStateMachine,
 } from './machines.ts';
+import { createStepFunctionsPersistence, type StepFunctionsPersistence } from './persist.ts';
 import { whenIdle } from './runner.ts';
 import { restore, type Snapshot, snapshot } from './store.ts';
 import type { Clock, ExecutionStatusValue, HistoryEvent, StatusChangeEvent, StepFunctionsOptions } from './types.ts';
@@ -50,6 +53,11 @@ interface StepFunctions {
   registerStateMachine(registration: Registration): string;
   snapshot(): Snapshot;
   restore(snapshot: unknown): void;
+  /**
+   * Brings back what the store holds from the last run (executions that were running resume) and writes every change
+   * through to it from now on. Returns the promise of the current state being on disk.
+   */
+  attachStore(store: Store): Promise<void> | undefined;
   /** Resolves once every running execution waits on the clock (Wait, backoff, timeout) or a task token. */
   whenIdle(): Promise<void>;
   /** Every execution, newest first. */
@@ -60,8 +68,28 @@ interface StepFunctions {
 
 const createStepFunctions = (options: StepFunctionsOptions): StepFunctions => {
   const core = createCore(options);
+  let persistence: StepFunctionsPersistence | undefined;
+  // With a store, an operation answers once what it changed is on disk.
+  const operation =
+    (name: string, run: Operation): OperationHandler =>
+    (input) => {
+      if (!persistence) return run(core, input);
+      persistence.beginCall();
+      let output: unknown;
+      try {
+        output = run(core, input);
+      } catch (error) {
+        const durable = persistence.endCall(false);
+        if (!durable) throw error;
+        return durable.then(() => {
+          throw error;
+        });
+      }
+      const durable = persistence.endCall(name === 'CreateStateMachine');
+      return durable ? durable.then(() => output) : output;
+    };
   const operations = Object.fromEntries(
-    Object.entries(OPERATIONS).map(([name, run]): [string, OperationHandler] => [name, (input) => run(core, input)]),
+    Object.entries(OPERATIONS).map(([name, run]): [string, OperationHandler] => [name, operation(name, run)]),
   );
   return {
     service: {
@@ -71,9 +99,20 @@ const createStepFunctions = (options: StepFunctionsOptions): StepFunctions => {
       errors,
       operations,
     },
-    registerStateMachine: (registration) => registerStateMachine(core, registration),
+    registerStateMachine: (registration) => {
+      const arn = registerStateMachine(core, registration);
+      persistence?.machinesChanged();
+      return arn;
+    },
     snapshot: () => snapshot(core),
-    restore: (value) => restore(core, value),
+    restore: (value) => {
+      restore(core, value);
+      void persistence?.rewrite();
+    },
+    attachStore: (store) => {
+      persistence = createStepFunctionsPersistence(core, store);
+      return persistence.load();
+    },
     whenIdle: () => whenIdle(core),
     executions: () =>
       [...core.executions.values()]

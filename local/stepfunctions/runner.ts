@@ -1,10 +1,13 @@
 // Runs one execution on aws-local-stepfunctions and keeps its record true: history from the library's event log and
 // the task handlers, the terminal status (SUCCEEDED/FAILED from the run, ABORTED from StopExecution, TIMED_OUT from
-// the definition's TimeoutSeconds on the clock) and a status-change event at start and at close.
+// the definition's TimeoutSeconds on the clock) and a status-change event at start and at close. An execution that
+// was running when the local cloud stopped resumes on start (resumeRun): it replays its history (replay.ts) and goes
+// on from where it was, with no status change of its own.
 import { randomUUID } from 'node:crypto';
 import type { Core, MachineEntry } from './core.ts';
 import type { PreparedMachine } from './definition.ts';
-import { appendEvent, appendLibraryEvent, type LibraryEvent, notTruncated } from './history.ts';
+import { appendEvent, appendLibraryEvent, type LibraryEvent, notTruncated, watchHistory } from './history.ts';
+import { createReplay, RESUME_ERROR, type Replay } from './replay.ts';
 import { createRetryBook } from './retry.ts';
 import { handlerFor, type TaskEnv } from './tasks.ts';
 import { type ExecutionRecord, type ExecutionRuntime, ExecutionStatus, type ExecutionStatusValue } from './types.ts';
@@ -40,6 +43,8 @@ const closeExecution = (core: Core, record: ExecutionRecord, status: Closing, ou
           ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}),
         };
   appendEvent(record, core.options.now, TERMINAL_EVENT[status], details);
+  // A resumed run that ends before its history does has diverged from it, and replay has closed it already.
+  if (record.status !== ExecutionStatus.running) return;
   record.status = status;
   record.stopDate = core.options.now().getTime();
   if (outcome.output !== undefined) record.output = outcome.output;
@@ -78,17 +83,22 @@ const settle = async (core: Core, record: ExecutionRecord, result: Promise<unkno
   }
 };
 
-const startRun = (core: Core, machine: MachineEntry & { prepared: PreparedMachine }, record: ExecutionRecord) => {
+type RunnableMachine = MachineEntry & { prepared: PreparedMachine };
+
+const run = (core: Core, machine: RunnableMachine, record: ExecutionRecord, replay: Replay | undefined) => {
   const { now, clock } = core.options;
   const { promise: closed, resolve: close } = Promise.withResolvers<void>();
   const runtime: ExecutionRuntime = { active: 0, abort: () => {}, closed, close };
   core.runtimes.set(record.arn, runtime);
+  core.changed(record);
+  watchHistory(record, { appended: (r) => core.changed(r), consume: replay ? replay.consume : () => false });
   appendEvent(record, now, 'ExecutionStarted', {
     input: record.input,
     inputDetails: notTruncated,
     roleArn: machine.record.roleArn,
   });
-  core.emit(statusChangeEvent(core, record));
+  // A resumed execution never stopped running, as far as anyone watching is concerned: no second RUNNING event.
+  if (!replay) core.emit(statusChangeEvent(core, record));
 
   // `$$.Task.Token` evaluates to this marker; each waiting task swaps it for its own freshly minted token.
   const placeholder = `smcp-task-token-${randomUUID()}`;
@@ -103,9 +113,10 @@ const startRun = (core: Core, machine: MachineEntry & { prepared: PreparedMachin
     tokens: core.tokens,
     retries: createRetryBook(),
     placeholder,
+    replay,
   };
   const specs = [...machine.prepared.handled.values()];
-  const run = machine.prepared.library.run(JSON.parse(record.input), {
+  const execution = machine.prepared.library.run(JSON.parse(record.input), {
     overrides: {
       taskResourceLocalHandlers: Object.fromEntries(specs.map((s) => [s.name, handlerFor(env, s)])) as never,
       // Backoff is slept on the clock by the handler (see retry.ts), so the library must not sleep at all.
@@ -118,19 +129,21 @@ const startRun = (core: Core, machine: MachineEntry & { prepared: PreparedMachin
       Task: { Token: placeholder },
     },
   });
-  runtime.abort = run.abort;
+  runtime.abort = execution.abort;
   const reader = (async () => {
-    for await (const event of run.eventLogs) {
+    for await (const event of execution.eventLogs) {
       if (record.status === ExecutionStatus.running) {
         appendLibraryEvent(record, now, machine.prepared.types, event as LibraryEvent);
       }
     }
   })();
-  void settle(core, record, run.result, reader);
+  void settle(core, record, execution.result, reader);
 
   const timeoutSeconds = machine.prepared.timeoutSeconds;
   if (timeoutSeconds !== undefined) {
-    void clock.sleep(timeoutSeconds * 1000).then(() =>
+    // From the start of the execution: a resumed one has only what is left.
+    const left = record.startDate + timeoutSeconds * 1000 - now().getTime();
+    void clock.sleep(Math.max(0, left)).then(() =>
       closeExecution(core, record, ExecutionStatus.timedOut, {
         error: 'States.Timeout',
         cause: `The execution did not complete within the state machine's TimeoutSeconds (${timeoutSeconds})`,
@@ -153,4 +166,17 @@ const whenIdle = async (core: Core) => {
   }
 };
 
-export { closeExecution, startRun, whenIdle };
+const startRun = (core: Core, machine: RunnableMachine, record: ExecutionRecord) =>
+  run(core, machine, record, undefined);
+
+/** Resumes an execution that was running when the local cloud stopped: replays its history, then goes on live. */
+const resumeRun = (core: Core, machine: RunnableMachine, record: ExecutionRecord) => {
+  const replay = createReplay(record, (cause) => {
+    const runtime = core.runtimes.get(record.arn);
+    closeExecution(core, record, ExecutionStatus.failed, { error: RESUME_ERROR, cause });
+    runtime?.abort();
+  });
+  run(core, machine, record, replay);
+};
+
+export { closeExecution, resumeRun, startRun, whenIdle };

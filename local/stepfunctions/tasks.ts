@@ -1,13 +1,15 @@
 // The local handler behind every Task (and converted Wait) state: invokes the Lambda or integration, mints task
 // tokens and parks `.waitForTaskToken` states until a callback, enforces TimeoutSeconds/HeartbeatSeconds and retry
-// backoff on the clock, and writes the task's history events (LambdaFunction* or Task*).
+// backoff on the clock, and writes the task's history events (LambdaFunction* or Task*). While a resumed execution
+// replays its history (replay.ts), a task attempt the history shows finished answers from it instead of running.
 import type { TaskSpec, WaitSpec } from './definition.ts';
 import { integrationFailure, lambdaFailure, taskError } from './failures.ts';
 import { appendEvent, json, notTruncated } from './history.ts';
+import { detailsOf, type RecordedAttempt, type Replay } from './replay.ts';
 import type { RetryBook } from './retry.ts';
 import { statesTimeout } from './timeout-error.ts';
 import type { TokenRegistry } from './tokens.ts';
-import type { Clock, ExecutionRecord, ExecutionRuntime } from './types.ts';
+import type { Clock, ExecutionRecord, ExecutionRuntime, HistoryEvent } from './types.ts';
 import { waitMs } from './wait.ts';
 
 interface TaskEnv {
@@ -22,6 +24,18 @@ interface TaskEnv {
   readonly retries: RetryBook;
   /** What `$$.Task.Token` evaluates to in this execution; replaced by a fresh token per waiting task. */
   readonly placeholder: string;
+  /** Set while a resumed execution replays its history. */
+  readonly replay: Replay | undefined;
+}
+
+/** A task attempt that was under way when the process died, resumed where it can be. */
+interface Resumed {
+  /** When the attempt was scheduled: its TimeoutSeconds count from then. */
+  readonly startedAt: number;
+  /** The `.waitForTaskToken` token it was given, if any. */
+  readonly token: string | undefined;
+  /** Its invocation returned: it only waits for its callback now. */
+  readonly submitted: boolean;
 }
 
 const CALLBACK = '.waitForTaskToken';
@@ -56,14 +70,18 @@ const replaceToken = (value: unknown, placeholder: string, token: string): unkno
   return value;
 };
 
-/** TimeoutSeconds and HeartbeatSeconds on the clock: `race` rejects with States.Timeout once either elapses. */
-const guard = (env: TaskEnv, spec: TaskSpec) => {
+/**
+ * TimeoutSeconds and HeartbeatSeconds on the clock: `race` rejects with States.Timeout once either elapses. The timeout
+ * counts from `startedAt`: a resumed task gets only what was left of it.
+ */
+const guard = (env: TaskEnv, spec: TaskSpec, startedAt = env.now().getTime()) => {
   let settled = false;
   let lastBeat = env.now().getTime();
   const { promise: expired, reject } = Promise.withResolvers<never>();
   expired.catch(() => {});
   if (spec.timeoutSeconds !== undefined) {
-    void env.clock.sleep(spec.timeoutSeconds * 1000).then(() => {
+    const left = startedAt + spec.timeoutSeconds * 1000 - env.now().getTime();
+    void env.clock.sleep(Math.max(0, left)).then(() => {
       if (!settled) reject(statesTimeout('The task did not complete within its TimeoutSeconds'));
     });
   }
@@ -171,7 +189,14 @@ const integrationOf = (env: TaskEnv, service: string, action: string, base: stri
 };
 
 /** Service integration resource (`arn:aws:states:::service:action[.waitForTaskToken]`): Task* history events. */
-const runIntegration = async (env: TaskEnv, spec: TaskSpec, input: unknown, service: string, action: string) => {
+const runIntegration = async (
+  env: TaskEnv,
+  spec: TaskSpec,
+  input: unknown,
+  service: string,
+  action: string,
+  resumed: Resumed | undefined,
+) => {
   const callback = action.endsWith(CALLBACK);
   const baseAction = callback ? action.slice(0, -CALLBACK.length) : action;
   const base = `arn:aws:states:::${service}:${baseAction}`;
@@ -179,24 +204,41 @@ const runIntegration = async (env: TaskEnv, spec: TaskSpec, input: unknown, serv
   const add = (type: string, details: Record<string, unknown>) => {
     if (env.record.status === 'RUNNING') appendEvent(env.record, env.now, type, { ...named, ...details });
   };
-  const token = callback ? env.tokens.mint(env.record.arn) : undefined;
-  if (token) env.record.tokens.push(token);
+  // A resumed callback task keeps its original token: whoever holds it (an approval request) can still answer.
+  const reused = callback ? resumed?.token : undefined;
+  const token = callback ? (reused ?? env.tokens.mint(env.record.arn)) : undefined;
+  if (token && !reused) env.record.tokens.push(token);
   const params = token ? replaceToken(input, env.placeholder, token) : input;
-  add('TaskScheduled', {
-    region: env.region,
-    parameters: json(params),
-    ...(spec.timeoutSeconds !== undefined ? { timeoutInSeconds: spec.timeoutSeconds } : {}),
-    ...(spec.heartbeatSeconds !== undefined ? { heartbeatInSeconds: spec.heartbeatSeconds } : {}),
-  });
-  add('TaskStarted', {});
-  const timers = guard(env, spec);
+  // Only waiting is left for a resumed task whose invocation had returned; otherwise it is invoked (again).
+  const waitOnly = callback && reused !== undefined && resumed?.submitted === true;
+  if (!waitOnly) {
+    add('TaskScheduled', {
+      region: env.region,
+      parameters: json(params),
+      ...(spec.timeoutSeconds !== undefined ? { timeoutInSeconds: spec.timeoutSeconds } : {}),
+      ...(spec.heartbeatSeconds !== undefined ? { heartbeatInSeconds: spec.heartbeatSeconds } : {}),
+    });
+    add('TaskStarted', {});
+  }
+  const timers = guard(env, spec, reused ? resumed?.startedAt : undefined);
+  // The callback's outcome is recorded the moment it arrives, so SendTaskSuccess/Failure answers only once the
+  // execution's history holds it (and the store has written it).
+  let answered = false;
   // Park the waiter before invoking: the invoked function may call SendTaskSuccess before it even returns.
   const answer = token
     ? new Promise<unknown>((resolve, reject) => {
         env.tokens.park(token, {
           executionArn: env.record.arn,
-          succeed: resolve,
-          fail: (error, cause) => reject(taskError(error, cause)),
+          succeed: (output) => {
+            answered = true;
+            add('TaskSucceeded', { output: json(output), outputDetails: notTruncated });
+            resolve(output);
+          },
+          fail: (error, cause) => {
+            answered = true;
+            add('TaskFailed', { error, cause });
+            reject(taskError(error, cause));
+          },
           heartbeat: timers.beat,
           cancel: () => reject(closed()),
         });
@@ -204,18 +246,19 @@ const runIntegration = async (env: TaskEnv, spec: TaskSpec, input: unknown, serv
     : undefined;
   answer?.catch(() => {});
   try {
-    const response = await timers.race(integrationOf(env, service, baseAction, base).invoke(params));
-    if (!answer) {
-      add('TaskSucceeded', { output: json(response), outputDetails: notTruncated });
-      return response;
+    if (!waitOnly) {
+      const response = await timers.race(integrationOf(env, service, baseAction, base).invoke(params));
+      if (!answer) {
+        add('TaskSucceeded', { output: json(response), outputDetails: notTruncated });
+        return response;
+      }
+      if (!answered) add('TaskSubmitted', { output: json(response), outputDetails: notTruncated });
     }
-    add('TaskSubmitted', { output: json(response), outputDetails: notTruncated });
     timers.startHeartbeat();
-    const result = await parked(env, timers.race(answer));
-    add('TaskSucceeded', { output: json(result), outputDetails: notTruncated });
-    return result;
+    // Only callback tasks get here (waitOnly is one too).
+    return await parked(env, timers.race(answer as Promise<unknown>));
   } catch (error) {
-    if (env.record.status !== 'RUNNING') throw error;
+    if (env.record.status !== 'RUNNING' || answered) throw error;
     const { name, message } = error as Error;
     add(isTimeout(error) ? 'TaskTimedOut' : 'TaskFailed', { error: name, cause: message });
     throw error;
@@ -225,12 +268,55 @@ const runIntegration = async (env: TaskEnv, spec: TaskSpec, input: unknown, serv
   }
 };
 
-const runTask = (env: TaskEnv, spec: TaskSpec, input: unknown) => {
+const runTask = (env: TaskEnv, spec: TaskSpec, input: unknown, resumed: Resumed | undefined) => {
+  // A Lambda that was running when the process died simply runs again: at-least-once, as Lambda itself.
   if (LAMBDA_ARN.test(spec.resource)) return runLambda(env, spec, input);
   const integration = INTEGRATION.exec(spec.resource);
-  if (integration?.[1] && integration[2]) return runIntegration(env, spec, input, integration[1], integration[2]);
+  if (integration?.[1] && integration[2]) {
+    return runIntegration(env, spec, input, integration[1], integration[2], resumed);
+  }
   throw taskError('States.Runtime', `The local cloud cannot run the Task resource ${spec.resource}`);
 };
+
+/** The token a recorded callback task was scheduled with: one of the execution's tokens, in its parameters. */
+const recordedToken = (env: TaskEnv, scheduled: HistoryEvent | undefined) => {
+  const parameters = detailsOf(scheduled ?? ({} as HistoryEvent))?.parameters;
+  if (typeof parameters !== 'string') return undefined;
+  return env.record.tokens.find((token) => parameters.includes(token));
+};
+
+/** Whether the recorded attempt was given the input the replayed run gives it now. */
+const sameInput = (env: TaskEnv, spec: TaskSpec, attempt: RecordedAttempt, input: unknown) => {
+  const details = detailsOf(attempt.scheduled ?? ({} as HistoryEvent));
+  if (!details) return true;
+  if (LAMBDA_ARN.test(spec.resource)) return details.input === json(input);
+  const token = recordedToken(env, attempt.scheduled);
+  return details.parameters === json(token ? replaceToken(input, env.placeholder, token) : input);
+};
+
+/** Answers a replayed attempt from its recorded outcome, keeping the retry book as the first run kept it. */
+const answerFromHistory = (env: TaskEnv, spec: TaskSpec, attempt: RecordedAttempt): unknown => {
+  const outcome = attempt.outcome;
+  if (!outcome) return undefined;
+  if (outcome.kind === 'succeeded') {
+    env.retries.succeeded(spec.name);
+    return outcome.output;
+  }
+  if (outcome.kind === 'timedOut') {
+    env.retries.failed(spec.name, spec.retry, 'States.Timeout', true);
+    throw statesTimeout(outcome.cause);
+  }
+  env.retries.failed(spec.name, spec.retry, outcome.error, false);
+  throw taskError(outcome.error, outcome.cause);
+};
+
+/** The history's latest event, when it is `type` for this state (the Entered event the library just produced). */
+const lastEventOf = (env: TaskEnv, type: string, name: string) => {
+  const last = env.record.history.at(-1);
+  return last && last.type === type && detailsOf(last)?.name === name ? last : undefined;
+};
+
+const TASK_FAILURE = /^(LambdaFunction|Task)(Failed|TimedOut)$/;
 
 /** The local handler the library calls with the state's effective input (InputPath and Parameters applied). */
 const handlerFor =
@@ -241,18 +327,51 @@ const handlerFor =
       // One macrotask lets the event-log reader record this state's Entered event before the task's own events.
       await new Promise((resolve) => setImmediate(resolve));
       if (env.record.status !== 'RUNNING') throw closed();
+      const replay = env.replay?.active() ? env.replay : undefined;
       if (spec.kind === 'wait') {
-        const ms = waitMs(spec, input, env.now());
+        // Replaying: the wait the history shows ended goes straight on.
+        const next = replay?.peek();
+        if (next?.type === 'WaitStateExited' && detailsOf(next)?.name === spec.name) return input;
+        if (next) {
+          replay?.diverge(`its history has ${next.type} where the run waits in '${spec.name}'`);
+          throw closed();
+        }
+        // The wait counts from when the state was entered: after a restart, only what is left of it.
+        const now = env.now().getTime();
+        const enteredAt = lastEventOf(env, 'WaitStateEntered', spec.name)?.timestamp ?? now;
+        const ms = waitMs(spec, input, new Date(enteredAt)) - (now - enteredAt);
         // A zero wait (Seconds 0, a past Timestamp) goes straight on; a manual clock would hold even sleep(0).
         if (ms > 0) await parked(env, env.clock.sleep(ms));
         if (env.record.status !== 'RUNNING') throw closed();
         return input;
       }
+      const attempt = replay?.takeAttempt();
+      if (attempt && !sameInput(env, spec, attempt, input)) {
+        replay?.diverge(`the task '${spec.name}' gets another input than its history shows`);
+        throw closed();
+      }
+      if (attempt?.outcome) {
+        env.retries.takeBackoff(spec.name);
+        return answerFromHistory(env, spec, attempt);
+      }
+      // Live from here: a first run, or the attempt a resumed execution's history ends in.
       const backoff = env.retries.takeBackoff(spec.name);
-      if (backoff > 0) await parked(env, env.clock.sleep(backoff));
+      // An attempt the history shows started had already waited its backoff. Otherwise the backoff counts from the
+      // failure that caused it, the history's latest event.
+      const last = env.record.history.at(-1);
+      const failedAt = last && TASK_FAILURE.test(last.type) ? last.timestamp : env.now().getTime();
+      const wait = attempt?.scheduled ? 0 : failedAt + backoff - env.now().getTime();
+      if (wait > 0) await parked(env, env.clock.sleep(wait));
       if (env.record.status !== 'RUNNING') throw closed();
+      const resumed: Resumed | undefined = attempt?.scheduled
+        ? {
+            startedAt: attempt.scheduled.timestamp,
+            token: recordedToken(env, attempt.scheduled),
+            submitted: attempt.submitted,
+          }
+        : undefined;
       try {
-        const result = await runTask(env, spec, input);
+        const result = await runTask(env, spec, input, resumed);
         env.retries.succeeded(spec.name);
         return result;
       } catch (error) {

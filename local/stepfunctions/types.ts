@@ -75,6 +75,8 @@ interface ExecutionRecord {
   readonly history: HistoryEvent[];
   /** Every task token minted for this execution: a used one answers TaskTimedOut, as AWS does. */
   readonly tokens: string[];
+  /** Digest of the definition it started with (in the store's definitions): it resumes with that one. */
+  readonly definition?: string;
 }
 
 /** Machinery of one running execution; never snapshotted. */

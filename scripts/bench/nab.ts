@@ -22,6 +22,7 @@ import {
   type ScoredFile,
   scoreCorpus,
   scoreFile,
+  sweepFile,
 } from './nab-scoring.ts';
 import { writeFigures } from './support.ts';
 
@@ -177,6 +178,31 @@ const maxStateBytes = (files: readonly NabFile[], params: DetectorParams): numbe
 };
 
 const windowsOf = (files: readonly ScoredFile[]): number => files.reduce((n, f) => n + f.windows.length, 0);
+
+/**
+ * Where a file's points are won and lost at a threshold, for studying the detector: each window's first detection as
+ * a position in the window (0 its left edge, 1 its right; NAB's labelled anomaly sits at 0.5), null when missed; and
+ * the false positives with NAB's weight of each (−fp far from any window, almost 0 just after one).
+ */
+const diagnose = (file: ScoredFile, threshold: number) => {
+  const rows = sweepFile(file, profiles.standard);
+  const first = new Map<string, number>();
+  const falsePositives: { index: number; weight: number }[] = [];
+  rows.forEach((row, i) => {
+    if (row.probation || (file.scores[i] ?? 0) < threshold) return;
+    if (row.window === null) falsePositives.push({ index: i, weight: round(row.weightedScore, 3) ?? 0 });
+    else if (!first.has(row.window)) first.set(row.window, i);
+  });
+  const indexOf = (t: number): number => file.timestamps.indexOf(t);
+  return {
+    windows: file.windows.map(([start, end], w) => {
+      const at = first.get(`${file.name}|${w}`);
+      const left = indexOf(start);
+      return at === undefined ? null : round((at - left) / Math.max(1, indexOf(end) - left), 3);
+    }),
+    falsePositives,
+  };
+};
 
 /** Normalised scores of the three profiles; null for a set of files without windows (NAB's scale is undefined). */
 const profileScores = (files: readonly ScoredFile[]): Record<ProfileName, CorpusResult> | null =>
@@ -375,6 +401,7 @@ const main = async (args: string[]): Promise<void> => {
       file: f.name,
       alerts: f.alerts,
       standard: round(results.both.all?.standard.perFile.find((p) => p.name === f.name)?.score, 3),
+      ...diagnose(f, results.both.all?.standard.threshold ?? nabDetectorParams.threshold),
     })),
   };
   console.log(`  figures written to ${writeFigures('nab', figures)}`);

@@ -25,12 +25,18 @@ const { url, headers, body, connections, durationMs } = workerData;
 const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
 const target = new URL(url);
 let done = 0, failed = 0, bytes = 0;
+const latencies = [];
 const end = Date.now() + durationMs;
 const one = () => new Promise((resolve) => {
+  const sent = process.hrtime.bigint();
   const req = http.request({ host: target.hostname, port: target.port, path: '/', method: 'POST', agent,
     headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
     res.on('data', (c) => { bytes += c.length; });
-    res.on('end', () => { if (res.statusCode === 200) done++; else failed++; resolve(); });
+    res.on('end', () => {
+      latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
+      if (res.statusCode === 200) done++; else failed++;
+      resolve();
+    });
   });
   req.on('error', () => { failed++; resolve(); });
   req.end(body);
@@ -38,7 +44,10 @@ const one = () => new Promise((resolve) => {
 const loop = async () => { while (Date.now() < end) await one(); };
 const started = Date.now();
 Promise.all(Array.from({ length: connections }, loop)).then(() => {
-  parentPort.postMessage({ done, failed, bytes, seconds: (Date.now() - started) / 1000 });
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  const latencyMs = { p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? 0 };
+  parentPort.postMessage({ done, failed, bytes, seconds: (Date.now() - started) / 1000, latencyMs });
   agent.destroy();
 });
 `;
@@ -48,6 +57,8 @@ interface LoadResult {
   readonly failed: number;
   readonly bytes: number;
   readonly seconds: number;
+  /** Per request, from sending it to its answer's end. */
+  readonly latencyMs: { readonly p50: number; readonly p99: number; readonly max: number };
   readonly generator: 'wrk' | 'node-worker';
 }
 
@@ -59,6 +70,15 @@ interface LoadOptions {
   durationMs: number;
 }
 
+/** wrk's durations: `870.00us`, `1.23ms`, `2.05s`, `1.50m`. */
+const toMs = (text: string | undefined): number => {
+  const match = /^([\d.]+)(us|ms|s|m)$/.exec(text ?? '');
+  if (!match) return Number.NaN;
+  const value = Number(match[1]);
+  const unit = { us: 0.001, ms: 1, s: 1000, m: 60_000 }[match[2] as 'us' | 'ms' | 's' | 'm'];
+  return value * unit;
+};
+
 // wrk (Debian package `wrk`) is the faster client, so the server, not the load generator, sets the pace.
 const wrkLoad = async (options: LoadOptions): Promise<LoadResult> => {
   const dir = mkdtempSync(join(tmpdir(), 'smcp-wrk-'));
@@ -69,11 +89,26 @@ const wrkLoad = async (options: LoadOptions): Promise<LoadResult> => {
   writeFileSync(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(options.body)}\n${headers}\n`);
   try {
     const seconds = Math.max(1, Math.round(options.durationMs / 1000));
-    const { stdout } = await run(WRK, ['-t1', `-c${options.connections}`, `-d${seconds}s`, '-s', script, options.url]);
+    const { stdout } = await run(WRK, [
+      '-t1',
+      `-c${options.connections}`,
+      `-d${seconds}s`,
+      '--latency',
+      '-s',
+      script,
+      options.url,
+    ]);
     const total = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0);
     const failed = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0);
     const elapsed = Number(/requests in ([\d.]+)s/.exec(stdout)?.[1] ?? seconds);
-    return { done: total - failed, failed, bytes: 0, seconds: elapsed, generator: 'wrk' };
+    // `    Latency   1.23ms  0.40ms  12.34ms  90.00%` (avg, stdev, max) and the `Latency Distribution` lines.
+    const max = /Latency\s+\S+\s+\S+\s+(\S+)/.exec(stdout)?.[1];
+    const latencyMs = {
+      p50: toMs(/^\s+50%\s+(\S+)/m.exec(stdout)?.[1]),
+      p99: toMs(/^\s+99%\s+(\S+)/m.exec(stdout)?.[1]),
+      max: toMs(max),
+    };
+    return { done: total - failed, failed, bytes: 0, seconds: elapsed, latencyMs, generator: 'wrk' };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,6 +7,7 @@ import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEvent, Via } from '../../local/eventbridge/bus.ts';
 import { settle } from '../../local/settle.ts';
+import { functionNamed } from '../../scripts/cli/stack.ts';
 import { freePort, startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 
 const DISPATCH = 'smcp-local-dispatch';
@@ -135,7 +136,7 @@ describe('local cloud invocation hook', () => {
 });
 
 describe('local cloud start-up', () => {
-  it('puts on the bus the events emitted while it starts: an execution the restart aborted', async () => {
+  it('resumes an execution that was waiting for an approval: nothing says it stopped, and the approval completes it', async () => {
     await t.clients.sm.send(
       new CreateSecretCommand({
         Name: 'startup/waits',
@@ -150,21 +151,26 @@ describe('local cloud start-up', () => {
     t.cloud.bus.publish(rotationRequested(id, 'startup/waits'));
     const [waiting] = (await settle(t.cloud)).filter((e) => e.name === id);
     expect(waiting).toMatchObject({ status: 'RUNNING', awaitingCallback: true });
+    const requested = t.cloud.bus.recentEvents().find((e) => e['detail-type'] === 'Approval Requested');
+    const approvalId = String((requested?.detail as { approvalId?: unknown } | undefined)?.approvalId);
 
     await t.cloud.stop();
     t = await startTestCloud({ port, dataDir, start: t.clock.now().toISOString() });
-
+    const [resumed] = (await settle(t.cloud)).filter((e) => e.name === id);
     const changes = t.cloud.bus
       .recentEvents()
-      .filter((e) => e['detail-type'] === 'Step Functions Execution Status Change')
-      .map((e) => e.detail as { executionArn: string; status: string; error: string });
-    expect(changes).toEqual([
-      expect.objectContaining({
-        executionArn: waiting?.executionArn,
-        status: 'ABORTED',
-        error: 'LocalCloud.Restarted',
-      }),
-    ]);
+      .filter((e) => e['detail-type'] === 'Step Functions Execution Status Change');
+    const decision = await invokeApi(functionNamed(t.cloud.stack, 'approve'), {
+      approvalId,
+      decision: 'approve',
+      approver: 'local-operator',
+    });
+    const [done] = (await settle(t.cloud)).filter((e) => e.name === id);
+
+    expect(resumed).toMatchObject({ status: 'RUNNING', awaitingCallback: true });
+    expect(changes).toEqual([]);
+    expect(await decision.json()).toMatchObject({ ok: true, status: 'approved', workflowNotified: true });
+    expect(done).toMatchObject({ status: 'SUCCEEDED' });
   }, 60_000);
 
   it('answers a Secrets Manager call made while it starts once it is ready, and records it on the bus', async () => {

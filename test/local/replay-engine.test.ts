@@ -30,18 +30,20 @@ describe('replay engine', () => {
       onPublished: (batch) => order.push(`published ${batch.length}`),
     });
 
-    expect(order).toEqual(['setup 2', 'published 3']);
-    expect(run.created).toEqual(['demo/app/api-key', 'demo/app/payments-token']);
+    expect(order).toEqual(['setup 3', 'published 3']);
+    expect(run.created).toEqual(['demo/app/api-key', 'demo/app/db-password', 'demo/app/payments-token']);
     expect(run.published.map((p) => [p.event.id, p.matched])).toEqual(
       scenario.events.map(({ event }) => [event.id, expect.any(Number)]),
     );
     first = run;
-    // The requested rotation, the remediation of the failed one, the verification of the AWSCURRENT it moved, and
-    // the rotation that waits for an approval.
+    // The requested rotation, the remediation of the failed one on another secret and the rotation it asks for, the
+    // verification of each AWSCURRENT they moved, and the rotation that waits for an approval.
     expect(outcomes(run.executions)).toEqual([
+      'rotation SUCCEEDED',
       'rotation SUCCEEDED',
       'rotation WAITING',
       'rotation-remediation SUCCEEDED',
+      'rotation-verification SUCCEEDED',
       'rotation-verification SUCCEEDED',
     ]);
     expect(run.executions.every((e) => e.history.length > 0)).toBe(true);
@@ -61,7 +63,7 @@ describe('replay engine', () => {
     // Only the executions this replay started: the rotation that waits from the first replay is not among them (and
     // holds its secret's lock, so this replay's request for that secret finds it locked and ends).
     const before = new Set(first?.executions.map((e) => e.executionArn));
-    expect(run.executions).toHaveLength(4);
+    expect(run.executions).toHaveLength(6);
     expect(run.executions.filter((e) => before.has(e.executionArn))).toEqual([]);
     expect(run.executions.every((e) => e.history.length > 0)).toBe(true);
     expect(run.events.map((e) => e.id)).toEqual(expect.arrayContaining(run.published.map((p) => p.event.id)));

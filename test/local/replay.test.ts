@@ -45,13 +45,13 @@ describe('smcp replay', () => {
 
     const report = JSON.parse(stdout);
     expect(code).toBe(0);
-    expect(stderr).toContain('created demo/app/api-key, demo/app/payments-token from setup.json');
+    expect(stderr).toContain('created demo/app/api-key, demo/app/db-password, demo/app/payments-token from setup.json');
     expect(report).toMatchObject({ events: 3, deadLetters: 0, ok: true, unexpected: [] });
     const outcomes = report.executions.map((e: { workflow: string; status: string; awaitingCallback: boolean }) =>
       e.awaitingCallback ? `${e.workflow} WAITING` : `${e.workflow} ${e.status}`,
     );
-    // The requested rotation, the remediation of the failed one (which asks for a retry), the verification of a moved
-    // AWSCURRENT, and the rotation that waits for an approval.
+    // The requested rotation, the remediation of the failed one (which asks for a retry, on its own secret), the
+    // verifications of the moved AWSCURRENTs, and the rotation that waits for an approval.
     expect(outcomes).toEqual(
       expect.arrayContaining(['rotation SUCCEEDED', 'rotation WAITING', 'rotation-remediation SUCCEEDED']),
     );

@@ -1,6 +1,6 @@
 // `smcp local` as a user runs it: a child process, a `ready` line, Ctrl-C, and a restart that loses nothing.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateSecretCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -103,6 +103,12 @@ describe('smcp local', () => {
     );
     expect(run.output()).toMatch(/rotation 5f0c4a53-demo-4c1e-9a57-000000000001: SUCCEEDED/);
     expect(run.output()).toMatch(/rotation 5f0c4a53-demo-4c1e-9a57-000000000003: WAITING/);
+    // Quiet: the timelines and the demo's lines, no function's JSON log line (those are in <data-dir>/logs/), and each
+    // rotation takes the path the README describes (none is skipped behind another's lock).
+    expect(run.output()).not.toMatch(/^\{/m);
+    expect(run.output()).not.toContain('Rotation Skipped');
+    expect(run.output()).toContain(`console http://127.0.0.1:${port}/console/ (as local-operator)`);
+    expect(readdirSync(join(dataDir, 'logs'))).toContain('smcp-local-dispatch.jsonl');
     expect(listed.stdout).toContain(`${approvalId}  pending`);
     expect([selfApproval.code, selfApproval.stderr]).toEqual([1, expect.stringContaining('refused')]);
     expect([approved.code, approved.stdout]).toEqual([

@@ -173,18 +173,20 @@ describe('step functions listings and history', () => {
 });
 
 describe('step functions snapshot', () => {
-  it('restores finished executions with their history and aborts the ones that were running', async () => {
+  it('restores finished executions with their history and resumes the ones that were running', async () => {
     const finished = await startHold('finished');
     await h.advance(60_000);
     const running = await startHold('running');
     const saved = JSON.parse(JSON.stringify(h.sfn.snapshot()));
 
+    // A day later: the running execution's 60-second wait is long over.
     const sfn = createStepFunctions({
       now: () => new Date('2025-03-20T00:00:00.000Z'),
       clock: { sleep: () => new Promise(() => {}) },
       invokeLambda: async () => ({}),
     });
     sfn.restore(saved);
+    await sfn.whenIdle();
     const endpoint = await startEndpoint({ services: [sfn.service], port: 0 });
     const client = new SFNClient({
       endpoint: endpoint.url,
@@ -194,8 +196,9 @@ describe('step functions snapshot', () => {
     });
     try {
       const done = await client.send(new DescribeExecutionCommand({ executionArn: finished.executionArn }));
-      const aborted = await client.send(new DescribeExecutionCommand({ executionArn: running.executionArn }));
+      const resumed = await client.send(new DescribeExecutionCommand({ executionArn: running.executionArn }));
       const history = await client.send(new GetExecutionHistoryCommand({ executionArn: finished.executionArn }));
+      const resumedHistory = await client.send(new GetExecutionHistoryCommand({ executionArn: running.executionArn }));
 
       expect(done.status).toBe('SUCCEEDED');
       expect(history.events?.map((e) => e.type)).toEqual([
@@ -204,8 +207,13 @@ describe('step functions snapshot', () => {
         'WaitStateExited',
         'ExecutionSucceeded',
       ]);
-      expect(aborted).toMatchObject({ status: 'ABORTED', error: 'LocalCloud.Restarted' });
-      expect(aborted.cause).toContain('cannot resume');
+      expect(resumed.status).toBe('SUCCEEDED');
+      expect(resumedHistory.events?.map((e) => e.type)).toEqual([
+        'ExecutionStarted',
+        'WaitStateEntered',
+        'WaitStateExited',
+        'ExecutionSucceeded',
+      ]);
       await expect(
         client.send(
           new StartExecutionCommand({ stateMachineArn: holdArn, name: 'finished', input: '{"secretId":"db/main"}' }),

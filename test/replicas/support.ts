@@ -1,19 +1,18 @@
 // The replica scenarios' harness: a local cloud with a manual clock, each recorded scenario (events/recorded/replica-*)
 // replayed with canaries planted in every field of every secret its setup creates, every log line, bus event,
 // execution history and notification captured, and the invariants that must hold after every scenario.
-import { inspect } from 'node:util';
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
   ListSecretVersionIdsCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { expect, vi } from 'vitest';
 import type { ReplicaRow } from '../../functions/replicas/schemas.ts';
 import type { BusEvent } from '../../local/eventbridge/bus.ts';
 import { inProcess, loadScenario, replayScenario, type Scenario } from '../../local/replay/engine.ts';
 import { type SettledExecution, settle } from '../../local/settle.ts';
+import { expectNoSecretValues as expectSaidNothingOf } from '../support/leaks.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -198,38 +197,8 @@ const ownEvents = (h: Harness, secret: string) =>
     .map((event) => ({ detailType: event['detail-type'], detail: event.detail as Record<string, unknown> }))
     .filter(({ detail }) => detail.secretId === secret || detail.name === secret);
 
-const historyText = async (h: Harness): Promise<string> => {
-  const texts: string[] = [];
-  for (const execution of h.cloud.stepfunctions.executions()) {
-    const events: HistoryEvent[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await h.clients.sfn.send(
-        new GetExecutionHistoryCommand({ executionArn: execution.executionArn, includeExecutionData: true, nextToken }),
-      );
-      events.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
-    texts.push(JSON.stringify(events));
-  }
-  return texts.join('\n');
-};
-
-/** No canary in any log line, bus event, execution history (with data), notification or execution record. */
-const expectNoSecretValues = async (h: Harness) => {
-  const haystack = [
-    h.output.join(''),
-    h.logs.join('\n'),
-    JSON.stringify(h.busEvents),
-    await historyText(h),
-    JSON.stringify(h.cloud.sns.outbox()),
-    inspect(h.cloud.stepfunctions.executions(), { depth: 10 }),
-  ].join('\n');
-  for (const value of [CANARY, CANARY_MARK]) {
-    expect(haystack.includes(value), 'a secret value leaked').toBe(false);
-    expect(haystack.includes(JSON.stringify(value).slice(1, -1)), 'a secret value leaked (escaped)').toBe(false);
-  }
-};
+/** No secret value anywhere the scenario said something (test/support/leaks.ts). */
+const expectNoSecretValues = (h: Harness) => expectSaidNothingOf(h, [CANARY, CANARY_MARK]);
 
 const TAG_ALLOWS = (tags: { Key: string; Value: string }[] | undefined, key: string) =>
   (tags ?? []).some((t) => t.Key === key && t.Value === 'allow');

@@ -3,7 +3,6 @@
 // must hold after every scenario.
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
-import { inspect } from 'node:util';
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
@@ -11,12 +10,12 @@ import {
   ListSecretVersionIdsCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import pg from 'pg';
 import { expect, vi } from 'vitest';
 import type { BusEvent } from '../../../local/eventbridge/bus.ts';
 import { inProcess, loadScenario, replayScenario } from '../../../local/replay/engine.ts';
 import { type SettledExecution, settle } from '../../../local/settle.ts';
+import { expectNoSecretValues as expectSaidNothingOf } from '../../support/leaks.ts';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud.ts';
 import { type Postgres, startPostgres } from '../../support/postgres.ts';
 
@@ -225,39 +224,8 @@ const expectInvariants = async (
   return stages;
 };
 
-const historyText = async (h: Harness): Promise<string> => {
-  const texts: string[] = [];
-  for (const execution of h.cloud.stepfunctions.executions()) {
-    const events: HistoryEvent[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await h.clients.sfn.send(
-        new GetExecutionHistoryCommand({ executionArn: execution.executionArn, includeExecutionData: true, nextToken }),
-      );
-      events.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
-    texts.push(JSON.stringify(events));
-  }
-  return texts.join('\n');
-};
-
-/** No secret value in any log line, bus event, execution history (with data), notification or error. */
-const expectNoSecretValues = async (h: Harness) => {
-  const haystack = [
-    h.output.join(''),
-    h.logs.join('\n'),
-    JSON.stringify(h.busEvents),
-    await historyText(h),
-    JSON.stringify(h.cloud.sns?.outbox() ?? []),
-    inspect(h.cloud.stepfunctions.executions(), { depth: 10 }),
-  ].join('\n');
-  for (const value of h.secretValues) {
-    // Values travel JSON-escaped too: look for both spellings.
-    expect(haystack.includes(value), 'a secret value leaked').toBe(false);
-    expect(haystack.includes(JSON.stringify(value).slice(1, -1)), 'a secret value leaked (escaped)').toBe(false);
-  }
-};
+/** No secret value anywhere the scenario said something (test/support/leaks.ts). */
+const expectNoSecretValues = (h: Harness) => expectSaidNothingOf(h, h.secretValues);
 
 /**
  * Makes one step fail as the real one would (same error name), at the Lambda boundary: the test's stand-in for a

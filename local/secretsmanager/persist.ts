@@ -1,0 +1,164 @@
+// Write-through of the Secrets Manager emulator's state to the local cloud's store: each secret is one row (the whole
+// SecretRecord as JSON, so any field an operation adds is kept), the rest of the state one row per member. After a
+// write operation every secret whose JSON changed is written; after a read only the secrets it returned (reading
+// stamps LastAccessedDate, once a day) and those that appeared or disappeared. Anything the clock or a background
+// rotation changes shows up as an event (ReplicationSucceeded, RotationSucceeded, …) and triggers a full pass.
+import type { Store } from '../store/index.ts';
+import { createRows } from '../store/rows.ts';
+import type { Core } from './core.ts';
+import type { EventBridgeEvent } from './events.ts';
+import { find, secretArn } from './lookup.ts';
+import { createState, type SecretRecord, type State } from './state.ts';
+
+const SECRET = 'secretsmanager.secret';
+const MEMBER = 'secretsmanager.state';
+
+const arnsIn = (output: unknown): string[] => {
+  const out = (output ?? {}) as { ARN?: unknown; SecretValues?: unknown };
+  const arns = typeof out.ARN === 'string' ? [out.ARN] : [];
+  if (Array.isArray(out.SecretValues)) {
+    for (const value of out.SecretValues) {
+      const arn = (value as { ARN?: unknown } | null)?.ARN;
+      if (typeof arn === 'string') arns.push(arn);
+    }
+  }
+  return arns;
+};
+
+// `arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>`
+const regionOf = (arn: string) => arn.split(':')[3] ?? '';
+
+const createSecretsPersistence = (core: Core, store: Store) => {
+  const secrets = createRows(store, SECRET);
+  // A read waits for an earlier write of a secret it returns (endCall), so the store keeps account of these rows.
+  store.watch(SECRET);
+  const members = createRows(store, MEMBER);
+  /** The objects last written, by primary ARN: a different object under a key is a replaced secret. */
+  let written = new Map<string, SecretRecord>();
+  let inCall = false;
+  let eventful = false;
+  let scheduled = false;
+  /** Rows this emulator wrote since the last commit it asked for. */
+  let wrote = 0;
+
+  const writeSecret = (key: string, secret: SecretRecord) => {
+    written.set(key, secret);
+    if (secrets.write(key, secret)) wrote++;
+  };
+
+  /**
+   * Commits when this emulator wrote something, and only then: the store may also hold rows other emulators changed in
+   * passing (a read's CloudTrail event queued for the read pipeline), which go with their own commit on the next turn
+   * and need not hold up this answer, nor cost a hand-over to the writer per read.
+   */
+  const commit = (): Promise<void> | undefined => {
+    if (wrote === 0) return undefined;
+    wrote = 0;
+    return store.commit();
+  };
+
+  /** Secrets that appeared, disappeared or were replaced since the last pass: cheap, no serialising. */
+  const syncMembership = () => {
+    const current = core.state.secrets;
+    for (const key in current) {
+      const secret = current[key];
+      if (secret && written.get(key) !== secret) writeSecret(key, secret);
+    }
+    if (written.size !== Object.keys(current).length) {
+      for (const key of [...written.keys()]) {
+        if (!Object.hasOwn(current, key)) {
+          written.delete(key);
+          secrets.drop(key);
+          wrote++;
+        }
+      }
+    }
+  };
+
+  const syncAll = () => {
+    syncMembership();
+    for (const [key, secret] of Object.entries(core.state.secrets)) writeSecret(key, secret);
+    for (const [member, value] of Object.entries(core.state)) {
+      if (member !== 'secrets' && members.write(member, value)) wrote++;
+    }
+  };
+
+  // The state is keyed by primary ARN.
+  const keyOf = (secret: SecretRecord) => {
+    const key = secretArn(secret, secret.primaryRegion);
+    return core.state.secrets[key] === secret ? key : undefined;
+  };
+
+  /** Background changes (a rotation finishing, the clock settling a replica) are written on the next turn. */
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      syncAll();
+      void commit();
+    });
+  };
+
+  return {
+    /** The state the last run left, or undefined when it left none. */
+    load: (): State | undefined => {
+      const saved = secrets.saved();
+      const rest = members.saved();
+      if (saved.length === 0 && rest.length === 0) return undefined;
+      const state = { ...createState(), ...Object.fromEntries(rest) } as State;
+      state.secrets = Object.fromEntries(saved) as Record<string, SecretRecord>;
+      return state;
+    },
+    /** After a restore: what is in memory now is what has been written. */
+    adopt: () => {
+      written = new Map(Object.entries(core.state.secrets));
+      syncAll();
+      return commit();
+    },
+    /** Sees every event the emulator emits: one that is not an API call's record means state changed. */
+    noteEvent: (event: EventBridgeEvent) => {
+      if ((event.detail as { eventType?: unknown } | undefined)?.eventType === 'AwsApiCall') return;
+      if (inCall) eventful = true;
+      else schedule();
+    },
+    beginCall: () => {
+      inCall = true;
+      eventful = false;
+    },
+    /**
+     * Writes what the call changed and returns the promise of it being on disk, or undefined when the answer may go
+     * at once. A read also waits for an earlier write of a secret it returns that is not on disk yet.
+     */
+    endCall: (readOnly: boolean, output: unknown): Promise<void> | undefined => {
+      inCall = false;
+      if (!readOnly || eventful) {
+        syncAll();
+        return commit();
+      }
+      syncMembership();
+      const touched = new Set<string>();
+      for (const arn of arnsIn(output)) {
+        const secret = find(core.state, regionOf(arn), arn)?.secret;
+        const key = secret && keyOf(secret);
+        if (!secret || !key) continue;
+        writeSecret(key, secret);
+        touched.add(key);
+      }
+      const durable = commit();
+      if (durable) return durable;
+      const waits = [...touched].map((key) => secrets.pending(key)).filter((p) => p !== undefined);
+      return waits.length > 0 ? Promise.all(waits).then(() => {}) : undefined;
+    },
+    /** After something outside an operation changed the state (test hooks, the clock's tick). */
+    changed: () => {
+      if (inCall) eventful = true;
+      else schedule();
+    },
+  };
+};
+
+type SecretsPersistence = ReturnType<typeof createSecretsPersistence>;
+
+export type { SecretsPersistence };
+export { createSecretsPersistence };

@@ -1,0 +1,86 @@
+// The data directory's database: one SQLite file (node:sqlite) in WAL mode holding every emulator's records as
+// (kind, key) → JSON rows. Opened twice: by the writer thread, which applies every change, and once at start-up on the
+// main thread, to read what the last run left.
+//
+// synchronous=FULL, not NORMAL: in WAL mode NORMAL syncs the log only at checkpoints, so a committed write survives
+// the process dying (SIGKILL, a crash) but not the machine losing power; FULL syncs the log at every commit, so a
+// write the local cloud acknowledges is on disk. The fsync (~1 ms here) is paid on the writer thread, once per group
+// of writes, never on the thread that answers requests.
+import { DatabaseSync } from 'node:sqlite';
+
+const FILE = 'smcp.db';
+
+/** put: [0, kind, key, value] · remove: [1, kind, key] · remove every key starting with prefix: [2, kind, prefix] */
+type Op = readonly [0, string, string, string] | readonly [1, string, string] | readonly [2, string, string];
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS records (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+  ) WITHOUT ROWID;
+`;
+
+const openDatabase = (file: string) => {
+  const db = new DatabaseSync(file);
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = FULL');
+  // Another process on the same directory waits a little instead of failing at once, then gets a clear error.
+  db.exec('PRAGMA busy_timeout = 2000');
+  db.exec(SCHEMA);
+  return db;
+};
+
+/** Every row, grouped by kind, each kind in key order. */
+const readAll = (file: string): Map<string, [string, string][]> => {
+  const db = openDatabase(file);
+  try {
+    const rows = new Map<string, [string, string][]>();
+    const all = db.prepare('SELECT kind, key, value FROM records ORDER BY kind, key').all() as {
+      kind: string;
+      key: string;
+      value: string;
+    }[];
+    for (const { kind, key, value } of all) {
+      let list = rows.get(kind);
+      if (!list) {
+        list = [];
+        rows.set(kind, list);
+      }
+      list.push([key, value]);
+    }
+    return rows;
+  } finally {
+    db.close();
+  }
+};
+
+/** Applies batches of ops, each group in one transaction. */
+const createApplier = (db: DatabaseSync) => {
+  const put = db.prepare(
+    'INSERT INTO records (kind, key, value) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value',
+  );
+  const remove = db.prepare('DELETE FROM records WHERE kind = ? AND key = ?');
+  // Keys are compared as text: every key >= prefix and < prefix + U+FFFF starts with the prefix.
+  const removePrefix = db.prepare('DELETE FROM records WHERE kind = ? AND key >= ? AND key < ?');
+  return (batches: readonly (readonly Op[])[]) => {
+    db.exec('BEGIN');
+    try {
+      for (const ops of batches) {
+        for (const op of ops) {
+          if (op[0] === 0) put.run(op[1], op[2], op[3]);
+          else if (op[0] === 1) remove.run(op[1], op[2]);
+          else removePrefix.run(op[1], op[2], `${op[2]}\uffff`);
+        }
+      }
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  };
+};
+
+export type { Op };
+export { createApplier, FILE, openDatabase, readAll };

@@ -1,0 +1,48 @@
+// What a scenario said, everywhere a secret value could leak to, and the check that none did.
+import { inspect } from 'node:util';
+import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { expect } from 'vitest';
+import type { BusEvent } from '../../local/eventbridge/bus.ts';
+import type { TestCloud } from './local-cloud.ts';
+
+interface Observed extends Pick<TestCloud, 'cloud' | 'clients' | 'logs'> {
+  readonly output: readonly string[];
+  readonly busEvents: readonly BusEvent[];
+}
+
+/** Every execution's whole history with its data, read through the API as an operator would. */
+const historyText = async ({ cloud, clients }: Pick<TestCloud, 'cloud' | 'clients'>): Promise<string> => {
+  const texts: string[] = [];
+  for (const execution of cloud.stepfunctions.executions()) {
+    const events: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await clients.sfn.send(
+        new GetExecutionHistoryCommand({ executionArn: execution.executionArn, includeExecutionData: true, nextToken }),
+      );
+      events.push(...(page.events ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    texts.push(JSON.stringify(events));
+  }
+  return texts.join('\n');
+};
+
+/** No value in any terminal line, log line, bus event, execution history (with data), notification or execution record. */
+const expectNoSecretValues = async (h: Observed, values: Iterable<string>): Promise<void> => {
+  const haystack = [
+    h.output.join(''),
+    h.logs.join('\n'),
+    JSON.stringify(h.busEvents),
+    await historyText(h),
+    JSON.stringify(h.cloud.sns?.outbox() ?? []),
+    inspect(h.cloud.stepfunctions.executions(), { depth: 10 }),
+  ].join('\n');
+  for (const value of values) {
+    // Values travel JSON-escaped too: look for both spellings.
+    expect(haystack.includes(value), 'a secret value leaked').toBe(false);
+    expect(haystack.includes(JSON.stringify(value).slice(1, -1)), 'a secret value leaked (escaped)').toBe(false);
+  }
+};
+
+export { expectNoSecretValues, historyText };
