@@ -6,6 +6,7 @@
 // which every function importing it evaluates at cold start): the Slack door answers within Slack's 3 s, and the
 // approvals functions load no schema machinery they never call. So nothing here imports a classic-zod schema module.
 import * as z from 'zod/mini';
+import '../shared/zod-locale.ts';
 
 const id = z.string().check(z.minLength(1), z.maxLength(2048));
 

@@ -1,25 +1,23 @@
 // The read-spike area's boundaries: the read events ingest-reads consumes, the events the area emits and consumes, and
 // each step's input. Zod only (the dispatcher imports this file); types come from z.infer.
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
-import { SecretRef } from '../shared/schemas.ts';
+import * as z from 'zod/mini';
+import { EventBridgeEvent, SecretRef } from '../shared/schemas.ts';
 
 // --- CloudTrail reads on the read-events queue (ingest-reads) --------------------------------------------------------
 // Only the fields counted are kept: a narrow schema parses faster and cannot carry anything else along.
 
 const ReadIdentity = z.object({
-  type: z.string().max(64).optional(),
-  arn: z.string().max(2048).optional(),
-  principalId: z.string().max(512).optional(),
-  accessKeyId: z.string().max(128).optional(),
-  invokedBy: z.string().max(256).optional(),
+  type: z.optional(z.string().check(z.maxLength(64))),
+  arn: z.optional(z.string().check(z.maxLength(2048))),
+  principalId: z.optional(z.string().check(z.maxLength(512))),
+  accessKeyId: z.optional(z.string().check(z.maxLength(128))),
+  invokedBy: z.optional(z.string().check(z.maxLength(256))),
 });
 type ReadIdentity = z.infer<typeof ReadIdentity>;
 
-const ReadRequestParameters = z
-  .object({ secretId: z.string().min(1).max(2048).optional() })
-  .nullable()
-  .optional();
+const ReadRequestParameters = z.optional(
+  z.nullable(z.object({ secretId: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))) })),
+);
 
 const ReadEventName = z.enum(['GetSecretValue', 'BatchGetSecretValue']);
 
@@ -29,27 +27,27 @@ const ReadEventName = z.enum(['GetSecretValue', 'BatchGetSecretValue']);
  */
 const ReadRecord = z.object({
   v: z.literal(1),
-  eventID: z.string().min(1).max(128),
+  eventID: z.string().check(z.minLength(1), z.maxLength(128)),
   eventName: ReadEventName,
-  eventTime: z.string().min(1).max(64),
-  region: z.string().max(64),
-  sourceIp: z.string().max(256).nullable().optional(),
-  userAgent: z.string().max(1024).nullable().optional(),
+  eventTime: z.string().check(z.minLength(1), z.maxLength(64)),
+  region: z.string().check(z.maxLength(64)),
+  sourceIp: z.optional(z.nullable(z.string().check(z.maxLength(256)))),
+  userAgent: z.optional(z.nullable(z.string().check(z.maxLength(1024)))),
   userIdentity: ReadIdentity,
   requestParameters: ReadRequestParameters,
 });
 type ReadRecord = z.infer<typeof ReadRecord>;
 
 /** The whole event, as EventBridge delivers it without a transformer (sent to the queue by hand, or by an older rule). */
-const ReadEvent = EventBridgeSchema.extend({
+const ReadEvent = z.extend(EventBridgeEvent, {
   detail: z.object({
     eventSource: z.literal('secretsmanager.amazonaws.com'),
     eventName: ReadEventName,
-    eventID: z.string().min(1).max(128),
-    eventTime: z.string().min(1).max(64),
-    awsRegion: z.string().max(64),
-    sourceIPAddress: z.string().max(256).optional(),
-    userAgent: z.string().max(1024).optional(),
+    eventID: z.string().check(z.minLength(1), z.maxLength(128)),
+    eventTime: z.string().check(z.minLength(1), z.maxLength(64)),
+    awsRegion: z.string().check(z.maxLength(64)),
+    sourceIPAddress: z.optional(z.string().check(z.maxLength(256))),
+    userAgent: z.optional(z.string().check(z.maxLength(1024))),
     userIdentity: ReadIdentity,
     requestParameters: ReadRequestParameters,
   }),
@@ -67,8 +65,8 @@ const ReadSpikeDetectedDetail = z.object({
   secretId: SecretRef,
   windowStart: z.iso.datetime(),
   windowEnd: z.iso.datetime(),
-  observed: z.number().nonnegative(),
-  expected: z.number().nonnegative(),
+  observed: z.number().check(z.nonnegative()),
+  expected: z.number().check(z.nonnegative()),
   score: z.number(),
 });
 type ReadSpikeDetectedDetail = z.infer<typeof ReadSpikeDetectedDetail>;
@@ -98,7 +96,7 @@ const ReadAnomalyHandledDetail = z.union([
     remediation: Remediation,
     remediated: z.boolean(),
     reason: z.string(),
-    suspect: z.string().nullable(),
+    suspect: z.nullable(z.string()),
     approvalRequired: z.boolean(),
     executionName: z.string(),
   }),
@@ -115,7 +113,7 @@ type ReadAnomalyHandledDetail = z.infer<typeof ReadAnomalyHandledDetail>;
 // --- Step inputs -----------------------------------------------------------------------------------------------------
 
 /** detect-spikes: the detect-spikes rule's schedule event; only its `time` is used. */
-const DetectSpikesInput = EventBridgeSchema;
+const DetectSpikesInput = EventBridgeEvent;
 type DetectSpikesInput = z.infer<typeof DetectSpikesInput>;
 
 /** Assess The Spike: the workflow's input as dispatch starts it, with the validated `Read Spike Detected` detail. */
@@ -125,7 +123,7 @@ type AssessInput = z.infer<typeof AssessInput>;
 /** Alert Slack: the assessment's notification. */
 const SlackAlertInput = z.object({
   secretId: SecretRef,
-  notification: z.object({ subject: z.string().min(1), message: z.string().min(1) }),
+  notification: z.object({ subject: z.string().check(z.minLength(1)), message: z.string().check(z.minLength(1)) }),
 });
 type SlackAlertInput = z.infer<typeof SlackAlertInput>;
 
@@ -134,8 +132,8 @@ const QuarantineInput = z.object({
   secretId: SecretRef,
   // Bounded here; the IAM grammar (no wildcards, at most 700 characters) is checked by the step, which refuses with a
   // QuarantineRefusedError the workflow turns into an escalation.
-  principal: z.string().min(1).max(8192),
-  requestedBy: z.string().max(256).optional(),
+  principal: z.string().check(z.minLength(1), z.maxLength(8192)),
+  requestedBy: z.optional(z.string().check(z.maxLength(256))),
 });
 type QuarantineInput = z.infer<typeof QuarantineInput>;
 

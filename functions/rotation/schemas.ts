@@ -3,7 +3,7 @@
 // schemas from here, and each handler parses its input with one of these (functions/shared/step.ts). A step input
 // that does not match is a bug in the definition: the parser's ParseError is not retried and routes to compensation.
 // The approval gate's inputs are the approvals area's (functions/approvals/schemas.ts).
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { awsServiceEventDetail, SecretRef } from '../shared/schemas.ts';
 
 // --- Events ---------------------------------------------------------------------------------------------------------
@@ -14,19 +14,17 @@ import { awsServiceEventDetail, SecretRef } from '../shared/schemas.ts';
  */
 const RotationRequestedDetail = z.object({
   secretId: SecretRef,
-  reason: z.string().max(1024).optional(),
-  requestedBy: z.string().max(512).optional(),
+  reason: z.optional(z.string().check(z.maxLength(1024))),
+  requestedBy: z.optional(z.string().check(z.maxLength(512))),
   /**
    * The requester's AWS principal (an IAM user, role session or federated user ARN), as `smcp rotate` finds it with
    * STS GetCallerIdentity. It can only make an approval harder: the approvals area refuses an approver with this
    * principal or its name (functions/approvals/domain/policy.ts).
    */
-  requestedByPrincipal: z
-    .string()
-    .max(2048)
-    .regex(/^arn:aws[\w-]*:(?:iam|sts)::\d{12}:[\w+=,.@/-]+$/)
-    .optional(),
-  requestId: z.string().max(128).optional(),
+  requestedByPrincipal: z.optional(
+    z.string().check(z.maxLength(2048), z.regex(/^arn:aws[\w-]*:(?:iam|sts)::\d{12}:[\w+=,.@/-]+$/)),
+  ),
+  requestId: z.optional(z.string().check(z.maxLength(128))),
 });
 type RotationRequestedDetail = z.infer<typeof RotationRequestedDetail>;
 
@@ -34,7 +32,7 @@ type RotationRequestedDetail = z.infer<typeof RotationRequestedDetail>;
 const LabelUpdatedDetail = z.object({
   name: SecretRef,
   labelUpdated: z.literal('AWSCURRENT'),
-  versionId: z.string().min(1),
+  versionId: z.string().check(z.minLength(1)),
 });
 type LabelUpdatedDetail = z.infer<typeof LabelUpdatedDetail>;
 
@@ -47,7 +45,7 @@ type RotationServiceEventDetail = z.infer<typeof RotationServiceEventDetail>;
 
 // --- Step inputs (Parameters in statemachines/rotation*.asl.yml) ----------------------------------------------------
 
-const Id = z.string().min(1).max(2048);
+const Id = z.string().check(z.minLength(1), z.maxLength(2048));
 /** A version id: the rotation's token (a UUID derived from the execution) or a version Secrets Manager created. */
 const Token = z.uuid();
 
@@ -65,10 +63,10 @@ type CreatePendingInput = z.infer<typeof CreatePendingInput>;
 
 const TARGET_OPERATIONS = ['setSecret', 'testPending', 'verifyCurrent', 'revertTarget', 'rollbackTarget'] as const;
 /** Set Secret On Target, Test Pending Secret, Verify Current On Target, Revert Target, Restore Previous, Verify Rollback. */
-const TargetInput = CreatePendingInput.extend({
+const TargetInput = z.extend(CreatePendingInput, {
   operation: z.enum(TARGET_OPERATIONS),
   /** verifyCurrent: the version AWSCURRENT must be on (the token after promotion, the prior one after a roll back). */
-  expectCurrent: Id.optional(),
+  expectCurrent: z.optional(Id),
 });
 type TargetInput = z.infer<typeof TargetInput>;
 type TargetOperation = TargetInput['operation'];
@@ -79,7 +77,7 @@ const LabelsInput = z.object({
   secretId: SecretRef,
   token: Token,
   operation: z.enum(LABEL_OPERATIONS),
-  priorVersionId: Id.optional(),
+  priorVersionId: z.optional(Id),
 });
 type LabelsInput = z.infer<typeof LabelsInput>;
 type LabelOperation = LabelsInput['operation'];
@@ -87,13 +85,16 @@ type LabelOperation = LabelsInput['operation'];
 /** Inspect Secret (rotation-verification): started by `Secret Label Updated` or RotationSucceeded. */
 const InspectInput = z.object({
   secretArn: Id,
-  trigger: z.object({ time: z.string().optional() }),
+  trigger: z.object({ time: z.optional(z.string()) }),
   detail: z.union([LabelUpdatedDetail, RotationServiceEventDetail]),
 });
 type InspectInput = z.infer<typeof InspectInput>;
 
 /** Mark Roll Back: the version a roll back moves AWSCURRENT away from. */
-const MarkRollbackInput = z.object({ secretId: SecretRef, fromVersionId: z.string().min(1).max(64) });
+const MarkRollbackInput = z.object({
+  secretId: SecretRef,
+  fromVersionId: z.string().check(z.minLength(1), z.maxLength(64)),
+});
 type MarkRollbackInput = z.infer<typeof MarkRollbackInput>;
 
 /** Diagnose Failure (rotation-remediation): started by RotationFailed or RotationAbandoned. */
@@ -109,25 +110,36 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** A non-empty string, else absent. */
-const text = z
-  .unknown()
-  .transform((value) => (typeof value === 'string' && value !== '' ? value : undefined))
-  .optional();
+const text = z.optional(
+  z.pipe(
+    z.unknown(),
+    z.transform((value) => (typeof value === 'string' && value !== '' ? value : undefined)),
+  ),
+);
 /** Any string (a Catch's `Error` and `Cause` may be empty), else absent. */
-const anyText = z
-  .unknown()
-  .transform((value) => (typeof value === 'string' ? value : undefined))
-  .optional();
+const anyText = z.optional(
+  z.pipe(
+    z.unknown(),
+    z.transform((value) => (typeof value === 'string' ? value : undefined)),
+  ),
+);
 /** `true` only when the value is the boolean true. */
-const flag = z
-  .unknown()
-  .transform((value) => value === true)
-  .optional();
+const flag = z.optional(
+  z.pipe(
+    z.unknown(),
+    z.transform((value) => value === true),
+  ),
+);
 /** A step's result, read only for whether there is one (the remediation's `$.done.*`). */
-const present = z.unknown().optional();
+const present = z.optional(z.unknown());
 /** One of the state's objects with the fields a report reads from it; anything else counts as an empty object. */
-const part = <T extends z.ZodRawShape>(shape: T) =>
-  z.preprocess((value) => (isRecord(value) ? value : {}), z.object(shape)).optional();
+const part = <T extends z.core.$ZodShape>(shape: T) =>
+  z.optional(
+    z.pipe(
+      z.transform((value: unknown) => (isRecord(value) ? value : {})),
+      z.object(shape),
+    ),
+  );
 
 /** `{Error, Cause}` as a Catch leaves it. */
 const Caught = part({ Error: anyText, Cause: anyText });

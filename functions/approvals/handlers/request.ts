@@ -3,10 +3,11 @@
 import { createEventPublisher } from '../../shared/adapters/bus.ts';
 import { createNotifier } from '../../shared/adapters/notifications.ts';
 import { createSecretValue } from '../../shared/adapters/secret-value.ts';
+import { createSlackFromEnv } from '../../shared/adapters/slack.ts';
 import { dynamoDocumentClient, eventBridgeClient, secretsManagerClient, snsClient } from '../../shared/clients.ts';
 import { requireEnv } from '../../shared/config.ts';
 import { createLogger } from '../../shared/logger.ts';
-import { lazy, step } from '../../shared/step.ts';
+import { step } from '../../shared/step.ts';
 import { createApprovalStore } from '../adapters/store.ts';
 import { RequestApprovalInput } from '../schemas.ts';
 import { createRequestApprovalStep } from '../steps/request-approval.ts';
@@ -24,20 +25,14 @@ const linkKey = async () => {
   return key;
 };
 
-const SLACK_CHANNEL_VARIABLE = 'SLACK_APPROVAL_CHANNEL';
-const slackTokenSecretId = requireEnv('SLACK_BOT_TOKEN_SECRET_ID');
-// Block Kit requests in the stage's approval channel, when it names one (docs/approvals.md). @slack/web-api is
-// imported on the first request that has a channel to post to, so a stage without Slack never loads it.
-const slackFromEnv = lazy(async () => {
-  const { createSlackFromEnv } = await import('../../shared/adapters/slack.ts');
-  return createSlackFromEnv({
-    channelVariable: SLACK_CHANNEL_VARIABLE,
-    tokenSecretId: slackTokenSecretId,
-    client: secretsManagerClient(),
-    logger,
-  });
+// Block Kit requests in the stage's approval channel, when it names one (docs/approvals.md). The adapter imports
+// @slack/web-api on its first post, so a stage without Slack never loads it.
+const slack = createSlackFromEnv({
+  channelVariable: 'SLACK_APPROVAL_CHANNEL',
+  tokenSecretId: requireEnv('SLACK_BOT_TOKEN_SECRET_ID'),
+  client: secretsManagerClient(),
+  logger,
 });
-const slack = async () => (process.env[SLACK_CHANNEL_VARIABLE] ? (await slackFromEnv())() : undefined);
 
 const requestApproval = createRequestApprovalStep({
   store: createApprovalStore({ ddb: dynamoDocumentClient(), tableName: requireEnv('APPROVALS_TABLE') }),

@@ -1,20 +1,16 @@
 // The detail schemas a rule file may name (`"detailSchema"`), each with how to find the secret the event is about.
 // The schemas themselves belong to the areas whose events they are (functions/<area>/schemas.ts, zod only).
-import type { z } from 'zod';
-import type { ZodMiniType } from 'zod/mini';
+import type * as z from 'zod/mini';
 import { ReadSpikeDetectedDetail } from '../../reads/schemas.ts';
 import { ReplicaScanRequestedDetail } from '../../replicas/schemas.ts';
 import { LabelUpdatedDetail, RotationRequestedDetail } from '../../rotation/schemas.ts';
 import { awsServiceEventDetail, ScheduledDetail } from '../../shared/schemas.ts';
 
-/** A detail schema in classic zod or zod/mini: both parse the same way. */
-type DetailSchema = z.ZodType | ZodMiniType;
+/** A detail schema (zod/mini, as every area's schemas are). */
+type DetailSchema = z.ZodMiniType;
 
 interface DetailContract {
-  /**
-   * The schema for `detail`; service events take their allowed event names from the rule's pattern. Classic zod or
-   * zod/mini (the replicas area's): the parser takes any Standard Schema.
-   */
+  /** The schema for `detail`; service events take their allowed event names from the rule's pattern. */
   readonly schema: (eventNames: readonly string[]) => DetailSchema;
   /** The secret the workflow is about, when the event names one (schedules do not). */
   readonly secretId: (detail: never, resources: readonly string[]) => string | undefined;

@@ -9,10 +9,10 @@ import {
 import { canQuarantine, quarantineRefusal } from './quarantine.ts';
 
 // The value sets are the event schemas' (Read Anomaly Handled reports them).
-const Severity = SeverityValues.enum;
+const Severity = SeverityValues.def.entries;
 type Severity = (typeof Severity)[keyof typeof Severity];
 
-const Remediation = RemediationValues.enum;
+const Remediation = RemediationValues.def.entries;
 type Remediation = (typeof Remediation)[keyof typeof Remediation];
 
 /** The tag a secret's owner sets to choose the response; the stage default applies without it. */

@@ -4,7 +4,9 @@
 // cause: the server's own text names the role ("password authentication failed for user …") and the host, and an
 // error's message travels into the execution history, the rotation's outcome event and its notification. Errors name
 // the secret and version instead (`where`), which say exactly as much to whoever can read the secret.
-import pg from 'pg';
+// pg is imported when the first session opens, not with this module: the functions that bundle the strategies (Create
+// Pending Version, the target steps, Diagnose Failure) evaluate it only when a step talks to PostgreSQL.
+import type { Client } from 'pg';
 import { CredentialsRejectedError, StrategyConfigError, TargetUnreachableError } from '../errors.ts';
 import type { RotationContext, SecretJson, TestResult } from './types.ts';
 import { stringField } from './versions.ts';
@@ -79,8 +81,9 @@ const translate = (error: unknown, creds: PgCredentials) => {
 const withSession = async <T>(
   ctx: RotationContext,
   creds: PgCredentials,
-  work: (client: pg.Client) => Promise<T>,
+  work: (client: Client) => Promise<T>,
 ): Promise<T> => {
+  const { default: pg } = await import('pg');
   const client = new pg.Client({
     host: creds.host,
     port: creds.port,

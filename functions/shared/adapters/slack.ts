@@ -2,17 +2,17 @@
 // spike alerts use it; what they say is built elsewhere and carries ids and names, never a secret value or a task
 // token. The bot token comes from Secrets Manager. Errors name what Slack said (`channel_not_found`, HTTP 503, …) and
 // never repeat the token or a response body.
+//
+// @slack/web-api (with p-queue, eventemitter3, retry and Slack's types, ~90 KB) is imported on the first post, not
+// with this module: a function that may post (Request Approval, when the stage names an approval channel) does not
+// evaluate it at cold start, and one that posts (Alert Slack) evaluates it when it has something to say.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import {
-  LogLevel,
-  type Logger as SlackLogger,
-  WebAPIHTTPError,
-  WebAPIPlatformError,
-  WebAPIRateLimitedError,
-  WebClient,
-} from '@slack/web-api';
+import type * as Slack from '@slack/web-api';
 import { createSecretValue } from './secret-value.ts';
+
+/** The module, as `import()` resolves it. */
+type SlackWebApi = typeof Slack;
 
 interface SlackMessage {
   /** The notification text (and what clients without Block Kit show). */
@@ -47,20 +47,22 @@ class SlackDeliveryError extends Error {
 }
 
 /** The Slack client's own log lines, at warn and above, through the function's logger (so they stay structured). */
-const slackLogger = (logger: Logger): SlackLogger => ({
+const slackLogger = (logger: Logger, web: SlackWebApi): Slack.Logger => ({
   debug: () => {},
   info: () => {},
   warn: (...messages: unknown[]) => logger.warn('Slack client', { detail: messages.map(String).join(' ') }),
   error: (...messages: unknown[]) => logger.error('Slack client', { detail: messages.map(String).join(' ') }),
   setLevel: () => {},
-  getLevel: () => LogLevel.WARN,
+  getLevel: () => web.LogLevel.WARN,
   setName: () => {},
 });
 
-const reasonOf = (error: unknown): string => {
-  if (error instanceof WebAPIPlatformError) return `Slack answered ${error.data.error}`;
-  if (error instanceof WebAPIRateLimitedError) return `Slack rate-limited the call (retry after ${error.retryAfter} s)`;
-  if (error instanceof WebAPIHTTPError) return `Slack answered HTTP ${error.statusCode}`;
+const reasonOf = (web: SlackWebApi, error: unknown): string => {
+  if (error instanceof web.WebAPIPlatformError) return `Slack answered ${error.data.error}`;
+  if (error instanceof web.WebAPIRateLimitedError) {
+    return `Slack rate-limited the call (retry after ${error.retryAfter} s)`;
+  }
+  if (error instanceof web.WebAPIHTTPError) return `Slack answered HTTP ${error.statusCode}`;
   return 'Slack could not be reached';
 };
 
@@ -73,16 +75,23 @@ const createSlackPoster = ({
   retryDelayMs = 200,
   timeoutMs = 5_000,
 }: SlackPosterOptions): SlackPoster => {
-  const client = new WebClient(token, {
-    ...(apiUrl === undefined ? {} : { slackApiUrl: apiUrl }),
-    logger: slackLogger(logger),
-    retryConfig: { retries, factor: 2, minTimeout: retryDelayMs, maxTimeout: Math.max(retryDelayMs, 1_000) },
-    rejectRateLimitedCalls: true,
-    timeout: timeoutMs,
-    allowAbsoluteUrls: false,
-  });
+  const connect = async () => {
+    const web = await import('@slack/web-api');
+    const client = new web.WebClient(token, {
+      ...(apiUrl === undefined ? {} : { slackApiUrl: apiUrl }),
+      logger: slackLogger(logger, web),
+      retryConfig: { retries, factor: 2, minTimeout: retryDelayMs, maxTimeout: Math.max(retryDelayMs, 1_000) },
+      rejectRateLimitedCalls: true,
+      timeout: timeoutMs,
+      allowAbsoluteUrls: false,
+    });
+    return { web, client };
+  };
+  let connected: ReturnType<typeof connect> | undefined;
   return {
     async post(message) {
+      connected ??= connect();
+      const { web, client } = await connected;
       try {
         const out = await client.chat.postMessage({
           channel,
@@ -93,7 +102,7 @@ const createSlackPoster = ({
         });
         return { channel: out.channel ?? channel, ts: out.ts ?? '' };
       } catch (error) {
-        throw new SlackDeliveryError(`Slack message not posted to ${channel}: ${reasonOf(error)}`);
+        throw new SlackDeliveryError(`Slack message not posted to ${channel}: ${reasonOf(web, error)}`);
       }
     },
   };
