@@ -1,13 +1,18 @@
 // Local-only HTTP routes under /_smcp/ that AWS has no API for: put recorded events on the bus verbatim (their ids
-// kept, so duplicate deliveries can be replayed), read back what the bus saw, list executions, settle, fire a schedule. The replay
-// engine's remote target (`smcp replay --endpoint`) uses them.
+// kept, so duplicate deliveries can be replayed), read back what the bus saw, list executions, settle, fire a schedule,
+// move the clock forward, backdate a secret's dates. The replay engine's remote target (`smcp replay --endpoint`) uses
+// them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isAdvanceable } from './clock.ts';
+import { readAdvance } from './clock-route.ts';
 import { type BusEvent, checkEvent, type EventBus } from './eventbridge/bus.ts';
 import { isObject, parseJson } from './json-protocol/body.ts';
+import type { SecretsManagerEmulator } from './secretsmanager/index.ts';
 import { type Settleable, settle } from './settle.ts';
 
 interface AdminParts extends Settleable {
   readonly bus: Pick<EventBus, 'publish' | 'fireSchedule' | 'rules' | 'stats' | 'eventsSince'>;
+  readonly secretsmanager: Pick<SecretsManagerEmulator, 'tick' | 'backdate'>;
   /** The faults SMCP_FAULTS injected so far (reliability runs count them). */
   readonly faults?: { injected(): { throttle: number; serverError: number } };
   /** Resolves once every change so far is on disk: events published here answer once their deliveries are kept. */
@@ -71,6 +76,19 @@ const createAdminRoutes =
         json(res, 200, { executions: await settle(cloud, { ...(since ? { since } : {}), timeoutMs }) });
       } else if (req.method === 'POST' && url.pathname === '/_smcp/schedules/fire') {
         json(res, 200, { event: cloud.bus.fireSchedule(String(input.rule)) });
+      } else if (req.method === 'GET' && url.pathname === '/_smcp/clock') {
+        json(res, 200, { now: cloud.clock.now().toISOString() });
+      } else if (req.method === 'POST' && url.pathname === '/_smcp/clock') {
+        const seconds = readAdvance(input);
+        const { clock } = cloud;
+        if (!isAdvanceable(clock)) throw new Error('This local cloud runs on a clock that cannot be moved');
+        // Each timer that comes due fires at its own instant, and what it starts settles before the next one fires.
+        await clock.advance(seconds * 1000, () => cloud.whenIdle());
+        // Recovery windows that ended are purged now, not on the next call.
+        cloud.secretsmanager.tick();
+        json(res, 200, { now: clock.now().toISOString(), advancedSeconds: seconds });
+      } else if (req.method === 'POST' && url.pathname === '/_smcp/secrets/backdate') {
+        json(res, 200, cloud.secretsmanager.backdate(input));
       } else {
         json(res, 404, { error: `No local route ${req.method} ${url.pathname}` });
       }

@@ -217,7 +217,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
         createSnsQueryRoute(sns, region),
         createInvokeRoute(lambda, background.track),
         secretsManagerAdminRoute(secretsmanager),
-        createAdminRoutes({ clock, stack, stepfunctions, bus, whenIdle, faults, flush: opened.flush }),
+        createAdminRoutes({ clock, stack, stepfunctions, bus, secretsmanager, whenIdle, faults, flush: opened.flush }),
         console_.route,
       ]),
       beforeOperation: faults.enabled ? faults.beforeOperation : undefined,

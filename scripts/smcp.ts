@@ -23,6 +23,12 @@ Commands:
         List pending approvals (never their task tokens).
   approve|reject <approval id> --as USER [--endpoint URL] [--stage NAME]
         Decide an approval as USER; the allowlist (APPROVERS) and the no-self-approval rule apply.
+  cleanup [--mode report|mark|delete] [--dry-run] [--json|--csv] [--endpoint URL] [--stage NAME]
+        Run the cleanup scan now and print its report: each candidate's name, last use, reason, phase and action, and
+        each exempt secret with the reason. The mode overrides the stage's cleanupMode for this run; --dry-run plans
+        it and changes nothing. Talks to AWS unless --endpoint or SMCP_ENDPOINT names a local cloud.
+  restore <secret> [--endpoint URL] [--region REGION]
+        Cancel a scheduled deletion (RestoreSecret) and remove the secret's cleanup mark.
   replicas [<secret>] [--dry-run] [--json] [--endpoint URL] [--stage NAME]
         Run the replica scan now (or repair one secret), wait for it and print a table: secret, region, status
         before, action, status after (--json: one JSON document). --dry-run plans and reports, changes nothing.
@@ -145,6 +151,8 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   approvals: async (args) => (await import('./cli/approvals.ts')).listApprovals(args),
   approve: async (args) => (await import('./cli/approvals.ts')).decide('approve')(args),
   reject: async (args) => (await import('./cli/approvals.ts')).decide('reject')(args),
+  cleanup: async (args) => (await import('./cli/cleanup.ts')).runCleanup(args),
+  restore: async (args) => (await import('./cli/cleanup.ts')).restore(args),
   replicas: async (args) => (await import('./cli/replicas.ts')).runReplicas(args),
   unquarantine: async (args) => {
     const { main: lift, report } = await import('./unquarantine.ts');

@@ -11,7 +11,7 @@ import '../shared/zod-locale.ts';
 const id = z.string().check(z.minLength(1), z.maxLength(2048));
 
 /** What an approval lets happen, as the record and the `Approval Requested` event name it. */
-const ApprovalAction = z.enum(['rotate-secret', 'quarantine-principal', 'repair-replica']);
+const ApprovalAction = z.enum(['rotate-secret', 'quarantine-principal', 'repair-replica', 'delete-secret']);
 type ApprovalAction = z.infer<typeof ApprovalAction>;
 
 const ApprovalStatus = z.enum(['pending', 'approved', 'rejected', 'expired']);

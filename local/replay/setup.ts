@@ -39,6 +39,18 @@ interface SetupSecret {
   readonly Region?: string;
   readonly Replicas?: SetupReplica[];
   readonly ReplicaFaults?: SetupFault[];
+  /** Local only, not a CreateSecret member: how old the secret is and when it was last read (see backdate below). */
+  readonly Backdate?: SetupBackdate;
+}
+
+/**
+ * Ages relative to the target's clock when the setup runs: `{"CreatedDaysAgo": 200, "LastAccessedDaysAgo":
+ * {"us-east-1": 120, "eu-west-1": 3}}` (a region's value null: never read there). Applied through the local-only
+ * `POST /_smcp/secrets/backdate` once the secret exists and its replicas are placed.
+ */
+interface SetupBackdate {
+  readonly CreatedDaysAgo?: number;
+  readonly LastAccessedDaysAgo?: Readonly<Record<string, number | null>>;
 }
 
 interface ScenarioSetup {
@@ -161,7 +173,7 @@ const applySetup = async (endpoint: string, setup: ScenarioSetup): Promise<strin
   const created: string[] = [];
   try {
     for (const secret of setup.secrets) {
-      const { Region, Replicas: _replicas, ReplicaFaults: _faults, ...input } = secret;
+      const { Region, Replicas: _replicas, ReplicaFaults: _faults, Backdate, ...input } = secret;
       const value = secret.SecretString ?? JSON.stringify({ password: randomBytes(24).toString('base64url') });
       try {
         await clientIn(Region ?? 'us-east-1').send(new CreateSecretCommand({ ...input, SecretString: value }));
@@ -171,6 +183,7 @@ const applySetup = async (endpoint: string, setup: ScenarioSetup): Promise<strin
         continue;
       }
       await arrange(endpoint, secret);
+      if (Backdate) await backdate(endpoint, secret.Name, Backdate);
     }
   } finally {
     for (const client of clients.values()) client.destroy();
@@ -178,5 +191,41 @@ const applySetup = async (endpoint: string, setup: ScenarioSetup): Promise<strin
   return created;
 };
 
-export type { ScenarioSetup, SetupFault, SetupReplica, SetupSecret };
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const localRoute = async (endpoint: string, path: string, body?: unknown) => {
+  const response = await fetch(`${endpoint}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const parsed = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`${path}: ${String(parsed.error ?? response.status)}`);
+  return parsed;
+};
+
+const daysAgo = (now: number, days: unknown, field: string) => {
+  if (typeof days !== 'number' || !Number.isFinite(days) || days < 0) {
+    throw new Error(`setup.json: ${field} must be a number of days (0 or more)`);
+  }
+  return new Date(now - days * DAY_MS).toISOString();
+};
+
+/** Ages a created secret as its setup entry says, counted back from the target's clock. */
+const backdate = async (endpoint: string, name: string, ages: SetupBackdate) => {
+  const now = Date.parse(String((await localRoute(endpoint, '/_smcp/clock')).now));
+  const accessed = Object.entries(ages.LastAccessedDaysAgo ?? {}).map(([region, days]) => [
+    region,
+    days === null ? null : daysAgo(now, days, `${name}: Backdate.LastAccessedDaysAgo.${region}`),
+  ]);
+  await localRoute(endpoint, '/_smcp/secrets/backdate', {
+    secretId: name,
+    ...(ages.CreatedDaysAgo === undefined
+      ? {}
+      : { createdDate: daysAgo(now, ages.CreatedDaysAgo, `${name}: Backdate.CreatedDaysAgo`) }),
+    ...(accessed.length > 0 ? { lastAccessedDate: Object.fromEntries(accessed) } : {}),
+  });
+};
+
+export type { ScenarioSetup, SetupBackdate, SetupFault, SetupReplica, SetupSecret };
 export { applySetup, loadSetup, SETUP_FILE };

@@ -3,13 +3,14 @@
 import { AwsError, type CallContext, DEFAULT_REGION, type JsonService, type OperationHandler } from '../protocol.ts';
 import type { Store } from '../store/index.ts';
 import { authorizeCall } from './authorize.ts';
+import { backdateSecret } from './backdate.ts';
 import { type Core, createCore, type RotationRequest, type SecretsManagerOptions } from './core.ts';
 import { errors } from './errors.ts';
 import { apiCallEvent, cloudTrailTime, type EventBridgeEvent } from './events.ts';
 import { secretArn } from './lookup.ts';
 import { createSecret } from './operations/create.ts';
 import { deleteSecret, purgeDeleted, restoreSecret } from './operations/lifecycle.ts';
-import { listSecrets, listSecretVersionIds } from './operations/list.ts';
+import { forgetListings, listSecrets, listSecretVersionIds } from './operations/list.ts';
 import { batchGetSecretValue, describeSecret, getSecretValue } from './operations/read.ts';
 import {
   removeRegionsFromReplication,
@@ -78,11 +79,14 @@ const responseElementsOf = (operation: string, output: unknown): Record<string, 
 };
 
 const createSecretsManager = (options: SecretsManagerOptions) => {
+  // Events count as changes too: a replication that settles says so (the sorted listings then go).
+  let emitted = 0;
   // Set by attachStore(): from then on every change is written through before the operation answers.
   let persistence: SecretsPersistence | undefined;
   const core = createCore({
     ...options,
     emit: (event) => {
+      emitted++;
       persistence?.noteEvent(event);
       options.emit(event);
     },
@@ -91,8 +95,10 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
 
   /** Lets the clock act: recovery windows end and replications settle. Runs before every call. */
   const tick = () => {
-    purgeDeleted(core);
+    const before = emitted;
+    const purged = purgeDeleted(core);
     settleReplicas(core);
+    if (purged > 0 || emitted !== before) forgetListings(core);
   };
 
   const handler =
@@ -110,11 +116,13 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
         quota.admit(name, ctx.region, core.state.writeQuotaPerSecond);
         authorizeCall(core, name, input, ctx);
         const output = run(core, input, ctx);
+        if (!readOnly) forgetListings(core);
         record(readOnly ? null : responseElementsOf(name, output));
         // Answered once what the call changed is on disk.
         const durable = persistence?.endCall(readOnly, output);
         return durable ? durable.then(() => output) : output;
       } catch (error) {
+        if (!readOnly) forgetListings(core);
         // Failed calls are recorded too: that is how AccessDenied and friends reach detectors.
         const aws = error instanceof AwsError ? error : undefined;
         record(null, {
@@ -159,11 +167,19 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
       tick();
       persistence?.changed();
     },
+    /** Local only: an earlier CreatedDate and LastAccessedDate per region (`POST /_smcp/secrets/backdate`). */
+    backdate: (input: Record<string, unknown>) => {
+      forgetListings(core);
+      const result = backdateSecret(core, input);
+      persistence?.changed();
+      return result;
+    },
     /** A deep copy of the whole state, plain JSON. */
     snapshot: (): unknown => structuredClone(core.state),
     restore: (snapshot: unknown): void => {
       if (!isState(snapshot)) throw new Error('Not a Secrets Manager emulator snapshot');
       core.state = structuredClone(snapshot);
+      forgetListings(core);
       void persistence?.adopt();
     },
     /**
@@ -174,6 +190,7 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
       persistence = createSecretsPersistence(core, store);
       const saved = persistence.load();
       if (saved) core.state = saved;
+      forgetListings(core);
       return persistence.adopt();
     },
     /**
@@ -187,15 +204,18 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
       options: InjectOptions = {},
     ): void => {
       injectFailure(core, findSecret(secretId), region, kind, options);
+      forgetListings(core);
       persistence?.changed();
     },
     clearReplicaFailure: (secretId: string, region: string): void => {
       clearFailure(core, findSecret(secretId), region);
+      forgetListings(core);
       persistence?.changed();
     },
     /** Puts a replica in a state without replicating (and without service events): a scenario's starting point. */
     placeReplica: (secretId: string, placement: Placement, primaryRegion?: string): void => {
       placeReplica(core, findSecret(secretId, primaryRegion), placement);
+      forgetListings(core);
       persistence?.changed();
     },
     /** The ARN of a secret by name (its primary in `primaryRegion`, default us-east-1) or ARN; throws if none. */

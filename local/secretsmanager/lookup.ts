@@ -24,9 +24,11 @@ const secretArn = (secret: SecretRecord, region: string) => `${partialArn(region
 /** Every copy that exists in a region: primaries there and replicas that reached it. */
 const copiesIn = (state: State, region: string): Located[] => {
   const copies: Located[] = [];
-  for (const secret of Object.values(state.secrets)) {
+  // The state is keyed by the primary's ARN: no ARN is rebuilt for primaries (ListSecrets walks every secret a page).
+  for (const primaryArn in state.secrets) {
+    const secret = state.secrets[primaryArn] as SecretRecord;
     if (secret.primaryRegion === region) {
-      copies.push({ secret, region, isReplica: false, arn: secretArn(secret, region) });
+      copies.push({ secret, region, isReplica: false, arn: primaryArn });
       continue;
     }
     // A replica exists in its region only once replication has written it there.

@@ -6,7 +6,7 @@ import { LOCAL_ACCOUNT } from '../protocol.ts';
 import { type Core, iso } from './core.ts';
 import { serviceEvent } from './events.ts';
 import { copiesIn, DEFAULT_KMS_KEY, secretArn } from './lookup.ts';
-import type { ReplicaFailure, ReplicaFailureKind, ReplicaStatus, SecretRecord, State } from './state.ts';
+import type { ReplicaFailure, ReplicaFailureKind, ReplicaRecord, ReplicaStatus, SecretRecord, State } from './state.ts';
 
 const failureKey = (secret: SecretRecord, region: string) => `${secretArn(secret, secret.primaryRegion)}|${region}`;
 
@@ -136,8 +136,11 @@ const startReplication = (
 /** Settles replications whose time has come; called before every operation. */
 const settleReplicas = (core: Core) => {
   const now = core.now().getTime();
-  for (const secret of Object.values(core.state.secrets)) {
-    for (const replica of Object.values(secret.replicas)) {
+  // Runs before every call: walks the state without copying it (most secrets have no replicas).
+  for (const key in core.state.secrets) {
+    const secret = core.state.secrets[key] as SecretRecord;
+    for (const region in secret.replicas) {
+      const replica = secret.replicas[region] as ReplicaRecord;
       if (replica.status !== 'InProgress' || Date.parse(replica.settlesAt) > now) continue;
       const failure = failureOf(core.state, secret, replica.region);
       if (!failure && replica.forceOverwrite) {

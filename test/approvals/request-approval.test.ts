@@ -134,6 +134,7 @@ describe('request-approval step', () => {
   });
 
   it('refuses an action it does not know', () => {
-    expect(RequestApprovalInput.safeParse({ ...request, action: 'delete-secret' }).success).toBe(false);
+    expect(RequestApprovalInput.safeParse({ ...request, action: 'purge-account' }).success).toBe(false);
+    expect(RequestApprovalInput.safeParse({ ...request, action: 'delete-secret' }).success).toBe(true);
   });
 });

@@ -18,6 +18,8 @@ import {
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OperationHandler } from '../../local/protocol.ts';
+import { stateMachineDoesNotExist } from '../../local/stepfunctions/errors.ts';
 import { freePort, startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 
 const ROTATION = 'arn:aws:states:us-east-1:000000000000:stateMachine:smcp-local-rotation';
@@ -137,10 +139,23 @@ describe('local cloud', () => {
   });
 
   it('parks an event whose workflow has no state machine in the dead-letter queue, with the reason', async () => {
+    // Every rule's workflow is deployed now: Step Functions answers for the cleanup's state machine as a stage
+    // without it would (StateMachineDoesNotExist), the dispatcher and its dead-letter queue are the real ones.
+    const operations = t.cloud.stepfunctions.service.operations as Record<string, OperationHandler>;
+    const start = operations.StartExecution as OperationHandler;
+    operations.StartExecution = (input, ctx) => {
+      const arn = String(input.stateMachineArn);
+      if (arn.endsWith(':smcp-local-cleanup')) throw stateMachineDoesNotExist(arn);
+      return start(input, ctx);
+    };
     const before = await deadLetters(t);
 
-    t.cloud.bus?.fireSchedule('smcp-local-cleanup-scan');
-    await t.cloud.whenIdle();
+    try {
+      t.cloud.bus?.fireSchedule('smcp-local-cleanup-scan');
+      await t.cloud.whenIdle();
+    } finally {
+      operations.StartExecution = start;
+    }
 
     expect(await deadLetters(t)).toBe(before + 1);
     expect(await deadLetterReasons(t)).toContain(

@@ -61,6 +61,43 @@ describe('packaged CloudFormation template', () => {
     }
   });
 
+  it('lets no cleanup function read a secret value, and lets it delete only with a recovery window', () => {
+    type Statement = { Effect: string; Action: string | string[]; Condition?: Record<string, Record<string, unknown>> };
+    const roles = ofType('AWS::IAM::Role').filter(
+      ([id]) => id.startsWith('Cleanup') && id.endsWith('IamRoleLambdaExecution'),
+    );
+    const statementsOf = (r: Resource) =>
+      ((r.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]) ?? []).flatMap(
+        (policy) => policy.PolicyDocument.Statement,
+      );
+    const actions = (s: Statement) => [s.Action].flat();
+
+    expect(roles.map(([id]) => id).sort()).toEqual(
+      ['Continue', 'Delete', 'Mark', 'Plan', 'Record', 'ScanPage', 'Unmark'].map(
+        (f) => `Cleanup${f}IamRoleLambdaExecution`,
+      ),
+    );
+    for (const [, role] of roles) {
+      for (const statement of statementsOf(role)) {
+        expect(actions(statement)).not.toContain('secretsmanager:GetSecretValue');
+        expect(actions(statement)).not.toContain('secretsmanager:BatchGetSecretValue');
+      }
+    }
+    const deletes = statementsOf(resources.CleanupDeleteIamRoleLambdaExecution as Resource).filter((s) =>
+      actions(s).includes('secretsmanager:DeleteSecret'),
+    );
+    expect(deletes).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Condition: { NumericGreaterThanEquals: { 'secretsmanager:RecoveryWindowInDays': 7 } },
+      }),
+      expect.objectContaining({
+        Effect: 'Deny',
+        Condition: { Bool: { 'secretsmanager:ForceDeleteWithoutRecovery': 'true' } },
+      }),
+    ]);
+  });
+
   it('points every rule at a target that exists, with permission to invoke it', () => {
     const rules = ofType('AWS::Events::Rule');
     const permissions = ofType('AWS::Lambda::Permission').map(([, p]) => getAttTarget(p.Properties.SourceArn));

@@ -52,12 +52,19 @@ const restoreSecret = (core: Core, input: Record<string, unknown>, ctx: CallCont
   return { ARN: at.arn, Name: at.secret.name };
 };
 
-/** Deletes for good every secret whose recovery window has ended. */
-const purgeDeleted = (core: Core) => {
+/** Deletes for good every secret whose recovery window has ended (runs before every call: no copies of the state); how many. */
+const purgeDeleted = (core: Core): number => {
   const now = core.now().getTime();
-  for (const [key, secret] of Object.entries(core.state.secrets)) {
-    if (secret.deletionDate !== undefined && Date.parse(secret.deletionDate) <= now) delete core.state.secrets[key];
+  const { secrets } = core.state;
+  let purged = 0;
+  for (const key in secrets) {
+    const deletionDate = secrets[key]?.deletionDate;
+    if (deletionDate !== undefined && Date.parse(deletionDate) <= now) {
+      delete secrets[key];
+      purged++;
+    }
   }
+  return purged;
 };
 
 export { deleteSecret, purgeDeleted, restoreSecret };

@@ -23,6 +23,16 @@ const sortKey = (at: Located, by: (typeof SORT_BY)[number]): string => {
   }
 };
 
+// A listing is sorted once and paged from until the state changes: a scan pages through 100,000 secrets 100 at a
+// time, and sorting them all for every page made the emulator, not the scan, the cost. The entries are the live
+// records, so each page shows them as they are; an order by last-accessed-date (which reads change) is never kept.
+const listings = new WeakMap<Core, Map<string, Located[]>>();
+
+/** Drops the sorted listings: anything that changes which secrets exist, where, or their tags or dates. */
+const forgetListings = (core: Core) => {
+  listings.delete(core);
+};
+
 const listSecrets = (core: Core, input: Record<string, unknown>, ctx: CallContext) => {
   const read = createReader(input);
   const includeDeleted = read.bool('IncludePlannedDeletion') ?? false;
@@ -35,11 +45,25 @@ const listSecrets = (core: Core, input: Record<string, unknown>, ctx: CallContex
   read.done();
 
   const direction = order === 'asc' ? 1 : -1;
-  const secrets = copiesIn(core.state, ctx.region)
-    .filter((at) => includeDeleted || at.secret.deletedDate === undefined)
-    .filter((at) => matchesAll(at, filters))
-    // Ties (same instant) keep a stable order by name so pages never overlap.
-    .sort((a, b) => direction * (sortKey(a, by).localeCompare(sortKey(b, by)) || a.arn.localeCompare(b.arn)));
+  // Code-unit order (ISO dates sort as the instants they name): several times faster than localeCompare, which a
+  // listing of 100,000 secrets pays on every page.
+  const compare = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  const key = JSON.stringify([ctx.region, includeDeleted, filters, order, by]);
+  const kept = by === 'last-accessed-date' ? undefined : listings.get(core)?.get(key);
+  const secrets =
+    kept ??
+    copiesIn(core.state, ctx.region)
+      .filter((at) => includeDeleted || at.secret.deletedDate === undefined)
+      .filter((at) => matchesAll(at, filters))
+      // Ties (same instant) keep a stable order by name so pages never overlap.
+      .sort((a, b) => direction * (compare(sortKey(a, by), sortKey(b, by)) || compare(a.arn, b.arn)));
+  if (!kept && by !== 'last-accessed-date') {
+    const cache = listings.get(core) ?? new Map<string, Located[]>();
+    // A few listings at a time (a scan's, a console's): the oldest goes first.
+    if (cache.size >= 8) cache.delete(cache.keys().next().value ?? '');
+    cache.set(key, secrets);
+    listings.set(core, cache);
+  }
   const { page, nextToken: next } = paginate('ListSecrets', secrets, maxResults ?? 100, nextToken);
   return compact({ SecretList: page.map(listEntryView), NextToken: next });
 };
@@ -69,4 +93,4 @@ const listSecretVersionIds = (core: Core, input: Record<string, unknown>, ctx: C
   });
 };
 
-export { listSecrets, listSecretVersionIds };
+export { forgetListings, listSecrets, listSecretVersionIds };
