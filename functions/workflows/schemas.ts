@@ -62,6 +62,8 @@ type ReleaseLocksInput = z.infer<typeof ReleaseLocksInput>;
 
 const LocksOutcome = z.object({
   released: z.optional(z.boolean()),
+  /** How many leases were given back: one at most for a workflow about one secret, any number for a scan. */
+  releasedCount: z.optional(z.number()),
   lockKey: z.optional(text(2048)),
   /** Set by the workflow's Catch when Release Locks failed: the error's name, never its cause. */
   Error: z.optional(z.string().check(z.maxLength(256))),

@@ -2,7 +2,7 @@
 // to keep its rotation lock (the next `smcp rotate` ended "Rotation Skipped" until the 25-hour lease ran out) and to
 // alert nobody. Now the execution-failed rule hears Step Functions' status change, the failure-alert workflow reads
 // the execution back, gives the lease back and alerts on SNS and the bus, and the next rotation runs.
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateSecretCommand, DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
@@ -139,6 +139,65 @@ describe('failure alert: a failed rotation that could not give its lock back', (
     ]);
     expect(next?.status).toBe('SUCCEEDED');
     expect(ownEvents('Rotation Completed', arn)).toHaveLength(1);
+  });
+});
+
+describe('failure alert: a scan workflow that held leases on the secrets it visited', () => {
+  it('gives back every lease the failed scan owned, found by owner, and leaves other owners alone', async () => {
+    const [first, second, other] = [
+      await createSecret('alert/scan-a', 'none'),
+      await createSecret('alert/scan-b', 'none'),
+      await createSecret('alert/scan-c', 'none'),
+    ];
+    const table = tableNamed(t.cloud.stack, 'RotationLocksTable');
+    const lease = (lockKey: string, owner: string) =>
+      t.clients.ddb.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: {
+            lockKey: { S: lockKey },
+            owner: { S: owner },
+            acquiredAt: { S: '2026-01-05T09:00:00.000Z' },
+            expiresAt: { S: '2099-01-01T00:00:00.000Z' },
+          },
+        }),
+      );
+    await lease(other, 'another-execution');
+    const findCandidates = functionNamed(t.cloud.stack, 'replicasFindCandidates');
+    let scan = '';
+    // The scan dies outside any Catch after it took leases on two secrets (as its repairs do, owned by its name).
+    const unhook = t.cloud.lambda.hook(async (name, event, next) => {
+      if (name !== findCandidates) return next(event);
+      scan = String((event as { executionName?: unknown }).executionName);
+      await lease(first, scan);
+      await lease(second, scan);
+      throw Object.assign(new Error('the scan broke'), { name: 'ScanBrokeError' });
+    });
+
+    const alerts = await alertsStartedBy(() =>
+      t.clients.events.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: t.cloud.stack.environment.EVENT_BUS_NAME,
+              Source: 'smcp',
+              DetailType: 'Replica Scan Requested',
+              Detail: JSON.stringify({ requestedBy: 'alice' }),
+            },
+          ],
+        }),
+      ),
+    );
+    unhook();
+
+    expect(scan).not.toBe('');
+    expect(alerts.map((e) => e.status)).toEqual(['SUCCEEDED']);
+    expect(await lockOf(first)).toBeUndefined();
+    expect(await lockOf(second)).toBeUndefined();
+    expect(await lockOf(other)).toBe('another-execution');
+    const [notification] = alertsTopic().filter((n) => n.Message.includes(`:${scan}`));
+    expect(notification?.Subject).toBe('[smcp] Workflow Failed: replica-repair FAILED');
+    expect(notification?.Message).toContain('Lock: released');
   });
 });
 

@@ -1,7 +1,13 @@
 // Leases in DynamoDB (partition key `lockKey`, a string): one conditional PutItem takes a lease, one conditional
 // DeleteItem gives it back. No TTL (dynalite has none): the expiry is an attribute the condition compares, so a lease
 // whose holder crashed can be taken over once it has expired.
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateScan,
+} from '@aws-sdk/lib-dynamodb';
 
 type AcquireResult =
   | { readonly acquired: true }
@@ -12,6 +18,12 @@ interface Locks {
   acquire(lock: { key: string; owner: string; now: Date; ttlSeconds: number }): Promise<AcquireResult>;
   /** Gives the lease back if `owner` holds it; false when it did not (already released, expired and taken over). */
   release(lock: { key: string; owner: string }): Promise<boolean>;
+  /**
+   * The keys of the leases `owner` holds. A Scan: the table has no index on owner, but it holds only live leases (each
+   * is given back when its work ends), so it stays small; for the failure alert of a scan workflow, whose input names
+   * no secret.
+   */
+  heldBy(owner: string): Promise<string[]>;
 }
 
 const isConditionalCheckFailed = (error: unknown) =>
@@ -60,6 +72,23 @@ const createLocks = ({ ddb, tableName }: { ddb: DynamoDBDocumentClient; tableNam
       if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
+  },
+
+  async heldBy(owner) {
+    const keys: string[] = [];
+    const pages = paginateScan(
+      { client: ddb },
+      {
+        TableName: tableName,
+        FilterExpression: '#owner = :owner',
+        ProjectionExpression: 'lockKey',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': owner },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) keys.push(String(item.lockKey));
+    return keys;
   },
 });
 
