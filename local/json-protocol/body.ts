@@ -1,6 +1,8 @@
 // JSON read within limits: a request body, or a JSON document carried in a member (an execution's input, an event's
 // Detail). Depth is measured on the text before it is parsed and never by recursion, so no request can make the
 // endpoint or an emulator exhaust its stack; size is bounded so none can make it buffer without end.
+
+import { valueNestsDeeperThan } from '../../functions/shared/domain/nesting.ts';
 import type { ErrorVocabulary } from './errors.ts';
 
 interface JsonLimits {
@@ -36,26 +38,6 @@ const nestsDeeperThan = (text: string, max: number): boolean => {
     } else if (CLOSERS.has(c)) {
       depth--;
     }
-  }
-  return false;
-};
-
-/**
- * Whether arrays and objects in an already-built value nest deeper than `max` (values that never were JSON text: events
- * put on the bus in process, replayed recordings). Walks with its own stack, so the check itself cannot overflow. A
- * cycle nests without end, so it is too deep; an object shared by several parents is walked again only when reached
- * deeper than before, so sharing cannot make the walk explode.
- */
-const valueNestsDeeperThan = (value: unknown, max: number): boolean => {
-  const stack: [unknown, number][] = [[value, 1]];
-  const deepest = new Map<object, number>();
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop() as [unknown, number];
-    if (current === null || typeof current !== 'object') continue;
-    if (depth > max) return true;
-    if ((deepest.get(current) ?? 0) >= depth) continue;
-    deepest.set(current, depth);
-    for (const child of Array.isArray(current) ? current : Object.values(current)) stack.push([child, depth + 1]);
   }
   return false;
 };

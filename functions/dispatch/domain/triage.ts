@@ -1,6 +1,7 @@
 // Decides, without side effects, what the dispatcher does with one delivery: start a workflow or reject the event.
 import { parse } from '@aws-lambda-powertools/parser';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
+import { valueNestsDeeperThan } from '../../shared/domain/nesting.ts';
 import type { DispatchEnvelope, WorkflowInput } from '../schemas.ts';
 import { executionNameFor } from './execution-name.ts';
 import { routes } from './routes.ts';
@@ -27,21 +28,6 @@ interface Rejection {
 
 const quoted = (text: string) => (text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text);
 
-/** Whether arrays and objects in `value` nest deeper than `max`, walked with a stack of its own (cycles count as deep). */
-const nestsDeeperThan = (value: unknown, max: number): boolean => {
-  const stack: [unknown, number][] = [[value, 1]];
-  const deepest = new Map<object, number>();
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop() as [unknown, number];
-    if (current === null || typeof current !== 'object') continue;
-    if (depth > max) return true;
-    if ((deepest.get(current) ?? 0) >= depth) continue;
-    deepest.set(current, depth);
-    for (const child of Array.isArray(current) ? current : Object.values(current)) stack.push([child, depth + 1]);
-  }
-  return false;
-};
-
 interface Issue {
   readonly message: string;
   readonly path?: readonly (PropertyKey | { key: PropertyKey })[];
@@ -65,7 +51,7 @@ const triage = (parsed: ParsedResult<unknown, DispatchEnvelope>): Decision => {
   const rule = typeof peek?.rule === 'string' ? quoted(peek.rule) : undefined;
   const eventId = typeof peek?.event?.id === 'string' ? quoted(peek.event.id) : undefined;
   const context = { ...(rule && { rule }), ...(eventId && { eventId }) };
-  if (nestsDeeperThan(raw, MAX_EVENT_DEPTH)) {
+  if (valueNestsDeeperThan(raw, MAX_EVENT_DEPTH)) {
     return {
       kind: 'reject',
       reason: `Event nests deeper than ${MAX_EVENT_DEPTH} levels`,
