@@ -2,8 +2,9 @@
 // task's token and can complete Wait For Deletion Approval with any output. The cleanup must delete only on what the
 // approval record says (Check Deletion Approval), never on the callback.
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { GetExecutionHistoryCommand, type HistoryEvent, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { type HistoryEvent, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executionHistory } from '../support/leaks.ts';
 import {
   advanceDays,
   approvalsFor,
@@ -30,16 +31,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const historyOf = async (executionArn: string): Promise<HistoryEvent[]> => {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await h.clients.sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
-};
+const historyOf = (executionArn: string) => executionHistory(h, executionArn);
 
 const statesEntered = (events: readonly HistoryEvent[]) =>
   events.flatMap((e) => (e.stateEnteredEventDetails?.name ? [e.stateEnteredEventDetails.name] : []));

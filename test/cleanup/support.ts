@@ -3,25 +3,20 @@
 // does (the rule's event through the dispatcher), settled, and their report read back from the report table. Canary
 // values are planted in every field of every secret's value, and must appear nowhere.
 import { randomUUID } from 'node:crypto';
-import { inspect } from 'node:util';
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  type HistoryEvent,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { expect, vi } from 'vitest';
+import { vi } from 'vitest';
 import { createReportStore } from '../../functions/cleanup/adapters/reports.ts';
 import type { ReportRow } from '../../functions/cleanup/schemas.ts';
 import type { BusEvent } from '../../local/eventbridge/bus.ts';
 import { type SettledExecution, settle } from '../../local/settle.ts';
+import { expectNoSecretValues } from '../support/leaks.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 
 const DAY_MS = 86_400_000;
@@ -234,36 +229,9 @@ const decide = async (h: Harness, approvalId: string, decision: 'approve' | 'rej
   await h.cloud.whenIdle();
 };
 
-const historyText = async (h: Harness): Promise<string> => {
-  const texts: string[] = [];
-  for (const execution of h.cloud.stepfunctions.executions()) {
-    const events: HistoryEvent[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await h.clients.sfn.send(
-        new GetExecutionHistoryCommand({ executionArn: execution.executionArn, includeExecutionData: true, nextToken }),
-      );
-      events.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
-    texts.push(JSON.stringify(events));
-  }
-  return texts.join('\n');
-};
-
 /** The canary in no log line, bus event, execution history, notification or report row. */
-const expectNoCanary = async (h: Harness, report = '') => {
-  const haystack = [
-    h.output.join(''),
-    h.logs.join('\n'),
-    JSON.stringify(h.busEvents),
-    await historyText(h),
-    JSON.stringify(h.cloud.sns.outbox()),
-    inspect(h.cloud.stepfunctions.executions(), { depth: 10 }),
-    report,
-  ].join('\n');
-  expect(haystack.includes(CANARY_MARK), 'a secret value leaked').toBe(false);
-};
+const expectNoCanary = (h: Harness, report = '') =>
+  expectNoSecretValues({ ...h, output: [...h.output, report] }, [CANARY_MARK]);
 
 /**
  * The reads (CloudTrail GetSecretValue / BatchGetSecretValue) of the scenarios' secrets, leaving out the control

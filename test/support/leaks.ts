@@ -10,20 +10,28 @@ interface Observed extends Pick<TestCloud, 'cloud' | 'clients' | 'logs'> {
   readonly busEvents: readonly BusEvent[];
 }
 
-/** Every execution's whole history with its data, read through the API as an operator would. */
-const historyText = async ({ cloud, clients }: Pick<TestCloud, 'cloud' | 'clients'>): Promise<string> => {
+/** One execution's whole history, every page, through the API as an operator reads it. */
+const executionHistory = async (
+  { clients }: Pick<TestCloud, 'clients'>,
+  executionArn: string,
+): Promise<HistoryEvent[]> => {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await clients.sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, includeExecutionData: true, nextToken }),
+    );
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+};
+
+/** Every execution's whole history with its data. */
+const historyText = async (h: Pick<TestCloud, 'cloud' | 'clients'>): Promise<string> => {
   const texts: string[] = [];
-  for (const execution of cloud.stepfunctions.executions()) {
-    const events: HistoryEvent[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await clients.sfn.send(
-        new GetExecutionHistoryCommand({ executionArn: execution.executionArn, includeExecutionData: true, nextToken }),
-      );
-      events.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
-    texts.push(JSON.stringify(events));
+  for (const execution of h.cloud.stepfunctions.executions()) {
+    texts.push(JSON.stringify(await executionHistory(h, execution.executionArn)));
   }
   return texts.join('\n');
 };
@@ -45,4 +53,4 @@ const expectNoSecretValues = async (h: Observed, values: Iterable<string>): Prom
   }
 };
 
-export { expectNoSecretValues, historyText };
+export { executionHistory, expectNoSecretValues, historyText };

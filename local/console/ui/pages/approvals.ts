@@ -19,6 +19,15 @@ interface DecisionAnswer {
 const notes = new Map<string, { text: string; ok: boolean }>();
 
 /** The line that tells how the decision on this approval went, if one was made here. */
+/** What was asked, by whom and why: the first cells of a pending and of a decided approval alike. */
+const requestCells = (a: ApprovalRow) => [
+  h('td', null, a.executionArn ? link(['executions', a.executionArn], a.approvalId) : a.approvalId),
+  h('td', null, a.action),
+  h('td', { title: a.secretId }, link(['secrets', a.secretId], secretName(a.secretId))),
+  h('td', { class: 'requester' }, a.requestedBy),
+  h('td', { class: 'reason' }, a.reason ?? ''),
+];
+
 const decisionNote = (approvalId: string) => {
   const note = notes.get(approvalId);
   return note ? h('span', { class: `decision-message ${note.ok ? 'ok' : 'error'}`, role: 'status' }, note.text) : null;
@@ -72,11 +81,7 @@ const approvalsPage: PageFactory = (root) => {
           h(
             'tr',
             { 'data-approval': a.approvalId },
-            h('td', null, a.executionArn ? link(['executions', a.executionArn], a.approvalId) : a.approvalId),
-            h('td', null, a.action),
-            h('td', { title: a.secretId }, link(['secrets', a.secretId], secretName(a.secretId))),
-            h('td', { class: 'requester' }, a.requestedBy),
-            h('td', { class: 'reason' }, a.reason ?? ''),
+            ...requestCells(a),
             h('td', null, time(a.expiresAt)),
             h('td', null, decisionButtons(a, refresh)),
           ),
@@ -92,11 +97,7 @@ const approvalsPage: PageFactory = (root) => {
           h(
             'tr',
             { 'data-approval': a.approvalId },
-            h('td', null, a.executionArn ? link(['executions', a.executionArn], a.approvalId) : a.approvalId),
-            h('td', null, a.action),
-            h('td', { title: a.secretId }, link(['secrets', a.secretId], secretName(a.secretId))),
-            h('td', { class: 'requester' }, a.requestedBy),
-            h('td', { class: 'reason' }, a.reason ?? ''),
+            ...requestCells(a),
             h('td', null, statusBadge(a.status), ' ', decisionNote(a.approvalId)),
             h('td', null, a.decidedBy ?? '—'),
             h('td', null, time(a.decidedAt)),
