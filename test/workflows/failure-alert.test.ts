@@ -75,6 +75,19 @@ const lockOf = async (secretArn: string) => {
   return Item?.owner?.S;
 };
 
+/** Step Functions' Execution Status Change event as the default bus carries it, with `detail` as given. */
+const statusChange = (detail: Record<string, unknown>) => ({
+  version: '0',
+  id: crypto.randomUUID(),
+  'detail-type': 'Step Functions Execution Status Change',
+  source: 'aws.states',
+  account: '000000000000',
+  time: '2026-01-05T09:00:00Z',
+  region: 'us-east-1',
+  resources: typeof detail.executionArn === 'string' ? [detail.executionArn] : [],
+  detail,
+});
+
 const alertsTopic = () => t.cloud.sns.outbox().filter((n) => n.TopicArn.endsWith(':smcp-local-workflow-alerts'));
 const ownEvents = (type: string, secretArn: string) =>
   busEvents.filter((e) => e.source === 'smcp' && e['detail-type'] === type && e.resources.includes(secretArn));
@@ -208,16 +221,8 @@ describe('failure alert: nothing is believed because the event says so', () => {
     const alertsBefore = alertsTopic().length;
 
     const [alert] = await alertsStartedBy(() =>
-      t.cloud.bus.publish({
-        version: '0',
-        id: crypto.randomUUID(),
-        'detail-type': 'Step Functions Execution Status Change',
-        source: 'aws.states',
-        account: '000000000000',
-        time: '2026-01-05T09:00:00Z',
-        region: 'us-east-1',
-        resources: [waiting?.executionArn ?? ''],
-        detail: {
+      t.cloud.bus.publish(
+        statusChange({
           executionArn: waiting?.executionArn,
           stateMachineArn: t.cloud.stack.stateMachines.find((m) => m.key === 'rotation')?.arn,
           name: waiting?.name,
@@ -228,8 +233,8 @@ describe('failure alert: nothing is believed because the event says so', () => {
           output: null,
           error: 'Forged',
           cause: null,
-        },
-      }),
+        }),
+      ),
     );
 
     expect(alert?.status).toBe('SUCCEEDED');
@@ -246,16 +251,8 @@ describe('failure alert: nothing is believed because the event says so', () => {
     const alertMachine = t.cloud.stack.stateMachines.find((m) => m.key === 'failure-alert')?.arn ?? '';
 
     const started = await alertsStartedBy(() =>
-      t.cloud.bus.publish({
-        version: '0',
-        id: crypto.randomUUID(),
-        'detail-type': 'Step Functions Execution Status Change',
-        source: 'aws.states',
-        account: '000000000000',
-        time: '2026-01-05T09:00:00Z',
-        region: 'us-east-1',
-        resources: [],
-        detail: {
+      t.cloud.bus.publish(
+        statusChange({
           executionArn: `${alertMachine.replace(':stateMachine:', ':execution:')}:some-run`,
           stateMachineArn: alertMachine,
           name: 'some-run',
@@ -263,8 +260,8 @@ describe('failure alert: nothing is believed because the event says so', () => {
           startDate: 1,
           stopDate: 2,
           error: 'States.TaskFailed',
-        },
-      }),
+        }),
+      ),
     );
 
     expect(started).toEqual([]);
