@@ -4,12 +4,13 @@
 // task with a forged "approval", and the workflow must not act on it. The approval record is the only proof.
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, DescribeSecretCommand, GetResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
-import { GetExecutionHistoryCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settle } from '../../local/settle.ts';
 import { tableNamed } from '../../scripts/cli/stack.ts';
 import { decideApproval, type PutEntry, publishSpike, recordPutEvents, responsesOf } from '../reads/support.ts';
 import { busEvent } from '../support/events.ts';
+import { stolenTaskToken } from '../support/leaks.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 
 const APPROVER = 'local-operator';
@@ -25,13 +26,10 @@ beforeAll(async () => {
 afterAll(async () => t?.cloud.stop());
 
 /** What an attacker with states:GetExecutionHistory sees: the waiting task's parameters, token included. */
-const stolenToken = async (executionArn: string): Promise<{ taskToken: string; approvalHint: string }> => {
-  const { events = [] } = await t.clients.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
-  const scheduled = events.filter((e) => e.type === 'TaskScheduled').at(-1);
-  const parameters = JSON.parse(scheduled?.taskScheduledEventDetails?.parameters ?? '{}');
-  const taskToken = String(parameters.Payload?.taskToken ?? '');
+const stolenToken = async (executionArn: string): Promise<{ taskToken: string }> => {
+  const taskToken = await stolenTaskToken(t, executionArn);
   expect(taskToken, 'the history shows the task token').not.toBe('');
-  return { taskToken, approvalHint: '' };
+  return { taskToken };
 };
 
 const approvalStatus = async (approvalId: string) => {

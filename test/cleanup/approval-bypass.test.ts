@@ -4,7 +4,7 @@
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { type HistoryEvent, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executionHistory } from '../support/leaks.ts';
+import { executionHistory, stolenTaskToken } from '../support/leaks.ts';
 import {
   advanceDays,
   approvalsFor,
@@ -46,10 +46,7 @@ describe('cleanup: Wait For Deletion Approval completed with a stolen task token
     const execution = waiting.executions.find((e) => e.awaitingCallback);
     expect(execution, pathsOf(waiting)).toBeDefined();
     const approvalId = String(approvalsFor(h, arn)[0]?.approvalId ?? '');
-    const scheduled = (await historyOf(execution?.executionArn ?? '')).filter((e) => e.type === 'TaskScheduled').at(-1);
-    const taskToken = String(
-      JSON.parse(scheduled?.taskScheduledEventDetails?.parameters ?? '{}').Payload?.taskToken ?? '',
-    );
+    const taskToken = await stolenTaskToken(h, execution?.executionArn ?? '');
     expect(taskToken, 'the history shows the task token').not.toBe('');
 
     await h.clients.sfn.send(

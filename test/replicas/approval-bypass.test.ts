@@ -2,8 +2,9 @@
 // task's token and can complete Wait For Repair Approval with any output. The repair must act only on what the
 // approval record says (Check Repair Approval), never on the callback.
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { GetExecutionHistoryCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stolenTaskToken } from '../support/leaks.ts';
 import { type Harness, ownEvents, replay, rowsOf, settled, startHarness, statesEntered } from './support.ts';
 
 let h: Harness;
@@ -34,13 +35,7 @@ describe('replica-repair: Wait For Repair Approval completed with a stolen task 
       ownEvents(h, arn).find((e) => e.detailType === 'Approval Requested')?.detail.approvalId ?? '',
     );
     const execution = run.executions.find((e) => e.awaitingCallback && JSON.stringify(e.history).includes(arn));
-    const { events = [] } = await sfn.send(
-      new GetExecutionHistoryCommand({ executionArn: execution?.executionArn ?? '' }),
-    );
-    const scheduled = events.filter((e) => e.type === 'TaskScheduled').at(-1);
-    const taskToken = String(
-      JSON.parse(scheduled?.taskScheduledEventDetails?.parameters ?? '{}').Payload?.taskToken ?? '',
-    );
+    const taskToken = await stolenTaskToken({ clients: { sfn } }, execution?.executionArn ?? '');
     expect(taskToken, 'the history shows the task token').not.toBe('');
 
     await sfn.send(

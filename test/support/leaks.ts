@@ -11,10 +11,12 @@ interface Observed extends Pick<TestCloud, 'cloud' | 'clients' | 'logs'> {
 }
 
 /** One execution's whole history, every page, through the API as an operator reads it. */
-const executionHistory = async (
-  { clients }: Pick<TestCloud, 'clients'>,
-  executionArn: string,
-): Promise<HistoryEvent[]> => {
+/** Whatever holds a Step Functions client: a test cloud, or a harness's own client. */
+interface WithSfn {
+  readonly clients: Pick<TestCloud['clients'], 'sfn'>;
+}
+
+const executionHistory = async ({ clients }: WithSfn, executionArn: string): Promise<HistoryEvent[]> => {
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
@@ -53,4 +55,14 @@ const expectNoSecretValues = async (h: Observed, values: Iterable<string>): Prom
   }
 };
 
-export { executionHistory, expectNoSecretValues, historyText };
+/**
+ * What an attacker with states:GetExecutionHistory holds: the token of the execution's last scheduled task (an approval
+ * wait's), read from the history's parameters. Empty when the history shows none.
+ */
+const stolenTaskToken = async (h: WithSfn, executionArn: string): Promise<string> => {
+  const scheduled = (await executionHistory(h, executionArn)).filter((e) => e.type === 'TaskScheduled').at(-1);
+  const parameters = JSON.parse(scheduled?.taskScheduledEventDetails?.parameters ?? '{}');
+  return String(parameters.Payload?.taskToken ?? '');
+};
+
+export { executionHistory, expectNoSecretValues, historyText, stolenTaskToken };
