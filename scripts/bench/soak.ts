@@ -71,6 +71,7 @@ const main = async (args: string[]) => {
             faults: 0,
             restarts: 0,
             actions: {},
+            effects: {},
             violations: [{ invariant: 'run-completes', detail: reason }],
           };
         });
@@ -106,6 +107,7 @@ const main = async (args: string[]) => {
     restarts: sum('restarts'),
     actions: tally((r) => r.actions),
     outcomes: tally((r) => r.outcomes),
+    effects: tally((r) => r.effects),
     webhookCalls: target.calls(),
     violations: violations.length,
     violationsByInvariant: Object.fromEntries(

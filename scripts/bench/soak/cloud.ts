@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
 interface CloudOptions {
@@ -94,6 +95,7 @@ const createSoakCloud = (options: CloudOptions) => {
       sm: new SecretsManagerClient(config),
       sqs: new SQSClient(config),
       ddb: new DynamoDBClient(config),
+      sfn: new SFNClient(config),
     },
   };
 };

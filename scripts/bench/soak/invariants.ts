@@ -1,5 +1,8 @@
 // What must hold after every soak run, however the run went (faults, kills, restarts). Each check names what broke —
-// secrets, versions, executions, where a canary turned up — and never a value.
+// secrets, versions, executions, where a canary turned up — and never a value. The replicated secrets' and the
+// cleanup's own invariants are in replica-invariants.ts and cleanup-invariants.ts.
+import { type CleanupState, checkCleanupInvariants } from './cleanup-invariants.ts';
+import { checkReplicaInvariants, type ReplicaState } from './replica-invariants.ts';
 
 interface VersionState {
   readonly id: string;
@@ -43,6 +46,10 @@ interface FinalState {
   readonly texts: readonly { readonly where: string; readonly text: string }[];
   /** Secret values and fields planted or generated in the run, with a label that is safe to print. */
   readonly canaries: readonly { readonly label: string; readonly value: string }[];
+  /** The replicated secrets, their repairs and the calls that changed their regions. */
+  readonly replicas?: ReplicaState;
+  /** The cleanup's secrets (unused, exempt, recently read), the approval records and the deletions. */
+  readonly cleanup?: CleanupState;
 }
 
 interface Violation {
@@ -105,6 +112,9 @@ const checkInvariants = (state: FinalState): Violation[] => {
     if (Date.parse(lock.expiresAt) <= state.now.getTime()) continue;
     if (!running.has(lock.owner)) add('no-orphan-lock', `lock on ${lock.lockKey} held by ${lock.owner}, not running`);
   }
+
+  if (state.replicas) checkReplicaInvariants(state.replicas, add);
+  if (state.cleanup) checkCleanupInvariants(state.cleanup, add);
 
   for (const { where, text } of state.texts) {
     for (const canary of state.canaries) {

@@ -1,9 +1,11 @@
 // One soak run: a fresh data directory, a few webhook-rotated secrets full of canaries, then a seeded mix of the
 // recorded scenarios' events (rotation requests, approvals and rejections, RotationFailed for remediation,
-// RotationSucceeded for verification, read bursts for the read pipeline, and duplicate deliveries), with faults on
-// and SIGKILLs at random points, each followed by a restart. At the end, once nothing moves, the invariants.
+// RotationSucceeded for verification, read bursts for the read pipeline, and duplicate deliveries), replicated
+// secrets whose replicas fail and get repaired (soak/replicas.ts), unused secrets the cleanup marks, deletes after the
+// grace period and `smcp restore` brings back (soak/cleanup.ts), with faults on and SIGKILLs at random points, each
+// followed by a restart. At the end, once nothing moves (the clock moved on over the repairs' waits), the invariants.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
@@ -14,8 +16,12 @@ import {
 import { GetQueueUrlCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { LocalStack } from '../../../local/stack/build.ts';
 import { functionNamed, queueNamed, tableNamed } from '../../cli/stack.ts';
+import { type ApiCall, apiCallsOf } from './api-calls.ts';
+import { createCleanupMix } from './cleanup.ts';
 import type { SoakCloud } from './cloud.ts';
 import { checkInvariants, type ExecutionState, type SecretState, type Violation } from './invariants.ts';
+import type { ApprovalState, ReplicaRowState } from './replica-invariants.ts';
+import { createReplicaMix } from './replicas.ts';
 import type { Target } from './target.ts';
 
 type Random = () => number;
@@ -33,7 +39,21 @@ const seeded = (seed: number): Random => {
 
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
-type ActionKind = 'rotate' | 'approve' | 'reject' | 'reads' | 'remediate' | 'verify' | 'redeliver';
+type ActionKind =
+  | 'rotate'
+  | 'approve'
+  | 'reject'
+  | 'reads'
+  | 'remediate'
+  | 'verify'
+  | 'redeliver'
+  | 'replica-fail'
+  | 'replica-event'
+  | 'replica-scan'
+  | 'cleanup-mark'
+  | 'cleanup-delete'
+  | 'cleanup-decide'
+  | 'restore';
 
 interface Action {
   readonly kind: ActionKind;
@@ -58,13 +78,21 @@ const WEIGHTS: readonly [ActionKind, number][] = [
   ['remediate', 1],
   ['verify', 1],
   ['redeliver', 1],
+  ['replica-fail', 3],
+  ['replica-event', 1],
+  ['replica-scan', 1],
 ];
+
+// The cleanup's steps come in this order when a run has them, other actions between: a mark, the grace period and
+// a delete scan, decisions on the deletions it asks for, restores.
+const CLEANUP: readonly ActionKind[] = ['cleanup-mark', 'cleanup-delete', 'cleanup-decide', 'restore'];
 
 const planRun = (random: Random): RunPlan => {
   const secrets = Array.from({ length: 2 + Math.floor(random() * 2) }, () => ({
     approval: random() < 0.4 ? ('required' as const) : ('none' as const),
   }));
   const total = WEIGHTS.reduce((sum, [, w]) => sum + w, 0);
+  const killAfter = () => (random() < 0.35 ? (random() < 0.3 ? 0 : 1 + Math.floor(random() * 600)) : undefined);
   const actions = Array.from({ length: 4 + Math.floor(random() * 5) }, (): Action => {
     const roll = random() * total;
     let below = 0;
@@ -73,12 +101,16 @@ const planRun = (random: Random): RunPlan => {
         below += w;
         return roll < below;
       })?.[0] ?? 'rotate';
-    return {
-      kind,
-      secret: Math.floor(random() * secrets.length),
-      killAfterMs: random() < 0.35 ? (random() < 0.3 ? 0 : 1 + Math.floor(random() * 600)) : undefined,
-    };
+    return { kind, secret: Math.floor(random() * secrets.length), killAfterMs: killAfter() };
   });
+  if (random() < 0.6) {
+    let at = 0;
+    for (const kind of CLEANUP) {
+      at += Math.floor(random() * (actions.length - at + 1));
+      actions.splice(at, 0, { kind, secret: 0, killAfterMs: killAfter() });
+      at++;
+    }
+  }
   return { secrets, actions };
 };
 
@@ -101,16 +133,26 @@ interface RunResult {
   readonly faults: number;
   readonly restarts: number;
   readonly actions: Readonly<Record<string, number>>;
+  /** What the workflows did, by kind: replica repair outcomes, cleanup actions, restores, faults injected. */
+  readonly effects: Readonly<Record<string, number>>;
   readonly violations: readonly Violation[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Settled {
-  readonly executions: (ExecutionState & {
-    history: { type: string; executionStartedEventDetails?: { input?: string } }[];
+  readonly executions: (Omit<ExecutionState, 'input'> & {
+    executionArn: string;
+    startDate: string;
+    history: {
+      type: string;
+      executionStartedEventDetails?: { input?: string };
+      executionSucceededEventDetails?: { output?: string };
+    }[];
   })[];
 }
+
+const progressing = (settled: Settled) => settled.executions.some((e) => e.status === 'RUNNING' && !e.awaitingCallback);
 
 const runSoak = async (ctx: RunContext): Promise<RunResult> => {
   const { cloud, target, stack } = ctx;
@@ -123,6 +165,7 @@ const runSoak = async (ctx: RunContext): Promise<RunResult> => {
   const observed = new Map<string, Set<string>>(names.map((n) => [n, new Set<string>()]));
   const published: unknown[] = [];
   const requested: string[] = [];
+  const calls: ApiCall[] = [];
   const counts: Record<string, number> = {};
   let restarts = 0;
   let faults = 0;
@@ -132,6 +175,7 @@ const runSoak = async (ctx: RunContext): Promise<RunResult> => {
     faults += (health.faults?.throttle ?? 0) + (health.faults?.serverError ?? 0);
     const { events } = await cloud.admin<{ events: unknown[] }>('events/since', { count: 0 });
     texts.push({ where: `bus events before exit ${restarts}`, text: JSON.stringify(events) });
+    calls.push(...apiCallsOf(events, restarts));
   };
 
   const observe = async () => {
@@ -156,13 +200,28 @@ const runSoak = async (ctx: RunContext): Promise<RunResult> => {
     return Items.filter((item) => item.status?.S === 'pending').map((item) => item.approvalId?.S ?? '');
   };
 
+  const decideOne = async (approvalId: string, decision: 'approve' | 'reject') => {
+    await fetch(`${cloud.url}/2015-03-31/functions/${functionNamed(stack, 'approve')}/invocations`, {
+      method: 'POST',
+      body: JSON.stringify({ approvalId, decision, approver: 'local-operator' }),
+    });
+  };
   const decide = async (decision: 'approve' | 'reject') => {
-    for (const approvalId of await pendingApprovals()) {
-      await fetch(`${cloud.url}/2015-03-31/functions/${functionNamed(stack, 'approve')}/invocations`, {
-        method: 'POST',
-        body: JSON.stringify({ approvalId, decision, approver: 'local-operator' }),
-      });
+    for (const approvalId of await pendingApprovals()) await decideOne(approvalId, decision);
+  };
+
+  const replicas = createReplicaMix({ root: ctx.root, cloud, stack, prefix, random, canaries, publish });
+  const cleanup = createCleanupMix({ cloud, stack, prefix, random, canaries, texts });
+
+  // On `smcp local`'s wall clock the repairs' Wait states (10 s checks, 30 s and 60 s backoffs) take real time: settle,
+  // then move the clock on half a minute at a time while anything still runs without waiting for a decision.
+  const settleAll = async () => {
+    let settled = await cloud.admin<Settled>('settle', { timeoutMs: 20_000 });
+    for (let round = 0; round < 60 && progressing(settled); round++) {
+      await cloud.admin('clock', { advanceSeconds: 30 });
+      settled = await cloud.admin<Settled>('settle', { timeoutMs: 3_000 });
     }
+    return settled;
   };
 
   const serviceEvent = (file: string, scenarioSecret: string, name: string) => {
@@ -219,6 +278,21 @@ const runSoak = async (ctx: RunContext): Promise<RunResult> => {
         // The same event again, verbatim: it must start nothing new.
         if (published.length > 0) return publish(pick(random, published));
         return;
+      case 'replica-fail':
+        return replicas.fail(action.secret);
+      case 'replica-event':
+        return replicas.serviceEvent(action.secret);
+      case 'replica-scan':
+        return replicas.scheduledScan();
+      case 'cleanup-mark':
+        return cleanup.scan('mark');
+      case 'cleanup-delete':
+        await cleanup.gracePasses();
+        return cleanup.scan('delete');
+      case 'cleanup-decide':
+        return cleanup.decide(decideOne);
+      case 'restore':
+        return cleanup.restoreSome();
     }
   };
 
@@ -256,6 +330,8 @@ const runSoak = async (ctx: RunContext): Promise<RunResult> => {
       );
       if (created.VersionId) observed.get(name)?.add(created.VersionId);
     }
+    await replicas.setup();
+    await cleanup.setup();
 
     const failures: Violation[] = [];
     for (const action of plan.actions) {
@@ -281,10 +357,13 @@ const runSoak = async (ctx: RunContext): Promise<RunResult> => {
       await cloud.start();
     }
 
-    // The end: let everything finish, answer the approvals still open (or not), and let that finish too.
-    await cloud.admin('settle', { timeoutMs: 60_000 });
+    // The end: let everything finish, answer the approvals still open (or not), and let that finish too; then the
+    // six-hourly replica scan once more, as the schedule would, for failures whose event a kill took with it.
+    await settleAll();
     if (random() < 0.7) await decide(random() < 0.8 ? 'approve' : 'reject');
-    const settled = await cloud.admin<Settled>('settle', { timeoutMs: 60_000 });
+    await settleAll();
+    await replicas.scheduledScan();
+    const settled = await settleAll();
 
     const secrets: SecretState[] = [];
     for (const name of names) {
@@ -330,6 +409,39 @@ const runSoak = async (ctx: RunContext): Promise<RunResult> => {
       owner: item.owner?.S ?? '',
       expiresAt: item.expiresAt?.S ?? item.expiresAt?.N ?? '',
     }));
+    const { Items: approvalItems = [] } = await cloud.clients.ddb.send(
+      new ScanCommand({ TableName: tableNamed(stack, 'ApprovalsTable') }),
+    );
+    texts.push({ where: 'approval records', text: JSON.stringify(approvalItems) });
+    const approvals: ApprovalState[] = approvalItems.map((item) => ({
+      secretId: item.secretId?.S ?? '',
+      action: item.action?.S ?? '',
+      status: item.status?.S ?? '',
+      executionArn: item.executionArn?.S ?? '',
+    }));
+    const { Items: reportItems = [] } = await cloud.clients.ddb.send(
+      new ScanCommand({ TableName: tableNamed(stack, 'CleanupReportsTable') }),
+    );
+    texts.push({ where: 'cleanup report rows', text: JSON.stringify(reportItems) });
+    const rows: ReplicaRowState[] = settled.executions.flatMap((e) => {
+      if (e.workflow !== 'replica-repair') return [];
+      const output = e.history.find((h) => h.type === 'ExecutionSucceeded')?.executionSucceededEventDetails?.output;
+      const parsed = output
+        ? (JSON.parse(output) as { rows?: { name: string; region: string; outcome: string }[] })
+        : {};
+      return (parsed.rows ?? []).map((r) => ({
+        execution: e.name,
+        startDate: e.startDate,
+        name: r.name,
+        region: r.region,
+        outcome: r.outcome,
+      }));
+    });
+    const waiting = new Set(
+      settled.executions.filter((e) => e.status === 'RUNNING' && e.awaitingCallback).map((e) => e.executionArn),
+    );
+    const replicaSecrets = await replicas.state();
+    const cleanupSecrets = await cleanup.state();
     for (const logicalId of ['DeadLetterQueue', 'ReadEventsDeadLetterQueue']) {
       const { QueueUrl } = await cloud.clients.sqs.send(
         new GetQueueUrlCommand({ QueueName: queueNamed(stack, logicalId) }),
@@ -344,6 +456,10 @@ const runSoak = async (ctx: RunContext): Promise<RunResult> => {
     if (existsSync(outbox)) texts.push({ where: 'SNS notifications', text: readFileSync(outbox, 'utf8') });
     await cloud.stop();
     texts.push({ where: "smcp local's output", text: cloud.output() });
+    const logs = join(ctx.dataDir, 'logs');
+    for (const file of existsSync(logs) ? readdirSync(logs) : []) {
+      texts.push({ where: `function log ${file}`, text: readFileSync(join(logs, file), 'utf8') });
+    }
 
     const violations = failures.concat(
       checkInvariants({
@@ -355,6 +471,8 @@ const runSoak = async (ctx: RunContext): Promise<RunResult> => {
         observed,
         texts,
         canaries,
+        replicas: { secrets: replicaSecrets, rows, approvals, waiting, calls },
+        cleanup: { secrets: cleanupSecrets, approvals, calls },
       }),
     );
     const outcomes: Record<string, number> = {};
@@ -362,7 +480,23 @@ const runSoak = async (ctx: RunContext): Promise<RunResult> => {
       const key = `${e.workflow} ${e.status === 'RUNNING' && e.awaitingCallback ? 'WAITING' : e.status}`;
       outcomes[key] = (outcomes[key] ?? 0) + 1;
     }
-    return { executions: executions.length, outcomes, faults, restarts, actions: counts, violations };
+    const effects: Record<string, number> = {};
+    const count = (key: string, n = 1) => {
+      if (n > 0) effects[key] = (effects[key] ?? 0) + n;
+    };
+    for (const row of rows) count(`replica ${row.outcome}`);
+    for (const [kind, n] of Object.entries(replicas.faults())) count(`replica fault ${kind}`, n);
+    for (const item of reportItems) {
+      const action = item.action?.S ?? 'none';
+      if (action !== 'none') count(`cleanup ${action}`);
+    }
+    const cleaned = cleanup.counts();
+    count('cleanup scans (mark, delete)', cleaned.scans);
+    count('cleanup deletions approved', cleaned.approved);
+    count('cleanup deletions rejected', cleaned.rejected);
+    count('cleanup restores run', cleaned.restores);
+    count('cleanup restored', cleaned.restored);
+    return { executions: executions.length, outcomes, faults, restarts, actions: counts, effects, violations };
   } finally {
     await cloud.stop();
   }
