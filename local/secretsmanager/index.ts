@@ -5,6 +5,7 @@ import type { Store } from '../store/index.ts';
 import { authorizeCall } from './authorize.ts';
 import { backdateSecret } from './backdate.ts';
 import { type Core, createCore, type RotationRequest, type SecretsManagerOptions } from './core.ts';
+import { anythingDue, forgetDue } from './due.ts';
 import { errors } from './errors.ts';
 import { apiCallEvent, cloudTrailTime, type EventBridgeEvent } from './events.ts';
 import { secretArn } from './lookup.ts';
@@ -95,9 +96,12 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
 
   /** Lets the clock act: recovery windows end and replications settle. Runs before every call. */
   const tick = () => {
+    // The secrets are walked only when something is due (local/secretsmanager/due.ts), not on every call.
+    if (!anythingDue(core)) return;
     const before = emitted;
     const purged = purgeDeleted(core);
     settleReplicas(core);
+    forgetDue(core);
     if (purged > 0 || emitted !== before) forgetListings(core);
   };
 

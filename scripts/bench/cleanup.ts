@@ -121,9 +121,20 @@ const main = async (args: string[]) => {
     // The CLI reports its own peak resident set size at exit (process.resourceUsage().maxRSS, in KiB).
     const preload = `data:text/javascript,process.on('exit',()=>process.stderr.write('smcp-bench-maxrss='+process.resourceUsage().maxRSS+'\\n'))`;
     const started = process.hrtime.bigint();
+    // SMCP_BENCH_CPU_PROF=<dir>: the CLI writes a CPU profile there (the local cloud is this process: --cpu-prof).
+    const profile = process.env.SMCP_BENCH_CPU_PROF;
     const { stdout, stderr } = await run(
       process.execPath,
-      ['--import', preload, 'scripts/smcp.ts', 'cleanup', '--endpoint', cloud.url, '--json'],
+      [
+        ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
+        '--import',
+        preload,
+        'scripts/smcp.ts',
+        'cleanup',
+        '--endpoint',
+        cloud.url,
+        '--json',
+      ],
       { cwd: ROOT, env: { ...process.env, SMCP_POLL_MS: '250' }, maxBuffer: 512 * 1024 * 1024 },
     );
     const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;

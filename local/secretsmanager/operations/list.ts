@@ -1,6 +1,7 @@
 // ListSecrets and ListSecretVersionIds.
 import type { CallContext } from '../../protocol.ts';
 import type { Core } from '../core.ts';
+import { forgetDue } from '../due.ts';
 import { matchesAll, readFilters } from '../filters.ts';
 import { createReader } from '../input.ts';
 import { copiesIn, type Located, locate } from '../lookup.ts';
@@ -31,6 +32,8 @@ const listings = new WeakMap<Core, Map<string, Located[]>>();
 /** Drops the sorted listings: anything that changes which secrets exist, where, or their tags or dates. */
 const forgetListings = (core: Core) => {
   listings.delete(core);
+  // The same changes can start or end a recovery window or a replication (../due.ts).
+  forgetDue(core);
 };
 
 const listSecrets = (core: Core, input: Record<string, unknown>, ctx: CallContext) => {
