@@ -120,13 +120,13 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
         quota.admit(name, ctx.region, core.state.writeQuotaPerSecond);
         authorizeCall(core, name, input, ctx);
         const output = run(core, input, ctx);
-        if (!readOnly) forgetListings(core);
+        if (!readOnly) forgetListings(core, name);
         record(readOnly ? null : responseElementsOf(name, output));
         // Answered once what the call changed is on disk.
         const durable = persistence?.endCall(readOnly, output);
         return durable ? durable.then(() => output) : output;
       } catch (error) {
-        if (!readOnly) forgetListings(core);
+        if (!readOnly) forgetListings(core, name);
         // Failed calls are recorded too: that is how AccessDenied and friends reach detectors.
         const aws = error instanceof AwsError ? error : undefined;
         record(null, {

@@ -5,7 +5,7 @@
 import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore } from '../../local/secretsmanager/core.ts';
-import { anythingDue, earliestDue, forgetDue } from '../../local/secretsmanager/due.ts';
+import { anythingDue, dueBy, earliestDue, forgetDue } from '../../local/secretsmanager/due.ts';
 import { type Harness, startSecretsManager } from '../../local/secretsmanager/harness.ts';
 import { find } from '../../local/secretsmanager/lookup.ts';
 import type { SecretRecord, State } from '../../local/secretsmanager/state.ts';
@@ -61,7 +61,7 @@ describe('secrets manager at scale: finding one secret', () => {
 });
 
 describe('secrets manager at scale: the clock’s work', () => {
-  it('looks through the secrets once for what is due, then not again until the state changes', () => {
+  it('looks through the secrets once for what is due, and not again as calls and new due work come', () => {
     let now = Date.parse('2025-03-01T00:00:00.000Z');
     const { state, walks } = countedState(1_000, (i) =>
       i === 400 ? { deletedDate: '2025-02-20T00:00:00.000Z', deletionDate: '2025-03-10T00:00:00.000Z' } : {},
@@ -73,11 +73,17 @@ describe('secrets manager at scale: the clock’s work', () => {
 
     expect(answers.every((due) => !due)).toBe(true);
     expect(walks.count).toBe(1);
-    // The clock reaches the recovery window's end: due, without another walk.
-    now = Date.parse('2025-03-10T00:00:00.000Z');
+    // New due work (a deletion scheduled, a replication started) moves the instant up without a walk.
+    dueBy(core, '2025-03-05T00:00:00.000Z');
+    now = Date.parse('2025-03-04T23:59:59.999Z');
+    expect(anythingDue(core)).toBe(false);
+    now = Date.parse('2025-03-05T00:00:00.000Z');
+    expect(anythingDue(core)).toBe(true);
+    // Later due work does not move it back.
+    dueBy(core, '2025-04-01T00:00:00.000Z');
     expect(anythingDue(core)).toBe(true);
     expect(walks.count).toBe(1);
-    // A change forgets the instant: the next look walks again.
+    // Once the clock's work is done, the next look walks again.
     forgetDue(core);
     anythingDue(core);
     expect(walks.count).toBe(2);
