@@ -53,17 +53,15 @@ afterEach(async () => {
 });
 
 const page = async (nextToken?: string, filters?: { Key: 'tag-key'; Values: string[] }[]) =>
-  h
-    .client()
-    .send(
-      new ListSecretsCommand({
-        MaxResults: 10,
-        SortOrder: 'asc',
-        SortBy: 'name',
-        NextToken: nextToken,
-        Filters: filters,
-      }),
-    );
+  h.client().send(
+    new ListSecretsCommand({
+      MaxResults: 10,
+      SortOrder: 'asc',
+      SortBy: 'name',
+      NextToken: nextToken,
+      Filters: filters,
+    }),
+  );
 const names = (out: Awaited<ReturnType<typeof page>>) => (out.SecretList ?? []).map((s) => String(s.Name));
 
 describe('secrets manager call cost: the clock', () => {
