@@ -1,7 +1,10 @@
 // The cleanup scan at scale: 100,000 secrets on the local cloud, `smcp cleanup --json` in report mode run as a child
 // process (its peak memory from its own process.resourceUsage(), printed at exit by a preload), and what the scan
 // cost: ListSecrets calls (goal ≤ 1,001: 1,000 pages of 100), DescribeSecret calls (only candidates with replicas),
-// wall time, and the history events of the largest execution (Step Functions stops one at 25,000).
+// wall time and CPU time (the local cloud's, this process; the CLI's), per 1,000 secrets too so sizes compare, with
+// the load average beside them, and the history events of the largest execution (Step Functions stops one at
+// 25,000). `cleanup N` for N secrets; `cleanup N mark` scans in mark mode (a TagResource, an event and an owner
+// notice per candidate). The seeding is not timed.
 //
 // The inventory is put straight into the Secrets Manager emulator's state (100,000 CreateSecret calls would measure
 // the emulator, not the scan): ages spread over two years, a realistic mix of used, unused, never-read, exempt,
