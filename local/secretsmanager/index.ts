@@ -5,6 +5,7 @@ import type { Store } from '../store/index.ts';
 import { authorizeCall } from './authorize.ts';
 import { backdateSecret } from './backdate.ts';
 import { type Core, createCore, type RotationRequest, type SecretsManagerOptions } from './core.ts';
+import { anythingDue, forgetDue } from './due.ts';
 import { errors } from './errors.ts';
 import { apiCallEvent, cloudTrailTime, type EventBridgeEvent } from './events.ts';
 import { secretArn } from './lookup.ts';
@@ -95,9 +96,12 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
 
   /** Lets the clock act: recovery windows end and replications settle. Runs before every call. */
   const tick = () => {
+    // The secrets are walked only when something is due (local/secretsmanager/due.ts), not on every call.
+    if (!anythingDue(core)) return;
     const before = emitted;
     const purged = purgeDeleted(core);
     settleReplicas(core);
+    forgetDue(core);
     if (purged > 0 || emitted !== before) forgetListings(core);
   };
 
@@ -116,13 +120,13 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
         quota.admit(name, ctx.region, core.state.writeQuotaPerSecond);
         authorizeCall(core, name, input, ctx);
         const output = run(core, input, ctx);
-        if (!readOnly) forgetListings(core);
+        if (!readOnly) forgetListings(core, name);
         record(readOnly ? null : responseElementsOf(name, output));
         // Answered once what the call changed is on disk.
         const durable = persistence?.endCall(readOnly, output);
         return durable ? durable.then(() => output) : output;
       } catch (error) {
-        if (!readOnly) forgetListings(core);
+        if (!readOnly) forgetListings(core, name);
         // Failed calls are recorded too: that is how AccessDenied and friends reach detectors.
         const aws = error instanceof AwsError ? error : undefined;
         record(null, {

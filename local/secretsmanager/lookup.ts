@@ -40,6 +40,10 @@ const copiesIn = (state: State, region: string): Located[] => {
 };
 
 const find = (state: State, region: string, secretId: string): Located | undefined => {
+  // A primary's full ARN is its key in the state: found without a walk (a DescribeSecret or TagResource of one secret
+  // among 100,000 read all of them, twice with the policy check).
+  const primary = Object.hasOwn(state.secrets, secretId) ? state.secrets[secretId] : undefined;
+  if (primary?.primaryRegion === region) return { secret: primary, region, isReplica: false, arn: secretId };
   const copies = copiesIn(state, region);
   return (
     copies.find((c) => c.arn === secretId) ??

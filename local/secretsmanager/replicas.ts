@@ -4,6 +4,7 @@
 // Injected faults can clear after a number of replications, so a retrying repair can be tested.
 import { LOCAL_ACCOUNT } from '../protocol.ts';
 import { type Core, iso } from './core.ts';
+import { dueBy } from './due.ts';
 import { serviceEvent } from './events.ts';
 import { copiesIn, DEFAULT_KMS_KEY, secretArn } from './lookup.ts';
 import type { ReplicaFailure, ReplicaFailureKind, ReplicaRecord, ReplicaStatus, SecretRecord, State } from './state.ts';
@@ -122,6 +123,7 @@ const startReplication = (
       settlesAt: iso(core),
       forceOverwrite,
     };
+    dueBy(core, iso(core));
     core.emit(
       serviceEvent({
         eventName: 'ReplicationStarted',
@@ -245,6 +247,7 @@ const placeReplica = (core: Core, secret: SecretRecord, placement: Placement) =>
     settlesAt: status === 'InProgress' ? new Date(core.now().getTime() + 86_400_000).toISOString() : iso(core),
     forceOverwrite: false,
   };
+  if (status === 'InProgress') dueBy(core, secret.replicas[region]?.settlesAt ?? iso(core));
 };
 
 export type { InjectOptions, Placement };

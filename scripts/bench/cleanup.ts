@@ -1,13 +1,17 @@
 // The cleanup scan at scale: 100,000 secrets on the local cloud, `smcp cleanup --json` in report mode run as a child
 // process (its peak memory from its own process.resourceUsage(), printed at exit by a preload), and what the scan
 // cost: ListSecrets calls (goal ≤ 1,001: 1,000 pages of 100), DescribeSecret calls (only candidates with replicas),
-// wall time, and the history events of the largest execution (Step Functions stops one at 25,000).
+// wall time and CPU time (the local cloud's, this process; the CLI's), per 1,000 secrets too so sizes compare, with
+// the load average beside them, and the history events of the largest execution (Step Functions stops one at
+// 25,000). `cleanup N` for N secrets; `cleanup N mark` scans in mark mode (a TagResource, an event and an owner
+// notice per candidate). The seeding is not timed.
 //
 // The inventory is put straight into the Secrets Manager emulator's state (100,000 CreateSecret calls would measure
 // the emulator, not the scan): ages spread over two years, a realistic mix of used, unused, never-read, exempt,
 // replicated and scheduled-for-deletion secrets. Calls are counted from the CloudTrail records the emulator puts on
 // the bus for every call.
 import { execFile } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startLocalCloud } from '../../local/cloud.ts';
@@ -105,6 +109,9 @@ const inventory = (count: number, now: number) => {
 
 const main = async (args: string[]) => {
   const count = Number(args[0] ?? 100_000);
+  // `cleanup N mark`: the scan marks its candidates (a TagResource, an event and an owner notice each).
+  const mode = args[1] ?? 'report';
+  if (!['report', 'mark'].includes(mode)) throw new Error(`cleanup bench: mode must be report or mark, got "${mode}"`);
   const cloud = await startLocalCloud({ log: () => {}, logLevel: 'ERROR' });
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   const calls: Record<string, number> = {};
@@ -119,14 +126,31 @@ const main = async (args: string[]) => {
     cloud.secretsmanager.restore({ format: 1, secrets, replicaFailures: {} });
 
     // The CLI reports its own peak resident set size at exit (process.resourceUsage().maxRSS, in KiB).
-    const preload = `data:text/javascript,process.on('exit',()=>process.stderr.write('smcp-bench-maxrss='+process.resourceUsage().maxRSS+'\\n'))`;
+    // …and the CPU it used (user + system, µs): on a shared machine, CPU time says what the work cost where wall time
+    // also says how busy the machine was.
+    const preload = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('smcp-bench-maxrss='+u.maxRSS+' smcp-bench-cpu='+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
     const started = process.hrtime.bigint();
+    // This process is the local cloud (every emulator, the state machines, the Lambdas, the DynamoDB worker thread).
+    const cloudCpuBefore = process.cpuUsage();
+    // SMCP_BENCH_CPU_PROF=<dir>: the CLI writes a CPU profile there (the local cloud is this process: --cpu-prof).
+    const profile = process.env.SMCP_BENCH_CPU_PROF;
     const { stdout, stderr } = await run(
       process.execPath,
-      ['--import', preload, 'scripts/smcp.ts', 'cleanup', '--endpoint', cloud.url, '--json'],
+      [
+        ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
+        '--import',
+        preload,
+        'scripts/smcp.ts',
+        'cleanup',
+        '--endpoint',
+        cloud.url,
+        '--json',
+        ...(mode === 'report' ? [] : ['--mode', mode]),
+      ],
       { cwd: ROOT, env: { ...process.env, SMCP_POLL_MS: '250' }, maxBuffer: 512 * 1024 * 1024 },
     );
     const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cloudCpu = process.cpuUsage(cloudCpuBefore);
     let report: { candidates: unknown[]; exempt: unknown[]; scanned: number };
     try {
       report = JSON.parse(stdout);
@@ -134,6 +158,9 @@ const main = async (args: string[]) => {
       throw new Error(`smcp cleanup --json printed no JSON document (${stdout.length} bytes): ${stderr.slice(0, 500)}`);
     }
     const maxRssKiB = Number(/smcp-bench-maxrss=(\d+)/.exec(stderr)?.[1] ?? Number.NaN);
+    const cliCpuMicros = Number(/smcp-bench-cpu=(\d+)/.exec(stderr)?.[1] ?? Number.NaN);
+    const perThousand = (seconds: number) => Math.round((seconds / (count / 1000)) * 1000) / 1000;
+    const cloudCpuSeconds = (cloudCpu.user + cloudCpu.system) / 1e6;
 
     const executions = cloud.stepfunctions.executions().filter((e) => e.stateMachineArn.endsWith('-cleanup'));
     const historyEvents = executions.map((e) => cloud.stepfunctions.history(e.executionArn).length);
@@ -143,7 +170,7 @@ const main = async (args: string[]) => {
       node: process.version,
       secrets: count,
       inventory: kinds,
-      mode: 'report',
+      mode,
       scanned: report.scanned,
       candidates: report.candidates.length,
       exempt: report.exempt.length,
@@ -153,6 +180,11 @@ const main = async (args: string[]) => {
       describeSecretExpected: replicatedUnusedPrimaries,
       getSecretValueCalls: (calls.GetSecretValue ?? 0) + (calls.BatchGetSecretValue ?? 0),
       wallSeconds: Math.round(wallSeconds * 10) / 10,
+      wallSecondsPer1000: perThousand(wallSeconds),
+      cloudCpuSeconds: Math.round(cloudCpuSeconds * 10) / 10,
+      cloudCpuSecondsPer1000: perThousand(cloudCpuSeconds),
+      cliCpuSeconds: Math.round(cliCpuMicros / 1e5) / 10,
+      loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
       cliPeakRssMiB: Math.round((maxRssKiB / 1024) * 10) / 10,
       cliJsonBytes: Buffer.byteLength(stdout),
       executions: executions.length,

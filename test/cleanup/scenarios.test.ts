@@ -360,6 +360,50 @@ describe('cleanup at scale', () => {
   });
 });
 
+describe('cleanup at scale: every page costs the same', () => {
+  it('pays for its last page what it paid for its first: the same payload, history and calls', async () => {
+    // Names of one length, all unused: every page of two marks two candidates, so every page does the same work.
+    for (let i = 0; i < 12; i++) {
+      await createSecret(h, `flat/s${String(i).padStart(2, '0')}`, { readDaysAgo: { 'us-east-1': 120 } });
+    }
+    const callsBefore = h.busEvents.length;
+
+    const result = await scan(h, { mode: 'mark', namePrefix: 'flat/', pageSize: 2, pagesPerExecution: 100 });
+
+    expect(
+      result.executions.map((e) => e.status),
+      pathsOf(result),
+    ).toEqual(['SUCCEEDED']);
+    expect(result.candidates.map((r) => r.action)).toEqual(Array(12).fill('marked'));
+    const history = result.executions[0]?.history ?? [];
+    const pageStarts = history.flatMap((event, index) =>
+      (event.stateEnteredEventDetails as { name?: string } | undefined)?.name === 'Scan Page' ? [index] : [],
+    );
+    expect(pageStarts).toHaveLength(6);
+    // What Scan Page is handed (the scan, the cursor and the previous page's outcomes; the first page has none) does
+    // not grow page by page: only a few digits of the counts and the token differ. A payload that kept every page's
+    // rows would reach 256 KB on a large inventory, and each state's JSONPath would read ever more.
+    const inputOf = (i: number) => (history[i]?.stateEnteredEventDetails as { input?: string } | undefined)?.input;
+    const sizes = pageStarts.map((i) => String(inputOf(i)).length);
+    const later = sizes.slice(1);
+    expect(Math.max(...later) - Math.min(...later), `${sizes}`).toBeLessThanOrEqual(8);
+    // Each page spends the same history (no state reads or appends more as the execution goes on).
+    const spent = pageStarts.slice(1).map((start, i) => start - (pageStarts[i] ?? 0));
+    expect(new Set(spent).size, `${spent}`).toBe(1);
+    // And the same calls: one ListSecrets and two TagResource a page, no DescribeSecret (no replicas).
+    const calls = h.busEvents
+      .slice(callsBefore)
+      .filter((e) => e.source === 'aws.secretsmanager')
+      .map((e) => String((e.detail as { eventName?: string }).eventName));
+    const count = (name: string) => calls.filter((c) => c === name).length;
+    expect({ list: count('ListSecrets'), tag: count('TagResource'), describe: count('DescribeSecret') }).toEqual({
+      list: 6,
+      tag: 12,
+      describe: 0,
+    });
+  });
+});
+
 describe('cleanup on its schedule', () => {
   it('runs daily through the dispatcher in the stage mode (report)', async () => {
     const since = h.clock.now();

@@ -1,6 +1,7 @@
 // DeleteSecret and RestoreSecret. A deleted secret waits out its recovery window, then the clock deletes it for good.
 import type { CallContext } from '../../protocol.ts';
 import { type Core, iso } from '../core.ts';
+import { dueBy } from '../due.ts';
 import { invalidParameter, markedForDeletion } from '../errors.ts';
 import { createReader } from '../input.ts';
 import { locate } from '../lookup.ts';
@@ -38,6 +39,7 @@ const deleteSecret = (core: Core, input: Record<string, unknown>, ctx: CallConte
   const deletionDate = new Date(now.getTime() + (days ?? DEFAULT_RECOVERY_DAYS) * DAY_MS).toISOString();
   at.secret.deletedDate = now.toISOString();
   at.secret.deletionDate = deletionDate;
+  dueBy(core, deletionDate);
   return { ARN: at.arn, Name: at.secret.name, DeletionDate: epoch(deletionDate) };
 };
 
