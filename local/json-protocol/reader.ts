@@ -58,14 +58,16 @@ const createReader = (input: Structure, errors: ErrorVocabulary) => {
       return undefined;
     }
     if (typeof value !== 'string') throw errors.wrongType(at, value, 'a string');
+    const tooShort = rule.min !== undefined && value.length < rule.min;
+    const tooLong = rule.max !== undefined && value.length > rule.max;
+    const unlike = rule.pattern !== undefined && !rule.pattern.test(value);
+    const unlisted = rule.oneOf !== undefined && !rule.oneOf.includes(value);
+    // Most values break no rule: the quoted value is only made for a message.
+    if (!tooShort && !tooLong && !unlike && !unlisted) return value;
     const shown = quote(value, rule.sensitive);
     length(shown, at, value.length, rule);
-    if (rule.pattern && !rule.pattern.test(value)) {
-      problems.push(broken(shown, at, `satisfy regular expression pattern: ${rule.pattern.source}`));
-    }
-    if (rule.oneOf && !rule.oneOf.includes(value)) {
-      problems.push(broken(shown, at, `satisfy enum value set: [${rule.oneOf.join(', ')}]`));
-    }
+    if (unlike) problems.push(broken(shown, at, `satisfy regular expression pattern: ${rule.pattern?.source}`));
+    if (unlisted) problems.push(broken(shown, at, `satisfy enum value set: [${rule.oneOf?.join(', ')}]`));
     return value;
   };
 

@@ -30,17 +30,28 @@ const cloudTrailTime = (date: Date) => {
   return lastText;
 };
 
-const lowerCamel = (key: string) => key.charAt(0).toLowerCase() + key.slice(1);
+// Member names repeat from call to call (SecretId, VersionStage, …): each is converted once.
+const MEMBER_NAMES_KEPT = 1024;
+const memberNames = new Map<string, string>();
+const lowerCamel = (key: string) => {
+  let member = memberNames.get(key);
+  if (member === undefined) {
+    member = key.charAt(0).toLowerCase() + key.slice(1);
+    if (memberNames.size >= MEMBER_NAMES_KEPT) memberNames.clear();
+    memberNames.set(key, member);
+  }
+  return member;
+};
 
 /** The caller's parameters the way CloudTrail records them: lowerCamelCase members, secret values removed. */
 const requestParametersOf = (input: unknown): unknown => {
   if (Array.isArray(input)) return input.map(requestParametersOf);
   if (typeof input !== 'object' || input === null) return input;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) {
+  for (const key of Object.keys(input)) {
     const member = lowerCamel(key);
     if (REDACTED_MEMBERS.has(member)) continue;
-    out[member] = requestParametersOf(value);
+    out[member] = requestParametersOf((input as Record<string, unknown>)[key]);
   }
   return out;
 };

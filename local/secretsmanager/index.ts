@@ -94,30 +94,35 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
   const quota = createWriteQuota(options.now);
 
   /** Lets the clock act: recovery windows end and replications settle. Runs before every call. */
-  const tick = () => {
+  const tick = (time = core.now()) => {
     const before = emitted;
-    const purged = purgeDeleted(core);
-    settleReplicas(core);
+    const purged = purgeDeleted(core, time);
+    settleReplicas(core, time);
     if (purged > 0 || emitted !== before) forgetListings(core);
   };
 
-  const handler =
-    (name: keyof typeof OPERATIONS): OperationHandler =>
-    (input, ctx) => {
-      const { run, readOnly } = OPERATIONS[name];
+  const handler = (name: keyof typeof OPERATIONS): OperationHandler => {
+    const { run, readOnly } = OPERATIONS[name];
+    return (input, ctx) => {
       persistence?.beginCall();
-      tick();
-      const record = (responseElements: Record<string, unknown> | null, error?: { code: string; message: string }) =>
-        core.emit(
-          apiCallEvent({ ctx, time: core.now(), input, readOnly, responseElements, ...(error ? { error } : {}) }),
-        );
+      // One reading of the clock for the call: the clock acts at it and CloudTrail records it (to the second).
+      const time = core.now();
+      tick(time);
       try {
         // Inside the try: a throttled call is recorded in CloudTrail with its errorCode, as AWS records it.
         quota.admit(name, ctx.region, core.state.writeQuotaPerSecond);
         authorizeCall(core, name, input, ctx);
         const output = run(core, input, ctx);
         if (!readOnly) forgetListings(core);
-        record(readOnly ? null : responseElementsOf(name, output));
+        core.emit(
+          apiCallEvent({
+            ctx,
+            time,
+            input,
+            readOnly,
+            responseElements: readOnly ? null : responseElementsOf(name, output),
+          }),
+        );
         // Answered once what the call changed is on disk.
         const durable = persistence?.endCall(readOnly, output);
         return durable ? durable.then(() => output) : output;
@@ -125,10 +130,19 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
         if (!readOnly) forgetListings(core);
         // Failed calls are recorded too: that is how AccessDenied and friends reach detectors.
         const aws = error instanceof AwsError ? error : undefined;
-        record(null, {
-          code: aws?.type ?? 'InternalFailure',
-          message: aws?.message ?? 'An internal error occurred in the local cloud.',
-        });
+        core.emit(
+          apiCallEvent({
+            ctx,
+            time,
+            input,
+            readOnly,
+            responseElements: null,
+            error: {
+              code: aws?.type ?? 'InternalFailure',
+              message: aws?.message ?? 'An internal error occurred in the local cloud.',
+            },
+          }),
+        );
         const durable = persistence?.endCall(readOnly, undefined);
         if (durable) {
           return durable.then(() => {
@@ -138,6 +152,7 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
         throw error;
       }
     };
+  };
 
   const service: JsonService = {
     targetPrefix: 'secretsmanager',
