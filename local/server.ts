@@ -1,11 +1,11 @@
 // One AWS-compatible HTTP endpoint on loopback: routes JSON-protocol requests by X-Amz-Target to the emulators.
 // It listens first and serves once told what to serve, so the services can be built knowing the endpoint's URL (their
 // queue URLs name it) and no request is handled before everything behind it exists.
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readRequestBody } from './json-protocol/body.ts';
 import { coralErrors } from './json-protocol/errors.ts';
+import { randomId } from './json-protocol/uuid.ts';
 import { AwsError, type CallContext, DEFAULT_REGION, type JsonService, LOCAL_ACCOUNT } from './protocol.ts';
 
 // DynamoDB's own limit (BatchWriteItem); each JSON service applies its smaller one (json-protocol/body.ts).
@@ -199,7 +199,7 @@ const createHandler = (options: EndpointOptions): Handle => {
   };
 
   return (req, res) => {
-    const requestId = randomUUID();
+    const requestId = randomId();
     // Errors before a service is known are answered in JSON 1.1.
     const failed = (error: unknown) => fail(req, res, 'application/x-amz-json-1.1', error, requestId);
     readBody(req, (error, body) => {

@@ -98,13 +98,16 @@ const userIdentityOf = (caller: Caller) => {
       sessionContext: { sessionIssuer: { type: 'Role', arn: caller.principalArn, accountId: caller.account } },
     };
   }
-  return {
-    type: 'Root',
-    principalId: caller.account,
-    arn: caller.arn,
-    accountId: caller.account,
-    ...(caller.accessKeyId ? { accessKeyId: caller.accessKeyId } : {}),
-  };
+  // Two literals rather than a spread: a CloudTrail record of every call has one.
+  return caller.accessKeyId
+    ? {
+        type: 'Root',
+        principalId: caller.account,
+        arn: caller.arn,
+        accountId: caller.account,
+        accessKeyId: caller.accessKeyId,
+      }
+    : { type: 'Root', principalId: caller.account, arn: caller.arn, accountId: caller.account };
 };
 
 export type { Caller };

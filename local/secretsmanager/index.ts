@@ -83,8 +83,12 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
   let emitted = 0;
   // Set by attachStore(): from then on every change is written through before the operation answers.
   let persistence: SecretsPersistence | undefined;
+  // While a call runs, the clock reads the instant the call began: one reading per call (it stamps LastAccessedDate
+  // and CloudTrail's eventTime, and lets recovery windows end), and a call sees one instant throughout.
+  let callTime: Date | undefined;
   const core = createCore({
     ...options,
+    now: () => callTime ?? options.now(),
     emit: (event) => {
       emitted++;
       persistence?.noteEvent(event);
@@ -103,10 +107,9 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
 
   const handler = (name: keyof typeof OPERATIONS): OperationHandler => {
     const { run, readOnly } = OPERATIONS[name];
-    return (input, ctx) => {
+
+    const call = (input: Record<string, unknown>, ctx: CallContext, time: Date) => {
       persistence?.beginCall();
-      // One reading of the clock for the call: the clock acts at it and CloudTrail records it (to the second).
-      const time = core.now();
       tick(time);
       try {
         // Inside the try: a throttled call is recorded in CloudTrail with its errorCode, as AWS records it.
@@ -150,6 +153,18 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
           });
         }
         throw error;
+      }
+    };
+
+    return (input, ctx) => {
+      // A call made from within another (an event's tap) has its own instant, and gives the outer one back.
+      const outer = callTime;
+      const time = options.now();
+      callTime = time;
+      try {
+        return call(input, ctx, time);
+      } finally {
+        callTime = outer;
       }
     };
   };
