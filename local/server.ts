@@ -151,8 +151,11 @@ const createHandler = (options: EndpointOptions): Handle => {
     const operationName = target.slice(dot + 1);
     if (!service) throw new AwsError('UnknownOperationException', `Unknown service target ${target}`);
     const { contentType } = service;
-    const answered = (output: unknown) => send(res, 200, contentType, output, requestId);
-    const failed = (error: unknown) => fail(req, res, contentType, error, requestId);
+    // The callbacks of an answer that has to wait: only made when one does.
+    const later = () => ({
+      answered: (output: unknown) => send(res, 200, contentType, output, requestId),
+      failed: (error: unknown) => fail(req, res, contentType, error, requestId),
+    });
     try {
       const operation = Object.hasOwn(service.operations, operationName)
         ? service.operations[operationName]
@@ -172,16 +175,20 @@ const createHandler = (options: EndpointOptions): Handle => {
       };
       const before = beforeOperation?.(ctx);
       if (isPromise(before)) {
+        const { answered, failed } = later();
         return Promise.resolve(before)
           .then(() => operation(input, ctx))
           .then(answered)
           .catch(failed);
       }
       const output = operation(input, ctx);
-      if (isPromise(output)) return Promise.resolve(output).then(answered).catch(failed);
-      answered(output);
+      if (isPromise(output)) {
+        const { answered, failed } = later();
+        return Promise.resolve(output).then(answered).catch(failed);
+      }
+      send(res, 200, contentType, output, requestId);
     } catch (error) {
-      failed(error);
+      fail(req, res, contentType, error, requestId);
     }
     return undefined;
   };
