@@ -6,7 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { readRequestBody } from './json-protocol/body.ts';
 import { coralErrors } from './json-protocol/errors.ts';
 import { randomId } from './json-protocol/uuid.ts';
-import { AwsError, type CallContext, DEFAULT_REGION, type JsonService, LOCAL_ACCOUNT } from './protocol.ts';
+import {
+  AwsError,
+  type CallContext,
+  DEFAULT_REGION,
+  type JsonService,
+  LOCAL_ACCOUNT,
+  type OperationHandler,
+} from './protocol.ts';
 
 // DynamoDB's own limit (BatchWriteItem); each JSON service applies its smaller one (json-protocol/body.ts).
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -114,6 +121,28 @@ const createHandler = (options: EndpointOptions): Handle => {
   const byPrefix = new Map(options.services.map((s) => [s.targetPrefix, s]));
   const { routes, beforeOperation } = options;
 
+  interface Target {
+    readonly service: JsonService;
+    readonly operationName: string;
+  }
+  // X-Amz-Target → the service and operation name it splits into, kept for targets that named an operation when first
+  // seen (a bounded set: no request can grow it). The operation itself is looked up per call: tests wrap them.
+  const targets = new Map<string, Target>();
+  /** The service and operation name of a target; throws for an unknown service. */
+  const targetOf = (target: string): Target => {
+    const known = targets.get(target);
+    if (known) return known;
+    const dot = target.lastIndexOf('.');
+    const service = byPrefix.get(target.slice(0, dot));
+    const operationName = target.slice(dot + 1);
+    if (!service) throw new AwsError('UnknownOperationException', `Unknown service target ${target}`);
+    const found = { service, operationName };
+    if (Object.hasOwn(service.operations, operationName)) targets.set(target, found);
+    return found;
+  };
+  const operationOf = (service: JsonService, name: string): OperationHandler | undefined =>
+    Object.hasOwn(service.operations, name) ? service.operations[name] : undefined;
+
   /** Answers an error; throws only when the answer cannot be written. */
   const fail = (req: IncomingMessage, res: ServerResponse, contentType: string, error: unknown, requestId: string) => {
     if (res.headersSent) return;
@@ -146,10 +175,7 @@ const createHandler = (options: EndpointOptions): Handle => {
         'Missing X-Amz-Target: only AWS JSON protocol requests are served',
       );
     }
-    const dot = target.lastIndexOf('.');
-    const service = byPrefix.get(target.slice(0, dot));
-    const operationName = target.slice(dot + 1);
-    if (!service) throw new AwsError('UnknownOperationException', `Unknown service target ${target}`);
+    const { service, operationName } = targetOf(target);
     const { contentType } = service;
     // The callbacks of an answer that has to wait: only made when one does.
     const later = () => ({
@@ -157,9 +183,7 @@ const createHandler = (options: EndpointOptions): Handle => {
       failed: (error: unknown) => fail(req, res, contentType, error, requestId),
     });
     try {
-      const operation = Object.hasOwn(service.operations, operationName)
-        ? service.operations[operationName]
-        : undefined;
+      const operation = operationOf(service, operationName);
       if (!operation) throw new AwsError('UnknownOperationException', `Unknown operation ${operationName}`);
       const input = readRequestBody(body, service.errors ?? CORAL, service.limits);
       const scope = parseScope(req.headers.authorization);
