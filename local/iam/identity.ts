@@ -20,7 +20,7 @@ interface Caller {
   readonly userName?: string;
 }
 
-const callerOf = (accessKeyId: string | undefined, account: string): Caller => {
+const callerFor = (accessKeyId: string | undefined, account: string): Caller => {
   if (accessKeyId && USER_KEY.test(accessKeyId)) {
     const arn = `arn:aws:iam::${account}:user/${accessKeyId}`;
     return {
@@ -35,6 +35,27 @@ const callerOf = (accessKeyId: string | undefined, account: string): Caller => {
   }
   const arn = `arn:aws:iam::${account}:root`;
   return { type: 'Root', arn, principalArn: arn, userId: account, account, ...(accessKeyId ? { accessKeyId } : {}) };
+};
+
+// Every call asks (its policy check, its CloudTrail record) and callers are few: each is made once. Callers are
+// read-only values, so one object serves every call of the same key.
+const CALLERS_KEPT = 1024;
+const callers = new Map<string, Map<string | undefined, Caller>>();
+
+const callerOf = (accessKeyId: string | undefined, account: string): Caller => {
+  let ofAccount = callers.get(account);
+  if (ofAccount === undefined) {
+    if (callers.size >= CALLERS_KEPT) callers.clear();
+    ofAccount = new Map();
+    callers.set(account, ofAccount);
+  }
+  let caller = ofAccount.get(accessKeyId);
+  if (caller === undefined) {
+    caller = callerFor(accessKeyId, account);
+    if (ofAccount.size >= CALLERS_KEPT) ofAccount.clear();
+    ofAccount.set(accessKeyId, caller);
+  }
+  return caller;
 };
 
 /**
@@ -77,13 +98,16 @@ const userIdentityOf = (caller: Caller) => {
       sessionContext: { sessionIssuer: { type: 'Role', arn: caller.principalArn, accountId: caller.account } },
     };
   }
-  return {
-    type: 'Root',
-    principalId: caller.account,
-    arn: caller.arn,
-    accountId: caller.account,
-    ...(caller.accessKeyId ? { accessKeyId: caller.accessKeyId } : {}),
-  };
+  // Two literals rather than a spread: a CloudTrail record of every call has one.
+  return caller.accessKeyId
+    ? {
+        type: 'Root',
+        principalId: caller.account,
+        arn: caller.arn,
+        accountId: caller.account,
+        accessKeyId: caller.accessKeyId,
+      }
+    : { type: 'Root', principalId: caller.account, arn: caller.arn, accountId: caller.account };
 };
 
 export type { Caller };

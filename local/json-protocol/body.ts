@@ -19,11 +19,15 @@ const DEFAULT_LIMITS: JsonLimits = { maxBytes: 2 * 1024 * 1024, maxDepth: 100 };
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const OPENERS = new Set([0x7b, 0x5b]);
-const CLOSERS = new Set([0x7d, 0x5d]);
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
 
 /** Whether arrays and objects in `text` nest deeper than `max`; brackets inside strings do not count. */
 const nestsDeeperThan = (text: string, max: number): boolean => {
+  // Each level takes a character to open: a text no longer than `max` cannot nest deeper (most request bodies).
+  if (text.length <= max) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -33,9 +37,9 @@ const nestsDeeperThan = (text: string, max: number): boolean => {
       else if (c === QUOTE) inString = false;
     } else if (c === QUOTE) {
       inString = true;
-    } else if (OPENERS.has(c)) {
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (++depth > max) return true;
-    } else if (CLOSERS.has(c)) {
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       depth--;
     }
   }
@@ -70,7 +74,8 @@ const readRequestBody = (
   if (body.length > limits.maxBytes) {
     throw errors.serialization(`Request body of ${body.length} bytes exceeds the ${limits.maxBytes} bytes accepted`);
   }
-  const parsed = parseJson(body.toString('utf8'), limits.maxDepth);
+  // toString() without arguments is UTF-8, by Node's shortest path.
+  const parsed = parseJson(body.toString(), limits.maxDepth);
   if (!parsed.ok) throw errors.serialization(`Request body ${parsed.problem}`);
   if (!isObject(parsed.value)) throw errors.serialization('Request body must be a JSON object');
   return parsed.value;

@@ -34,141 +34,165 @@ const quote = (value: unknown, sensitive: boolean | undefined) =>
 const broken = (shown: string, path: string, constraint: string) =>
   `${shown} at '${path}' failed to satisfy constraint: Member must ${constraint}`;
 
-const createReader = (input: Structure, errors: ErrorVocabulary) => {
-  const problems: string[] = [];
-  const path = (key: string) => errors.memberName(key);
+/**
+ * One request's reader. A class, not a bundle of closures: every call makes one, and most read a member or two. A
+ * member's name as messages word it is only worked out for a message.
+ */
+class JsonReader {
+  readonly #input: Structure;
+  readonly #errors: ErrorVocabulary;
+  readonly #problems: string[] = [];
 
-  const missing = (at: string) => {
-    if (errors.missing) throw errors.missing(at);
-    problems.push(broken('Value null', at, 'not be null'));
-  };
+  constructor(input: Structure, errors: ErrorVocabulary) {
+    this.#input = input;
+    this.#errors = errors;
+  }
 
-  const length = (shown: string, at: string, size: number, rule: LengthRule) => {
+  path(key: string): string {
+    return this.#errors.memberName(key);
+  }
+
+  #missing(at: string): void {
+    if (this.#errors.missing) throw this.#errors.missing(at);
+    this.#problems.push(broken('Value null', at, 'not be null'));
+  }
+
+  #length(shown: string, at: string, size: number, rule: LengthRule): void {
     if (rule.min !== undefined && size < rule.min) {
-      problems.push(broken(shown, at, `have length greater than or equal to ${rule.min}`));
+      this.#problems.push(broken(shown, at, `have length greater than or equal to ${rule.min}`));
     }
     if (rule.max !== undefined && size > rule.max) {
-      problems.push(broken(shown, at, `have length less than or equal to ${rule.max}`));
+      this.#problems.push(broken(shown, at, `have length less than or equal to ${rule.max}`));
     }
-  };
+  }
 
-  const stringAt = (at: string, value: unknown, rule: StringRule = {}): string | undefined => {
+  /** A string member at `at`, or at the path of `key` (worked out only when needed). */
+  #string(at: string | undefined, key: string, value: unknown, rule: StringRule): string | undefined {
     if (absent(value)) {
-      if (rule.required) missing(at);
+      if (rule.required) this.#missing(at ?? this.path(key));
       return undefined;
     }
-    if (typeof value !== 'string') throw errors.wrongType(at, value, 'a string');
+    if (typeof value !== 'string') throw this.#errors.wrongType(at ?? this.path(key), value, 'a string');
+    const tooShort = rule.min !== undefined && value.length < rule.min;
+    const tooLong = rule.max !== undefined && value.length > rule.max;
+    const unlike = rule.pattern !== undefined && !rule.pattern.test(value);
+    const unlisted = rule.oneOf !== undefined && !rule.oneOf.includes(value);
+    // Most values break no rule: the quoted value and the member's path are only made for a message.
+    if (!tooShort && !tooLong && !unlike && !unlisted) return value;
+    const where = at ?? this.path(key);
     const shown = quote(value, rule.sensitive);
-    length(shown, at, value.length, rule);
-    if (rule.pattern && !rule.pattern.test(value)) {
-      problems.push(broken(shown, at, `satisfy regular expression pattern: ${rule.pattern.source}`));
-    }
-    if (rule.oneOf && !rule.oneOf.includes(value)) {
-      problems.push(broken(shown, at, `satisfy enum value set: [${rule.oneOf.join(', ')}]`));
-    }
+    this.#length(shown, where, value.length, rule);
+    if (unlike)
+      this.#problems.push(broken(shown, where, `satisfy regular expression pattern: ${rule.pattern?.source}`));
+    if (unlisted) this.#problems.push(broken(shown, where, `satisfy enum value set: [${rule.oneOf?.join(', ')}]`));
     return value;
-  };
+  }
 
-  const integerAt = (at: string, value: unknown, rule: NumberRule = {}): number | undefined => {
-    if (absent(value)) {
-      if (rule.required) missing(at);
-      return undefined;
-    }
-    if (typeof value !== 'number' || !Number.isInteger(value)) throw errors.wrongType(at, value, 'an integer');
-    if (rule.min !== undefined && value < rule.min) {
-      problems.push(broken(`Value '${value}'`, at, `have value greater than or equal to ${rule.min}`));
-    }
-    if (rule.max !== undefined && value > rule.max) {
-      problems.push(broken(`Value '${value}'`, at, `have value less than or equal to ${rule.max}`));
-    }
-    return value;
-  };
+  string(key: string, rule: StringRule = {}): string | undefined {
+    return this.#string(undefined, key, this.#input[key], rule);
+  }
 
-  const boolAt = (at: string, value: unknown): boolean | undefined => {
-    if (absent(value)) return undefined;
-    if (typeof value !== 'boolean') throw errors.wrongType(at, value, 'a boolean');
-    return value;
-  };
-
-  const structureAt = (at: string, value: unknown): Structure => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw errors.wrongType(at, value, 'a structure');
-    }
-    return value as Structure;
-  };
-
-  const listAt = (at: string, value: unknown, rule: LengthRule = {}): unknown[] | undefined => {
-    if (absent(value)) return undefined;
-    if (!Array.isArray(value)) throw errors.wrongType(at, value, 'a list');
-    // Coral quotes the list; an empty one is unambiguous, a longer one is elided (its members may be sensitive).
-    length(value.length === 0 ? `Value '[]'` : `Value '[...]'`, at, value.length, rule);
-    return value;
-  };
-
-  /** A list of strings; absent is empty. */
-  const stringList = (key: string): string[] => {
-    const value = input[key];
-    if (absent(value)) return [];
-    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-      throw errors.wrongType(path(key), value, 'a list of strings');
-    }
-    return value;
-  };
-
-  /** A map of strings; absent is empty. */
-  const stringMap = (key: string): Record<string, string> => {
-    const value = input[key];
-    if (absent(value)) return {};
-    const map = structureAt(path(key), value);
-    for (const [name, v] of Object.entries(map)) {
-      if (typeof v !== 'string') throw errors.wrongType(`${path(key)}.${name}`, v, 'a string');
-    }
-    return map as Record<string, string>;
-  };
-
-  /** A list of structures; absent is empty. */
-  const structureList = (key: string): Structure[] => {
-    const value = input[key];
-    if (absent(value)) return [];
-    if (!Array.isArray(value) || !value.every((v) => typeof v === 'object' && v !== null && !Array.isArray(v))) {
-      throw errors.wrongType(path(key), value, 'a list of structures');
-    }
-    return value as Structure[];
-  };
+  stringAt(at: string, value: unknown, rule: StringRule = {}): string | undefined {
+    return this.#string(at, at, value, rule);
+  }
 
   /** A required string that fails at once when missing, whatever the service's habit. */
-  const required = (key: string): string => {
-    const value = stringAt(path(key), input[key], { required: true });
-    if (value === undefined) throw errors.validation(problems);
+  required(key: string): string {
+    const value = this.#string(undefined, key, this.#input[key], { required: true });
+    if (value === undefined) throw this.#errors.validation(this.#problems);
     return value;
-  };
+  }
+
+  integerAt(at: string, value: unknown, rule: NumberRule = {}): number | undefined {
+    if (absent(value)) {
+      if (rule.required) this.#missing(at);
+      return undefined;
+    }
+    if (typeof value !== 'number' || !Number.isInteger(value)) throw this.#errors.wrongType(at, value, 'an integer');
+    if (rule.min !== undefined && value < rule.min) {
+      this.#problems.push(broken(`Value '${value}'`, at, `have value greater than or equal to ${rule.min}`));
+    }
+    if (rule.max !== undefined && value > rule.max) {
+      this.#problems.push(broken(`Value '${value}'`, at, `have value less than or equal to ${rule.max}`));
+    }
+    return value;
+  }
+
+  integer(key: string, rule: NumberRule = {}): number | undefined {
+    return this.integerAt(this.path(key), this.#input[key], rule);
+  }
+
+  bool(key: string): boolean | undefined {
+    const value = this.#input[key];
+    if (absent(value)) return undefined;
+    if (typeof value !== 'boolean') throw this.#errors.wrongType(this.path(key), value, 'a boolean');
+    return value;
+  }
+
+  structureAt(at: string, value: unknown): Structure {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw this.#errors.wrongType(at, value, 'a structure');
+    }
+    return value as Structure;
+  }
+
+  structure(key: string): Structure | undefined {
+    const value = this.#input[key];
+    return absent(value) ? undefined : this.structureAt(this.path(key), value);
+  }
+
+  listAt(at: string, value: unknown, rule: LengthRule = {}): unknown[] | undefined {
+    if (absent(value)) return undefined;
+    if (!Array.isArray(value)) throw this.#errors.wrongType(at, value, 'a list');
+    // Coral quotes the list; an empty one is unambiguous, a longer one is elided (its members may be sensitive).
+    this.#length(value.length === 0 ? `Value '[]'` : `Value '[...]'`, at, value.length, rule);
+    return value;
+  }
+
+  list(key: string, rule: LengthRule = {}): unknown[] | undefined {
+    return this.listAt(this.path(key), this.#input[key], rule);
+  }
+
+  /** A list of strings; absent is empty. */
+  stringList(key: string): string[] {
+    const value = this.#input[key];
+    if (absent(value)) return [];
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+      throw this.#errors.wrongType(this.path(key), value, 'a list of strings');
+    }
+    return value;
+  }
+
+  /** A map of strings; absent is empty. */
+  stringMap(key: string): Record<string, string> {
+    const value = this.#input[key];
+    if (absent(value)) return {};
+    const map = this.structureAt(this.path(key), value);
+    for (const [name, v] of Object.entries(map)) {
+      if (typeof v !== 'string') throw this.#errors.wrongType(`${this.path(key)}.${name}`, v, 'a string');
+    }
+    return map as Record<string, string>;
+  }
+
+  /** A list of structures; absent is empty. */
+  structureList(key: string): Structure[] {
+    const value = this.#input[key];
+    if (absent(value)) return [];
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'object' && v !== null && !Array.isArray(v))) {
+      throw this.#errors.wrongType(this.path(key), value, 'a list of structures');
+    }
+    return value as Structure[];
+  }
 
   /** Throws the collected problems, if any: call once every member has been read. */
-  const done = () => {
-    if (problems.length > 0) throw errors.validation(problems);
-  };
+  done(): void {
+    if (this.#problems.length > 0) throw this.#errors.validation(this.#problems);
+  }
+}
 
-  return {
-    path,
-    string: (key: string, rule: StringRule = {}) => stringAt(path(key), input[key], rule),
-    stringAt,
-    required,
-    integer: (key: string, rule: NumberRule = {}) => integerAt(path(key), input[key], rule),
-    integerAt,
-    bool: (key: string) => boolAt(path(key), input[key]),
-    list: (key: string, rule: LengthRule = {}) => listAt(path(key), input[key], rule),
-    listAt,
-    structure: (key: string): Structure | undefined =>
-      absent(input[key]) ? undefined : structureAt(path(key), input[key]),
-    structureAt,
-    stringList,
-    stringMap,
-    structureList,
-    done,
-  };
-};
+const createReader = (input: Structure, errors: ErrorVocabulary): JsonReader => new JsonReader(input, errors);
 
-type Reader = ReturnType<typeof createReader>;
+type Reader = JsonReader;
 
 export type { LengthRule, NumberRule, Reader, StringRule, Structure };
 export { createReader };

@@ -16,6 +16,8 @@ const NOT_ONE_SECRET = new Set(['ListSecrets', 'GetRandomPassword', 'CreateSecre
 
 /** Throws AccessDeniedException when the secret's policy denies `action` to the caller. */
 const assertAllowed = (at: Located, action: string, ctx: CallContext, secretId: string = at.arn): void => {
+  // No policy, no explicit Deny (evaluatePolicy answers so too): the request for it is not built on every call.
+  if (at.secret.policy === undefined) return;
   const caller = callerOf(ctx.accessKeyId, ctx.account);
   const decision = evaluatePolicy(at.secret.policy, {
     caller,

@@ -1,8 +1,8 @@
 // CloudTrail-shaped events as EventBridge delivers them (test/data/aws-event-samples/), and the native
 // "Secret Label Updated" event. Secret values are stripped from request parameters at any depth: AWS omits them.
-import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent as BusEvent } from '../eventbridge/event.ts';
 import { callerOf, userIdentityOf } from '../iam/identity.ts';
+import { randomId } from '../json-protocol/uuid.ts';
 import type { CallContext } from '../protocol.ts';
 import { LOCAL_ACCOUNT } from '../protocol.ts';
 
@@ -30,17 +30,28 @@ const cloudTrailTime = (date: Date) => {
   return lastText;
 };
 
-const lowerCamel = (key: string) => key.charAt(0).toLowerCase() + key.slice(1);
+// Member names repeat from call to call (SecretId, VersionStage, …): each is converted once.
+const MEMBER_NAMES_KEPT = 1024;
+const memberNames = new Map<string, string>();
+const lowerCamel = (key: string) => {
+  let member = memberNames.get(key);
+  if (member === undefined) {
+    member = key.charAt(0).toLowerCase() + key.slice(1);
+    if (memberNames.size >= MEMBER_NAMES_KEPT) memberNames.clear();
+    memberNames.set(key, member);
+  }
+  return member;
+};
 
 /** The caller's parameters the way CloudTrail records them: lowerCamelCase members, secret values removed. */
 const requestParametersOf = (input: unknown): unknown => {
   if (Array.isArray(input)) return input.map(requestParametersOf);
   if (typeof input !== 'object' || input === null) return input;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) {
+  for (const key of Object.keys(input)) {
     const member = lowerCamel(key);
     if (REDACTED_MEMBERS.has(member)) continue;
-    out[member] = requestParametersOf(value);
+    out[member] = requestParametersOf((input as Record<string, unknown>)[key]);
   }
   return out;
 };
@@ -53,7 +64,7 @@ const envelope = (
   resources: readonly string[] = [],
 ): EventBridgeEvent => ({
   version: '0',
-  id: randomUUID(),
+  id: randomId(),
   'detail-type': detailType,
   source: SOURCE,
   account: LOCAL_ACCOUNT,
@@ -75,27 +86,54 @@ interface ApiCall {
 }
 
 const apiCallEvent = (call: ApiCall): EventBridgeEvent => {
-  const { ctx } = call;
-  const detail: Record<string, unknown> = {
-    eventVersion: EVENT_VERSION,
-    userIdentity: callerIdentity(ctx),
-    eventTime: cloudTrailTime(call.time),
-    eventSource: EVENT_SOURCE,
-    eventName: call.eventName ?? ctx.operation,
-    awsRegion: ctx.region,
-    sourceIPAddress: ctx.sourceIp,
-    userAgent: ctx.userAgent,
-    ...(call.error ? { errorCode: call.error.code, errorMessage: call.error.message } : {}),
-    requestParameters: requestParametersOf(call.input),
-    responseElements: call.error ? null : call.responseElements,
-    requestID: ctx.requestId,
-    eventID: randomUUID(),
-    readOnly: call.readOnly,
-    eventType: 'AwsApiCall',
-    managementEvent: true,
-    recipientAccountId: ctx.account,
-    eventCategory: 'Management',
-  };
+  const { ctx, error } = call;
+  const eventTime = cloudTrailTime(call.time);
+  const userIdentity = callerIdentity(ctx);
+  const eventName = call.eventName ?? ctx.operation;
+  const requestParameters = requestParametersOf(call.input);
+  // Two literals rather than one with a spread: every call records one, and a literal of fixed shape is built at once.
+  // The members are in the same order in both.
+  const detail: Record<string, unknown> = error
+    ? {
+        eventVersion: EVENT_VERSION,
+        userIdentity,
+        eventTime,
+        eventSource: EVENT_SOURCE,
+        eventName,
+        awsRegion: ctx.region,
+        sourceIPAddress: ctx.sourceIp,
+        userAgent: ctx.userAgent,
+        errorCode: error.code,
+        errorMessage: error.message,
+        requestParameters,
+        responseElements: null,
+        requestID: ctx.requestId,
+        eventID: randomId(),
+        readOnly: call.readOnly,
+        eventType: 'AwsApiCall',
+        managementEvent: true,
+        recipientAccountId: ctx.account,
+        eventCategory: 'Management',
+      }
+    : {
+        eventVersion: EVENT_VERSION,
+        userIdentity,
+        eventTime,
+        eventSource: EVENT_SOURCE,
+        eventName,
+        awsRegion: ctx.region,
+        sourceIPAddress: ctx.sourceIp,
+        userAgent: ctx.userAgent,
+        requestParameters,
+        responseElements: call.responseElements,
+        requestID: ctx.requestId,
+        eventID: randomId(),
+        readOnly: call.readOnly,
+        eventType: 'AwsApiCall',
+        managementEvent: true,
+        recipientAccountId: ctx.account,
+        eventCategory: 'Management',
+      };
   return envelope('AWS API Call via CloudTrail', ctx.region, call.time, detail);
 };
 
@@ -123,8 +161,8 @@ const serviceEvent = (event: ServiceEvent): EventBridgeEvent =>
     requestParameters: null,
     responseElements: null,
     additionalEventData: { SecretId: event.secretArn },
-    requestID: event.requestId ?? randomUUID(),
-    eventID: randomUUID(),
+    requestID: event.requestId ?? randomId(),
+    eventID: randomId(),
     readOnly: false,
     eventType: 'AwsServiceEvent',
     managementEvent: true,

@@ -84,8 +84,12 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
   let emitted = 0;
   // Set by attachStore(): from then on every change is written through before the operation answers.
   let persistence: SecretsPersistence | undefined;
+  // While a call runs, the clock reads the instant the call began: one reading per call (it stamps LastAccessedDate
+  // and CloudTrail's eventTime, and lets recovery windows end), and a call sees one instant throughout.
+  let callTime: Date | undefined;
   const core = createCore({
     ...options,
+    now: () => callTime ?? options.now(),
     emit: (event) => {
       emitted++;
       persistence?.noteEvent(event);
@@ -95,33 +99,37 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
   const quota = createWriteQuota(options.now);
 
   /** Lets the clock act: recovery windows end and replications settle. Runs before every call. */
-  const tick = () => {
+  const tick = (time = core.now()) => {
     // The secrets are walked only when something is due (local/secretsmanager/due.ts), not on every call.
     if (!anythingDue(core)) return;
     const before = emitted;
-    const purged = purgeDeleted(core);
-    settleReplicas(core);
+    const purged = purgeDeleted(core, time);
+    settleReplicas(core, time);
     forgetDue(core);
     if (purged > 0 || emitted !== before) forgetListings(core);
   };
 
-  const handler =
-    (name: keyof typeof OPERATIONS): OperationHandler =>
-    (input, ctx) => {
-      const { run, readOnly } = OPERATIONS[name];
+  const handler = (name: keyof typeof OPERATIONS): OperationHandler => {
+    const { run, readOnly } = OPERATIONS[name];
+
+    const call = (input: Record<string, unknown>, ctx: CallContext, time: Date) => {
       persistence?.beginCall();
-      tick();
-      const record = (responseElements: Record<string, unknown> | null, error?: { code: string; message: string }) =>
-        core.emit(
-          apiCallEvent({ ctx, time: core.now(), input, readOnly, responseElements, ...(error ? { error } : {}) }),
-        );
+      tick(time);
       try {
         // Inside the try: a throttled call is recorded in CloudTrail with its errorCode, as AWS records it.
         quota.admit(name, ctx.region, core.state.writeQuotaPerSecond);
         authorizeCall(core, name, input, ctx);
         const output = run(core, input, ctx);
         if (!readOnly) forgetListings(core, name);
-        record(readOnly ? null : responseElementsOf(name, output));
+        core.emit(
+          apiCallEvent({
+            ctx,
+            time,
+            input,
+            readOnly,
+            responseElements: readOnly ? null : responseElementsOf(name, output),
+          }),
+        );
         // Answered once what the call changed is on disk.
         const durable = persistence?.endCall(readOnly, output);
         return durable ? durable.then(() => output) : output;
@@ -129,10 +137,19 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
         if (!readOnly) forgetListings(core, name);
         // Failed calls are recorded too: that is how AccessDenied and friends reach detectors.
         const aws = error instanceof AwsError ? error : undefined;
-        record(null, {
-          code: aws?.type ?? 'InternalFailure',
-          message: aws?.message ?? 'An internal error occurred in the local cloud.',
-        });
+        core.emit(
+          apiCallEvent({
+            ctx,
+            time,
+            input,
+            readOnly,
+            responseElements: null,
+            error: {
+              code: aws?.type ?? 'InternalFailure',
+              message: aws?.message ?? 'An internal error occurred in the local cloud.',
+            },
+          }),
+        );
         const durable = persistence?.endCall(readOnly, undefined);
         if (durable) {
           return durable.then(() => {
@@ -142,6 +159,19 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
         throw error;
       }
     };
+
+    return (input, ctx) => {
+      // A call made from within another (an event's tap) has its own instant, and gives the outer one back.
+      const outer = callTime;
+      const time = options.now();
+      callTime = time;
+      try {
+        return call(input, ctx, time);
+      } finally {
+        callTime = outer;
+      }
+    };
+  };
 
   const service: JsonService = {
     targetPrefix: 'secretsmanager',

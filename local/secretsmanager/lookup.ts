@@ -39,17 +39,42 @@ const copiesIn = (state: State, region: string): Located[] => {
   return copies;
 };
 
+/** The ARN of the copy of `secret` in `region`, or undefined when it has none there (as copiesIn() decides). */
+const copyArn = (secret: SecretRecord, primaryArn: string, region: string): string | undefined => {
+  if (secret.primaryRegion === region) return primaryArn;
+  return secret.replicas[region]?.status === 'InSync' ? secretArn(secret, region) : undefined;
+};
+
+/**
+ * The copy a SecretId names: by ARN first, then by name, then by partial ARN, each in the order copiesIn() lists the
+ * copies. Every call looks up its secret this way, so it walks the state without building the list.
+ */
 const find = (state: State, region: string, secretId: string): Located | undefined => {
   // A primary's full ARN is its key in the state: found without a walk (a DescribeSecret or TagResource of one secret
   // among 100,000 read all of them, twice with the policy check).
   const primary = Object.hasOwn(state.secrets, secretId) ? state.secrets[secretId] : undefined;
   if (primary?.primaryRegion === region) return { secret: primary, region, isReplica: false, arn: secretId };
-  const copies = copiesIn(state, region);
-  return (
-    copies.find((c) => c.arn === secretId) ??
-    copies.find((c) => c.secret.name === secretId) ??
-    copies.find((c) => partialArn(region, c.secret.name) === secretId)
-  );
+  let named: Located | undefined;
+  for (const primaryArn in state.secrets) {
+    const secret = state.secrets[primaryArn] as SecretRecord;
+    const arn = copyArn(secret, primaryArn, region);
+    if (arn === undefined) continue;
+    if (arn === secretId) return { secret, region, isReplica: secret.primaryRegion !== region, arn };
+    if (named === undefined && secret.name === secretId) {
+      named = { secret, region, isReplica: secret.primaryRegion !== region, arn };
+    }
+  }
+  if (named !== undefined) return named;
+  // A partial ARN is `arn:aws:secretsmanager:<region>:…`: nothing else can be one.
+  if (!secretId.startsWith('arn:')) return undefined;
+  for (const primaryArn in state.secrets) {
+    const secret = state.secrets[primaryArn] as SecretRecord;
+    const arn = copyArn(secret, primaryArn, region);
+    if (arn !== undefined && partialArn(region, secret.name) === secretId) {
+      return { secret, region, isReplica: secret.primaryRegion !== region, arn };
+    }
+  }
+  return undefined;
 };
 
 interface Need {

@@ -136,8 +136,8 @@ const startReplication = (
 };
 
 /** Settles replications whose time has come; called before every operation. */
-const settleReplicas = (core: Core) => {
-  const now = core.now().getTime();
+const settleReplicas = (core: Core, time = core.now()) => {
+  const now = time.getTime();
   // Runs before every call: walks the state without copying it (most secrets have no replicas).
   for (const key in core.state.secrets) {
     const secret = core.state.secrets[key] as SecretRecord;

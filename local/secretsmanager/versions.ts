@@ -15,7 +15,11 @@ interface SecretValue {
 }
 
 const byId = (secret: SecretRecord, versionId: string) => secret.versions.find((v) => v.versionId === versionId);
-const byStage = (secret: SecretRecord, stage: string) => secret.versions.find((v) => v.stages.includes(stage));
+// A loop, not find() with a closure: every read picks its version here.
+const byStage = (secret: SecretRecord, stage: string): VersionRecord | undefined => {
+  for (const version of secret.versions) if (version.stages.includes(stage)) return version;
+  return undefined;
+};
 const hasValue = (v: VersionRecord) => v.secretString !== undefined || v.secretBinary !== undefined;
 const sameValue = (v: VersionRecord, value: SecretValue) =>
   v.secretString === value.secretString && v.secretBinary === value.secretBinary;

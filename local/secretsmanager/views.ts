@@ -2,7 +2,20 @@
 import { DEFAULT_KMS_KEY, type Located, secretArn } from './lookup.ts';
 import type { ReplicaRecord, SecretRecord } from './state.ts';
 
-const epoch = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso) / 1000);
+// Every read answers its version's CreatedDate: the same few timestamps, parsed once each.
+const EPOCHS_KEPT = 4096;
+const epochs = new Map<string, number>();
+
+const epoch = (iso: string | undefined) => {
+  if (iso === undefined) return undefined;
+  let seconds = epochs.get(iso);
+  if (seconds === undefined) {
+    seconds = Date.parse(iso) / 1000;
+    if (epochs.size >= EPOCHS_KEPT) epochs.clear();
+    epochs.set(iso, seconds);
+  }
+  return seconds;
+};
 
 // Absent members stay absent on the wire, as AWS leaves them out. (A loop: every read's answer goes through here.)
 const compact = (record: Record<string, unknown>) => {
@@ -11,8 +24,21 @@ const compact = (record: Record<string, unknown>) => {
   return out;
 };
 
+const DAY_MS = 86_400_000;
+// Every read stamps the day it happened: the text is made once a day, not once a read.
+let lastDay = Number.NaN;
+let lastDayText = '';
+
 /** Midnight UTC: AWS records LastAccessedDate to the day. */
-const dayOf = (date: Date) => `${date.toISOString().slice(0, 10)}T00:00:00.000Z`;
+const dayOf = (date: Date) => {
+  const day = Math.floor(date.getTime() / DAY_MS);
+  if (day !== lastDay) {
+    // An invalid date throws here, before anything is kept.
+    lastDayText = `${date.toISOString().slice(0, 10)}T00:00:00.000Z`;
+    lastDay = day;
+  }
+  return lastDayText;
+};
 
 const labelledVersions = (secret: SecretRecord) =>
   Object.fromEntries(secret.versions.filter((v) => v.stages.length > 0).map((v) => [v.versionId, [...v.stages]]));

@@ -55,8 +55,8 @@ const restoreSecret = (core: Core, input: Record<string, unknown>, ctx: CallCont
 };
 
 /** Deletes for good every secret whose recovery window has ended (runs before every call: no copies of the state); how many. */
-const purgeDeleted = (core: Core): number => {
-  const now = core.now().getTime();
+const purgeDeleted = (core: Core, time = core.now()): number => {
+  const now = time.getTime();
   const { secrets } = core.state;
   let purged = 0;
   for (const key in secrets) {

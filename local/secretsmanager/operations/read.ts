@@ -45,15 +45,14 @@ const readValueOf = (core: Core, at: Located, version: VersionRecord) => {
   const day = dayOf(core.now());
   at.secret.lastAccessedDate[at.region] = day;
   version.lastAccessedDate = day;
-  return compact({
-    ARN: at.arn,
-    Name: at.secret.name,
-    VersionId: version.versionId,
-    SecretString: version.secretString,
-    SecretBinary: version.secretBinary,
-    VersionStages: [...version.stages],
-    CreatedDate: epoch(version.createdDate),
-  });
+  // Built member by member, absent ones left out (as compact() does): every read answers through here.
+  const value: Record<string, unknown> = { ARN: at.arn, Name: at.secret.name, VersionId: version.versionId };
+  if (version.secretString !== undefined) value.SecretString = version.secretString;
+  if (version.secretBinary !== undefined) value.SecretBinary = version.secretBinary;
+  value.VersionStages = [...version.stages];
+  const created = epoch(version.createdDate);
+  if (created !== undefined) value.CreatedDate = created;
+  return value;
 };
 
 const getSecretValue = (core: Core, input: Record<string, unknown>, ctx: CallContext) => {
