@@ -29,19 +29,14 @@ const chainRoutes =
  * each execution's status change) and the end of every invocation (steps that only touch DynamoDB).
  */
 const consoleChanges =
-  ({ bus, lambda }: { bus: Pick<EventBus, 'tap'>; lambda: Pick<LambdaRuntime, 'hook'> }) =>
+  ({ bus, lambda }: { bus: Pick<EventBus, 'tap'>; lambda: Pick<LambdaRuntime, 'observe'> }) =>
   (listener: () => void): (() => void) => {
     const untap = bus.tap(() => listener());
-    const unhook = lambda.hook(async (_name, event, next) => {
-      try {
-        return await next(event);
-      } finally {
-        listener();
-      }
-    });
+    // An observer, not a hook: a hook sees every event, which costs a copy of each on the endpoint's thread.
+    const unobserve = lambda.observe(listener);
     return () => {
       untap();
-      unhook();
+      unobserve();
     };
   };
 
