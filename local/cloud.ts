@@ -19,7 +19,7 @@ import { createBackground, createWhenIdle } from './cloud/idle.ts';
 import { createIntegrations } from './cloud/integrations.ts';
 import { createPersistence } from './cloud/persistence.ts';
 import { createResources } from './cloud/resources.ts';
-import { chainRoutes, consoleChanges, dynamoDbRoute } from './cloud/routes.ts';
+import { chainRoutes, consoleChanges, dynamoDbRoute, unlessServiceRequest } from './cloud/routes.ts';
 import { deliverToTargets } from './cloud/targets.ts';
 import { createConsoleRoute } from './console/routes.ts';
 import { createDynamoDb, type DynamoDbEmulator } from './dynamodb/index.ts';
@@ -220,20 +220,37 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
       approveFunction: stack.functions.find((fn) => fn.key === 'approve')?.name,
       onChange: consoleChanges({ bus, lambda }),
     });
+    const services = [secretsmanager.service, stepfunctions.service, sqs.service, deliveries.durable(bus.service)];
     endpoint.serve({
-      services: [secretsmanager.service, stepfunctions.service, sqs.service, deliveries.durable(bus.service)],
-      routes: chainRoutes([
-        dynamoDbRoute(dynamodb),
-        // Before SNS's query protocol: an HTTP API route may take form posts too (Slack's interactivity requests).
-        createHttpApiRoutes({ routes: stack.httpApiRoutes, invoke: (name, event) => lambda.invoke(name, event), now }),
-        // Before SNS, which takes every other form post: STS's query protocol (requests signed for `sts`).
-        createStsRoute({ account }),
-        createSnsQueryRoute(sns, region),
-        createInvokeRoute(lambda, background.track),
-        secretsManagerAdminRoute(secretsmanager),
-        createAdminRoutes({ clock, stack, stepfunctions, bus, secretsmanager, whenIdle, faults, flush: opened.flush }),
-        console_.route,
-      ]),
+      services,
+      routes: unlessServiceRequest(
+        services,
+        chainRoutes([
+          dynamoDbRoute(dynamodb),
+          // Before SNS's query protocol: an HTTP API route may take form posts too (Slack's interactivity requests).
+          createHttpApiRoutes({
+            routes: stack.httpApiRoutes,
+            invoke: (name, event) => lambda.invoke(name, event),
+            now,
+          }),
+          // Before SNS, which takes every other form post: STS's query protocol (requests signed for `sts`).
+          createStsRoute({ account }),
+          createSnsQueryRoute(sns, region),
+          createInvokeRoute(lambda, background.track),
+          secretsManagerAdminRoute(secretsmanager),
+          createAdminRoutes({
+            clock,
+            stack,
+            stepfunctions,
+            bus,
+            secretsmanager,
+            whenIdle,
+            faults,
+            flush: opened.flush,
+          }),
+          console_.route,
+        ]),
+      ),
       beforeOperation: faults.enabled ? faults.beforeOperation : undefined,
     });
     if (options.schedules) bus.startSchedules();

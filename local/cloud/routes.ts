@@ -16,6 +16,25 @@ const dynamoDbRoute =
     return true;
   };
 
+/**
+ * Leaves a request of one of `services` alone (an SDK's `POST /` with its X-Amz-Target) without asking any route:
+ * every route would decline it, each after its own look at the URL and headers, and the read path pays for every
+ * look on every GetSecretValue.
+ */
+const unlessServiceRequest =
+  (services: readonly { readonly targetPrefix: string }[], route: Route): Route =>
+  (req, res, body) => {
+    if (req.method === 'POST' && req.url === '/') {
+      const target = req.headers['x-amz-target'];
+      if (
+        typeof target === 'string' &&
+        services.some((s) => target.startsWith(s.targetPrefix, 0) && target.charAt(s.targetPrefix.length) === '.')
+      )
+        return false;
+    }
+    return route(req, res, body);
+  };
+
 /** Tries each route in turn; the first that takes the request answers it. */
 const chainRoutes =
   (routes: readonly Route[]): Route =>
@@ -41,4 +60,4 @@ const consoleChanges =
   };
 
 export type { Route };
-export { chainRoutes, consoleChanges, dynamoDbRoute };
+export { chainRoutes, consoleChanges, dynamoDbRoute, unlessServiceRequest };

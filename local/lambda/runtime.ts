@@ -40,6 +40,9 @@ class FunctionNotFoundError extends Error {
   }
 }
 
+// A fresh payload with more Records than this crosses to the handlers' thread a slice at a time (thread.ts).
+const SLICED_BATCH = 250;
+
 /** A JSON copy: Lambda's boundary, so no shared references leak across it. */
 const copy = (value: unknown): unknown => (value === undefined ? null : JSON.parse(JSON.stringify(value) ?? 'null'));
 
@@ -76,11 +79,22 @@ const createLambdaRuntime = ({
     return fn;
   };
 
-  /** The innermost step of an invocation: the handler itself, here or on the handlers' thread. */
-  const handlerOf = async (fn: LocalFunction, requestId: string, deadline: number): Promise<Next> => {
+  /**
+   * The innermost step of an invocation: the handler itself, here or on the handlers' thread. `fresh` is the payload
+   * when it was built for this invocation alone: if it reaches the handler unchanged with many Records, they cross
+   * in slices.
+   */
+  const handlerOf = async (fn: LocalFunction, requestId: string, deadline: number, fresh: unknown): Promise<Next> => {
     if (worker) {
-      // The JSON text is the copy across the boundary (the thread parses its own).
-      return (event) => worker.run(fn, requestId, deadline, JSON.stringify(event) ?? '{}');
+      return (event) => {
+        const records = (event as { Records?: unknown } | null)?.Records;
+        if (event === fresh && Array.isArray(records) && records.length > SLICED_BATCH) {
+          const { Records: _, ...rest } = event as Record<string, unknown>;
+          return worker.run(fn, requestId, deadline, JSON.stringify(rest), records);
+        }
+        // The JSON text is the copy across the boundary (the thread parses its own).
+        return worker.run(fn, requestId, deadline, JSON.stringify(event) ?? '{}');
+      };
     }
     const handler = await load(fn);
     const context = contextFor(fn, requestId, deadline);
@@ -88,9 +102,9 @@ const createLambdaRuntime = ({
   };
 
   /**
-   * `fresh`: the payload was built for this invocation alone and nobody keeps it (an event source mapping's batch),
-   * so the copy that stands for Lambda's JSON boundary can be skipped: for a batch of thousands of records it held up
-   * the endpoint for tens of milliseconds.
+   * `fresh`: the payload was built for this invocation alone, of plain JSON data, and nobody keeps it (an event source
+   * mapping's batch), so the copy that stands for Lambda's JSON boundary can be skipped: for a batch of thousands of
+   * records it held up the endpoint for tens of milliseconds. On the handlers' thread its Records cross in slices.
    */
   const invoke = async (
     ref: string,
@@ -100,7 +114,7 @@ const createLambdaRuntime = ({
     const fn = resolve(ref);
     const requestId = randomUUID();
     const deadline = Date.now() + fn.timeoutSeconds * 1000;
-    const handler = await handlerOf(fn, requestId, deadline);
+    const handler = await handlerOf(fn, requestId, deadline, fresh ? payload : undefined);
     const event = payload === undefined ? {} : payload;
     const hooked = hooks.length > 0;
     // Hooks see (and may keep) the event: they get a copy unless it is fresh. Without hooks the handlers' thread gets

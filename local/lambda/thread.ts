@@ -23,6 +23,8 @@ interface Pending {
 
 // Nice 10: below the endpoint's 0, so the endpoint's thread gets the CPU first when both want it.
 const NICE = 10;
+// Records per message when a batch crosses in slices.
+const SLICE = 250;
 
 const lambdaError = (name: string, message: string) => Object.assign(new Error(message), { name });
 
@@ -72,7 +74,12 @@ const createHandlerThread = ({ root, env, logs }: HandlerThreadOptions) => {
     return started;
   };
 
-  const post = (build: (id: number) => ToWorker, requestId: string, timeoutMs: number): Promise<unknown> => {
+  const post = (
+    build: (id: number) => ToWorker,
+    requestId: string,
+    timeoutMs: number,
+    ahead?: readonly unknown[],
+  ): Promise<unknown> => {
     if (closed)
       return Promise.reject(lambdaError('Runtime.ExitError', `RequestId: ${requestId} Error: the local cloud stopped`));
     worker ??= start();
@@ -95,8 +102,26 @@ const createHandlerThread = ({ root, env, logs }: HandlerThreadOptions) => {
         then(value);
       };
     pending.set(id, { requestId, resolve: settled(resolve), reject: settled(reject) });
-    worker.postMessage(build(id));
+    if (ahead === undefined) worker.postMessage(build(id));
+    else void sendAhead(id, ahead, build);
     return promise;
+  };
+
+  /** The records a slice per turn, then the invocation; stops if it ended meanwhile (timed out, thread gone). */
+  const sendAhead = async (id: number, records: readonly unknown[], build: (id: number) => ToWorker) => {
+    const target = worker;
+    if (!target) return;
+    for (let from = 0; from < records.length; from += SLICE) {
+      if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (worker !== target) return;
+      if (!pending.has(id)) {
+        target.postMessage({ type: 'forget', id } satisfies ToWorker);
+        return;
+      }
+      target.postMessage({ type: 'records', id, records: records.slice(from, from + SLICE) } satisfies ToWorker);
+    }
+    if (worker === target)
+      target.postMessage(pending.has(id) ? build(id) : ({ type: 'forget', id } satisfies ToWorker));
   };
 
   return {
@@ -105,12 +130,31 @@ const createHandlerThread = ({ root, env, logs }: HandlerThreadOptions) => {
       // Loading is not an invocation; the bound only keeps a broken import from waiting forever.
       await post((id) => ({ type: 'load', id, fn: specOf(fn) }), 'preload', 120_000);
     },
-    /** Runs the function with `event` (JSON text); resolves with its result, parsed. */
-    run: (fn: FunctionSpec, requestId: string, deadline: number, event: string): Promise<unknown> =>
+    /**
+     * Runs the function with `event` (JSON text); resolves with its result, parsed. With `records`, the event's
+     * Records (left out of `event`) cross ahead of it a slice per turn.
+     */
+    run: (
+      fn: FunctionSpec,
+      requestId: string,
+      deadline: number,
+      event: string,
+      records?: readonly unknown[],
+    ): Promise<unknown> =>
       post(
-        (id) => ({ type: 'invoke', id, fn: specOf(fn), requestId, deadline, event, capture: logs !== undefined }),
+        (id) => ({
+          type: 'invoke',
+          id,
+          fn: specOf(fn),
+          requestId,
+          deadline,
+          event,
+          sliced: records !== undefined,
+          capture: logs !== undefined,
+        }),
         requestId,
         Math.max(0, deadline - Date.now()),
+        records,
       ),
     /** Stops the thread; what is still running fails as a Lambda error. */
     close: async (): Promise<void> => {

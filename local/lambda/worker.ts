@@ -44,15 +44,37 @@ const sink = (functionName: string, line: string) => {
   }
 };
 
+// Records sent ahead of their invocation, by invocation id.
+const slices = new Map<number, unknown[]>();
+
+const eventOf = (message: Extract<ToWorker, { type: 'invoke' }>): unknown => {
+  const event = JSON.parse(message.event) as Record<string, unknown>;
+  if (!message.sliced) return event;
+  const records = slices.get(message.id) ?? [];
+  slices.delete(message.id);
+  return { ...event, Records: records };
+};
+
 const run = async (message: Extract<ToWorker, { type: 'invoke' }>): Promise<string> => {
+  const event = eventOf(message);
   const handler = await load(message.fn);
   const context = contextFor(message.fn, message.requestId, message.deadline);
-  const work = () => handler(JSON.parse(message.event), context);
+  const work = () => handler(event, context);
   const result = message.capture ? await withOutputTo(sink, message.fn.name, work) : await work();
   return JSON.stringify(result) ?? 'null';
 };
 
 port.on('message', (message: ToWorker) => {
+  if (message.type === 'forget') {
+    slices.delete(message.id);
+    return;
+  }
+  if (message.type === 'records') {
+    const records = slices.get(message.id);
+    if (records) for (const record of message.records) records.push(record);
+    else slices.set(message.id, [...message.records]);
+    return;
+  }
   const answer =
     message.type === 'load'
       ? Promise.resolve(message.fn)

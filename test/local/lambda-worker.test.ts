@@ -2,7 +2,7 @@
 // cloud: invoked over the Invoke API and by a workflow, their errors' names reaching Step Functions, their log lines
 // attributed to them, hooks still wrapping them on the endpoint's thread, and a close that fails what is in flight.
 
-import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManualClock } from '../../local/clock.ts';
@@ -52,6 +52,8 @@ beforeAll(async () => {
     log: () => {},
     lambdaThread: 'worker',
     preload: true,
+    // ingest-reads says what it counted at debug level.
+    logLevel: 'DEBUG',
     functionLogs: { onLine: (functionName, line) => lines.push([functionName, line]) },
   });
   clients = clientsFor(cloud.url);
@@ -137,6 +139,35 @@ describe('handlers on their own thread', () => {
     expect(await thrown.json()).toMatchObject({ errorType: 'HookRefusedError', errorMessage: 'refused by the hook' });
     expect(passedOn).toMatchObject({ status: 'rejected' });
     expect(seen).toEqual([{ mode: 'answer' }, { mode: 'throw' }, { mode: 'pass' }]);
+  });
+});
+
+describe('a batch from an event source mapping', () => {
+  it('reaches the handler whole when it crosses in slices: every read of the batch is counted', async () => {
+    await clients.sm.send(new CreateSecretCommand({ Name: 'worker/read-often', SecretString: 'v' }));
+    const batches: number[] = [];
+    const unhook = cloud.lambda.hook(async (name, event, next) => {
+      if (name === functionNamed(cloud.stack, 'ingest-reads'))
+        batches.push((event as { Records: unknown[] }).Records.length);
+      return next(event);
+    });
+    const ingestLine = (line: string) => line.includes('Reads ingested');
+    const before = lines.filter(([, line]) => ingestLine(line)).length;
+
+    // 640 reads: more than two slices of 250 records, in one batch (the queue's window holds them until drained).
+    for (let wave = 0; wave < 16; wave++)
+      await Promise.all(
+        Array.from({ length: 40 }, () => clients.sm.send(new GetSecretValueCommand({ SecretId: 'worker/read-often' }))),
+      );
+    await cloud.whenIdle();
+    unhook();
+
+    expect(batches).toEqual([640]);
+    const ingested = lines
+      .filter(([name, line]) => name === functionNamed(cloud.stack, 'ingest-reads') && ingestLine(line))
+      .slice(before)
+      .map(([, line]) => JSON.parse(line));
+    expect(ingested).toEqual([expect.objectContaining({ records: 640, reads: 640, counted: 640, failed: 0 })]);
   });
 });
 
