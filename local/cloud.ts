@@ -1,6 +1,7 @@
 // The local cloud: one AWS-compatible endpoint on loopback with every service the control plane uses, driven by the
 // project's own serverless.yml (functions, state machines, queues, tables, topics) and events/rules/ (through the
-// rules serverless.yml generates), running the unmodified handlers in process.
+// rules serverless.yml generates), running the unmodified handlers in process or on a thread of their own
+// (`lambdaThread`).
 //
 // This file only puts the parts together, each built once in the order they depend on each other: the endpoint's URL
 // (the stack's queue URLs name it), the stack, the Lambda runtime, the emulators with the bus before anything that can
@@ -13,12 +14,12 @@ import { fileURLToPath } from 'node:url';
 import { createAdminRoutes } from './admin.ts';
 import { type Clock, createRealClock } from './clock.ts';
 import { createDeliveryJournal } from './cloud/deliveries.ts';
-import { setHandlerEnvironment } from './cloud/environment.ts';
+import { handlerEnvironment } from './cloud/environment.ts';
 import { createBackground, createWhenIdle } from './cloud/idle.ts';
 import { createIntegrations } from './cloud/integrations.ts';
 import { createPersistence } from './cloud/persistence.ts';
 import { createResources } from './cloud/resources.ts';
-import { chainRoutes, consoleChanges, dynamoDbRoute } from './cloud/routes.ts';
+import { chainRoutes, consoleChanges, dynamoDbRoute, unlessServiceRequest } from './cloud/routes.ts';
 import { deliverToTargets } from './cloud/targets.ts';
 import { createConsoleRoute } from './console/routes.ts';
 import { createDynamoDb, type DynamoDbEmulator } from './dynamodb/index.ts';
@@ -27,7 +28,7 @@ import { createFaultInjector } from './faults.ts';
 import { createHttpApiRoutes } from './http-api.ts';
 import { createInvokeRoute } from './lambda/invoke-api.ts';
 import { createFunctionLogs, type FunctionLogOptions } from './lambda/output.ts';
-import { createLambdaRuntime, type LambdaRuntime } from './lambda/runtime.ts';
+import { createLambdaRuntime, type LambdaRuntime, type LambdaThread } from './lambda/runtime.ts';
 import { DEFAULT_REGION, LOCAL_ACCOUNT } from './protocol.ts';
 import { secretsManagerAdminRoute } from './secretsmanager/admin-route.ts';
 import { createSecretsManager, type SecretsManagerEmulator } from './secretsmanager/index.ts';
@@ -66,6 +67,12 @@ interface LocalCloudOptions {
   readonly functionLogs?: FunctionLogOptions;
   /** Who the console at /console/ decides approvals as (`smcp local --operator`); default `local-operator`. */
   readonly operator?: string;
+  /**
+   * Where the handlers run: `inline` (the default) on the endpoint's thread, where tests hook and observe them, or
+   * `worker` on a thread of their own at a lower priority (`smcp local`), so a handler's synchronous work (a batch of
+   * thousands of records) does not hold up the requests the endpoint answers meanwhile.
+   */
+  readonly lambdaThread?: LambdaThread;
 }
 
 interface LocalCloud {
@@ -115,15 +122,22 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
   // Listening, not serving yet: requests wait until everything below exists.
   const endpoint = await openEndpoint({ port: options.port ?? 0 });
   let persistence: ReturnType<typeof createPersistence> | undefined;
+  let runtime: LambdaRuntime | undefined;
   try {
     const stack = buildStack(config, { region, account }, endpoint.url);
-    setHandlerEnvironment({ endpointUrl: endpoint.url, region, stack, logLevel: options.logLevel });
+    const environment = handlerEnvironment({ endpointUrl: endpoint.url, region, stack, logLevel: options.logLevel });
+    const thread = options.lambdaThread ?? 'inline';
+    // Handlers in process read this process's environment; the handlers' thread gets its own.
+    if (thread === 'inline') Object.assign(process.env, environment);
     const functionLogs = options.functionLogs ? createFunctionLogs(options.functionLogs) : undefined;
     const lambda = createLambdaRuntime({
       root,
       functions: stack.functions,
+      thread,
+      environment,
       ...(functionLogs ? { logs: functionLogs.sink } : {}),
     });
+    runtime = lambda;
     if (options.preload) await lambda.preload();
 
     const sqs = createSqs({ now, clock, region, account, baseUrl: () => endpoint.url, log });
@@ -206,20 +220,37 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
       approveFunction: stack.functions.find((fn) => fn.key === 'approve')?.name,
       onChange: consoleChanges({ bus, lambda }),
     });
+    const services = [secretsmanager.service, stepfunctions.service, sqs.service, deliveries.durable(bus.service)];
     endpoint.serve({
-      services: [secretsmanager.service, stepfunctions.service, sqs.service, deliveries.durable(bus.service)],
-      routes: chainRoutes([
-        dynamoDbRoute(dynamodb),
-        // Before SNS's query protocol: an HTTP API route may take form posts too (Slack's interactivity requests).
-        createHttpApiRoutes({ routes: stack.httpApiRoutes, invoke: (name, event) => lambda.invoke(name, event), now }),
-        // Before SNS, which takes every other form post: STS's query protocol (requests signed for `sts`).
-        createStsRoute({ account }),
-        createSnsQueryRoute(sns, region),
-        createInvokeRoute(lambda, background.track),
-        secretsManagerAdminRoute(secretsmanager),
-        createAdminRoutes({ clock, stack, stepfunctions, bus, secretsmanager, whenIdle, faults, flush: opened.flush }),
-        console_.route,
-      ]),
+      services,
+      routes: unlessServiceRequest(
+        services,
+        chainRoutes([
+          dynamoDbRoute(dynamodb),
+          // Before SNS's query protocol: an HTTP API route may take form posts too (Slack's interactivity requests).
+          createHttpApiRoutes({
+            routes: stack.httpApiRoutes,
+            invoke: (name, event) => lambda.invoke(name, event),
+            now,
+          }),
+          // Before SNS, which takes every other form post: STS's query protocol (requests signed for `sts`).
+          createStsRoute({ account }),
+          createSnsQueryRoute(sns, region),
+          createInvokeRoute(lambda, background.track),
+          secretsManagerAdminRoute(secretsmanager),
+          createAdminRoutes({
+            clock,
+            stack,
+            stepfunctions,
+            bus,
+            secretsmanager,
+            whenIdle,
+            faults,
+            flush: opened.flush,
+          }),
+          console_.route,
+        ]),
+      ),
       beforeOperation: faults.enabled ? faults.beforeOperation : undefined,
     });
     if (options.schedules) bus.startSchedules();
@@ -244,14 +275,18 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
         bus.stopSchedules();
         console_.close();
         await endpoint.close();
-        await functionLogs?.close();
         await opened.close();
+        // After the store: what an invocation cut short changes (a task failing) is not kept, and is redone on the
+        // next start as if the process had stopped there.
+        await lambda.close();
+        await functionLogs?.close();
         await dynamodb.close();
       },
     };
   } catch (error) {
     await endpoint.close();
     await persistence?.close();
+    await runtime?.close();
     await dynamodb.close();
     throw error;
   }

@@ -79,6 +79,8 @@ const local = async (args: string[]): Promise<number> => {
     dataDir,
     schedules: true,
     preload: true,
+    // The handlers on a thread of their own: the read pipeline's batches do not hold up the endpoint's requests.
+    lambdaThread: 'worker',
     operator,
     // Quiet by default: the functions' JSON logs go to files, their warnings get one line each.
     functionLogs: {

@@ -1,5 +1,6 @@
 // The handlers find the local cloud the way they would find AWS: through the SDK's standard environment, plus the
-// functions' resolved environment from serverless.yml (handlers share one process locally, so one environment).
+// functions' resolved environment from serverless.yml (handlers share one process or thread locally, so one
+// environment). Handlers in process read it from this process's env; the handlers' thread gets it as its own.
 import type { LocalStack } from '../stack/build.ts';
 
 interface EnvironmentOptions {
@@ -31,18 +32,16 @@ const onThisEndpoint = (configured: string | undefined, endpointUrl: string): Re
   }
 };
 
-const setHandlerEnvironment = ({ endpointUrl, region, stack, logLevel }: EnvironmentOptions): void => {
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: endpointUrl,
-    AWS_REGION: region,
-    AWS_DEFAULT_REGION: region,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_SESSION_TOKEN: '',
-    ...stack.environment,
-    ...onThisEndpoint(stack.environment.APPROVAL_LINK_BASE_URL, endpointUrl),
-    ...(logLevel ? { POWERTOOLS_LOG_LEVEL: logLevel } : {}),
-  });
-};
+const handlerEnvironment = ({ endpointUrl, region, stack, logLevel }: EnvironmentOptions): Record<string, string> => ({
+  AWS_ENDPOINT_URL: endpointUrl,
+  AWS_REGION: region,
+  AWS_DEFAULT_REGION: region,
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_SESSION_TOKEN: '',
+  ...stack.environment,
+  ...onThisEndpoint(stack.environment.APPROVAL_LINK_BASE_URL, endpointUrl),
+  ...(logLevel ? { POWERTOOLS_LOG_LEVEL: logLevel } : {}),
+});
 
-export { setHandlerEnvironment };
+export { handlerEnvironment };

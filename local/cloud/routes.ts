@@ -16,6 +16,25 @@ const dynamoDbRoute =
     return true;
   };
 
+/**
+ * Leaves a request of one of `services` alone (an SDK's `POST /` with its X-Amz-Target) without asking any route:
+ * every route would decline it, each after its own look at the URL and headers, and the read path pays for every
+ * look on every GetSecretValue.
+ */
+const unlessServiceRequest =
+  (services: readonly { readonly targetPrefix: string }[], route: Route): Route =>
+  (req, res, body) => {
+    if (req.method === 'POST' && req.url === '/') {
+      const target = req.headers['x-amz-target'];
+      if (
+        typeof target === 'string' &&
+        services.some((s) => target.startsWith(s.targetPrefix, 0) && target.charAt(s.targetPrefix.length) === '.')
+      )
+        return false;
+    }
+    return route(req, res, body);
+  };
+
 /** Tries each route in turn; the first that takes the request answers it. */
 const chainRoutes =
   (routes: readonly Route[]): Route =>
@@ -29,21 +48,16 @@ const chainRoutes =
  * each execution's status change) and the end of every invocation (steps that only touch DynamoDB).
  */
 const consoleChanges =
-  ({ bus, lambda }: { bus: Pick<EventBus, 'tap'>; lambda: Pick<LambdaRuntime, 'hook'> }) =>
+  ({ bus, lambda }: { bus: Pick<EventBus, 'tap'>; lambda: Pick<LambdaRuntime, 'observe'> }) =>
   (listener: () => void): (() => void) => {
     const untap = bus.tap(() => listener());
-    const unhook = lambda.hook(async (_name, event, next) => {
-      try {
-        return await next(event);
-      } finally {
-        listener();
-      }
-    });
+    // An observer, not a hook: a hook sees every event, which costs a copy of each on the endpoint's thread.
+    const unobserve = lambda.observe(listener);
     return () => {
       untap();
-      unhook();
+      unobserve();
     };
   };
 
 export type { Route };
-export { chainRoutes, consoleChanges, dynamoDbRoute };
+export { chainRoutes, consoleChanges, dynamoDbRoute, unlessServiceRequest };

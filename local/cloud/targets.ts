@@ -5,14 +5,16 @@ import type { SqsEmulator } from '../sqs/index.ts';
 
 const deliverToTargets =
   ({ lambda, sqs }: { lambda: LambdaRuntime; sqs: SqsEmulator }) =>
-  async (targetArn: string, input: string): Promise<void> => {
+  (targetArn: string, input: string): Promise<void> | undefined => {
     if (targetArn.startsWith('arn:aws:lambda:')) {
-      await lambda.invoke(targetArn, JSON.parse(input));
-    } else if (targetArn.startsWith('arn:aws:sqs:')) {
-      sqs.sendMessage(targetArn.split(':').at(-1) ?? '', input);
-    } else {
-      throw new Error(`The local bus cannot deliver to ${targetArn}`);
+      return lambda.invoke(targetArn, JSON.parse(input)).then(() => undefined);
     }
+    if (targetArn.startsWith('arn:aws:sqs:')) {
+      // Within the turn: the read pipeline's every event comes this way, and a promise each would only cost.
+      sqs.sendMessage(targetArn.slice(targetArn.lastIndexOf(':') + 1), input);
+      return undefined;
+    }
+    throw new Error(`The local bus cannot deliver to ${targetArn}`);
   };
 
 export { deliverToTargets };

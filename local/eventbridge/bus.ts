@@ -62,8 +62,11 @@ interface BusOptions {
   readonly region: string;
   readonly account: string;
   readonly rules: readonly RuleDefinition[];
-  /** Hands a target its input; throwing counts as a failed delivery (retried, then dead-lettered). */
-  readonly deliver: (targetArn: string, input: string) => Promise<void>;
+  /**
+   * Hands a target its input; throwing (or rejecting) counts as a failed delivery (retried, then dead-lettered). A
+   * target that takes it at once (a queue) returns nothing: the delivery is over within the turn, no promise made.
+   */
+  readonly deliver: (targetArn: string, input: string) => Promise<void> | undefined;
   readonly onDelivery?: (record: {
     rule: string;
     target: string;
@@ -175,26 +178,51 @@ const createEventBus = (options: BusOptions) => {
     }
   };
 
-  /** One delivery in the background, owed in the journal until it is over. */
+  /**
+   * One delivery, owed in the journal until it is over. The first attempt is made now: a target that takes the input
+   * at once (every read's CloudTrail event into the read pipeline's queue) is done within the turn, with no promise
+   * and no background work; anything else goes on in the background (retries included).
+   */
   const start = (rule: (typeof rules)[number], target: CompiledTarget, event: BusEvent, owed?: string) => {
     const id = owed ?? options.journal?.owe({ bus: busName, rule: rule.name, target: target.id, event });
-    const work = deliverWithRetry(rule, target, event);
-    track(id === undefined ? work : work.finally(() => options.journal?.settle(id)), rule.name, event.id);
-  };
-
-  const deliverWithRetry = async (rule: (typeof rules)[number], target: CompiledTarget, event: BusEvent) => {
+    const settle = () => {
+      if (id !== undefined) options.journal?.settle(id);
+    };
     const built = inputFor(rule, target, event);
     if (!built.ok) {
       // No input, so nothing to retry or to park: EventBridge drops an event its transformer cannot render.
       stats.failed++;
       options.onDelivery?.({ rule: rule.name, target: target.arn, eventId: event.id, ok: false, error: built.error });
+      settle();
       return;
     }
-    const { input } = built;
+    let first: Promise<void> | undefined;
+    try {
+      first = options.deliver(target.arn, built.input);
+    } catch (error) {
+      first = Promise.reject(error);
+    }
+    if (first === undefined) {
+      stats.delivered++;
+      options.onDelivery?.({ rule: rule.name, target: target.arn, eventId: event.id, ok: true });
+      settle();
+      return;
+    }
+    const work = deliverWithRetry(rule, target, event, built.input, first);
+    track(id === undefined ? work : work.finally(settle), rule.name, event.id);
+  };
+
+  const deliverWithRetry = async (
+    rule: (typeof rules)[number],
+    target: CompiledTarget,
+    event: BusEvent,
+    input: string,
+    first: Promise<void>,
+  ) => {
     const retries = Math.min(target.maximumRetryAttempts ?? LOCAL_RETRY_DELAYS_MS.length, LOCAL_RETRY_DELAYS_MS.length);
     for (let attempt = 0; ; attempt++) {
       try {
-        await options.deliver(target.arn, input);
+        await (attempt === 0 ? first : options.deliver(target.arn, input));
         stats.delivered++;
         options.onDelivery?.({ rule: rule.name, target: target.arn, eventId: event.id, ok: true });
         return;
@@ -207,15 +235,17 @@ const createEventBus = (options: BusOptions) => {
         stats.failed++;
         options.onDelivery?.({ rule: rule.name, target: target.arn, eventId: event.id, ok: false, error: message });
         if (target.deadLetterArn) {
-          await options.deliver(target.deadLetterArn, input).catch((dlqError: unknown) =>
-            options.onDelivery?.({
-              rule: rule.name,
-              target: target.deadLetterArn ?? 'dead letter',
-              eventId: event.id,
-              ok: false,
-              error: `dead letter failed: ${errorName(dlqError)}`,
-            }),
-          );
+          await Promise.resolve(target.deadLetterArn)
+            .then((arn) => options.deliver(arn, input))
+            .catch((dlqError: unknown) =>
+              options.onDelivery?.({
+                rule: rule.name,
+                target: target.deadLetterArn ?? 'dead letter',
+                eventId: event.id,
+                ok: false,
+                error: `dead letter failed: ${errorName(dlqError)}`,
+              }),
+            );
         }
         return;
       }

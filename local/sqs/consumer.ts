@@ -1,9 +1,13 @@
 // An event source mapping: pushes a queue's messages to a handler in batches, like Lambda's SQS poller. One batch is
 // in flight at a time per consumer (deterministic for tests; Lambda would scale pollers out). The batching window
 // and visibility timeouts wait on the injected clock, so tests advance time instead of sleeping.
-import type { SQSEvent } from 'aws-lambda';
+//
+// A batch of thousands is received and built a slice at a time, the event loop turning between slices: done at once,
+// receiving 5,000 messages (each a new receipt handle and a row for the store) held up every request the endpoint
+// was answering for tens of milliseconds.
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { type Core, nowMs, queueArn } from './core.ts';
-import { toEvent } from './event.ts';
+import { toRecord } from './event.ts';
 import { expire, receiveMessages } from './messages.ts';
 import { countMessages } from './queues.ts';
 import type { StoredMessage } from './state.ts';
@@ -38,6 +42,11 @@ interface ConsumerDeps {
   /** True while someone drains: the batching window is cut short, as no more messages are coming. */
   readonly flushing: () => boolean;
 }
+
+// Messages received (and records built) per turn of the event loop.
+const SLICE = 250;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const validate = (options: ConsumerOptions) => {
   if (!Number.isInteger(options.batchSize) || options.batchSize < 1 || options.batchSize > 10_000) {
@@ -96,8 +105,27 @@ const createConsumer = (deps: ConsumerDeps) => {
       void clock.sleep(options.maximumBatchingWindowMs).then(release);
     });
 
-  const invoke = async (batch: StoredMessage[]) => {
-    const event = toEvent(batch, queueArn(core, queueName), core.region);
+  /** Up to batchSize messages, received a slice per turn, with their records; undefined once detached midway. */
+  const receiveBatch = async (): Promise<{ batch: StoredMessage[]; records: SQSRecord[] } | undefined> => {
+    const arn = queueArn(core, queueName);
+    const batch: StoredMessage[] = [];
+    const records: SQSRecord[] = [];
+    for (;;) {
+      const q = queue();
+      // Detached or deleted midway: what was received reappears after its visibility timeout, as a failed batch's.
+      if (!q || detached) return undefined;
+      const slice = receiveMessages(core, q, Math.min(SLICE, options.batchSize - batch.length));
+      for (const message of slice) {
+        batch.push(message);
+        records.push(toRecord(message, arn, core.region));
+      }
+      if (slice.length === 0 || batch.length >= options.batchSize) return { batch, records };
+      await nextTurn();
+    }
+  };
+
+  const invoke = async (batch: StoredMessage[], records: SQSRecord[]) => {
+    const event: SQSEvent = { Records: records };
     let keep: Set<string>;
     inFlight += 1;
     try {
@@ -115,12 +143,15 @@ const createConsumer = (deps: ConsumerDeps) => {
     const q = queue();
     const done = new Set(batch.map((m) => m.messageId).filter((id) => !keep.has(id)));
     // Failed records stay in flight: they reappear when their visibility timeout ends, as with Lambda.
-    if (q && done.size > 0) {
-      core.changes.removed(
-        q,
-        q.messages.filter((m) => done.has(m.messageId)),
-      );
-      q.messages = q.messages.filter((m) => !done.has(m.messageId));
+    if (!q || done.size === 0) return;
+    const removed: StoredMessage[] = [];
+    const kept: StoredMessage[] = [];
+    for (const m of q.messages) (done.has(m.messageId) ? removed : kept).push(m);
+    q.messages = kept;
+    // The store's rows go a slice per turn too (two per message).
+    for (let from = 0; from < removed.length; from += SLICE) {
+      if (from > 0) await nextTurn();
+      core.changes.removed(q, removed.slice(from, from + SLICE));
     }
   };
 
@@ -145,10 +176,9 @@ const createConsumer = (deps: ConsumerDeps) => {
         const ready = readyCount();
         if (ready === 0) break;
         if (ready < options.batchSize && options.maximumBatchingWindowMs > 0 && !deps.flushing()) await waitWindow();
-        const q = queue();
-        if (!q || detached) break;
-        const batch = receiveMessages(core, q, options.batchSize);
-        if (batch.length > 0) await invoke(batch);
+        if (!queue() || detached) break;
+        const received = await receiveBatch();
+        if (received && received.batch.length > 0) await invoke(received.batch, received.records);
       }
     } catch (error) {
       log(`[sqs] ${queueName}: consumer stopped on an internal error: ${(error as Error)?.message ?? error}`);

@@ -1,5 +1,5 @@
-// The event Lambda's SQS event source mapping delivers, built from stored messages.
-import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+// A record of the event Lambda's SQS event source mapping delivers, built from a stored message.
+import type { SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import { md5OfMessageAttributes } from './md5.ts';
 import type { StoredMessage } from './state.ts';
 
@@ -40,8 +40,4 @@ const toRecord = (message: StoredMessage, eventSourceARN: string, awsRegion: str
   };
 };
 
-const toEvent = (messages: readonly StoredMessage[], eventSourceARN: string, awsRegion: string): SQSEvent => ({
-  Records: messages.map((m) => toRecord(m, eventSourceARN, awsRegion)),
-});
-
-export { toEvent };
+export { toRecord };

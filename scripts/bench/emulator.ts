@@ -7,10 +7,10 @@
 // git archive into a temporary directory, this tree's node_modules linked in), in the same rounds as this tree's:
 // before and after, each as a ratio to the bare server measured in the same round.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -77,6 +77,30 @@ const stopChild = (child: ChildProcess) =>
     child.kill('SIGINT');
   });
 
+// USER_HZ: /proc's CPU times are in ticks of 10 ms on Linux.
+const TICK_MS = 10;
+
+/**
+ * CPU time (ms) the `smcp local` process has used so far, its endpoint's thread and all its threads, from /proc
+ * (Linux). Unlike latency it hardly depends on what else the machine runs: the cost of a request, in CPU, on the
+ * thread that answers it.
+ */
+const cpuTimeMs = (pid: number | undefined) => {
+  const read = (file: string) => {
+    if (pid === undefined || !existsSync(file)) return undefined;
+    // After the command's parenthesised name: state is field 3, utime and stime fields 14 and 15.
+    const stat = readFileSync(file, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  };
+  return { endpoint: read(`/proc/${pid}/task/${pid}/stat`), process: read(`/proc/${pid}/stat`) };
+};
+
+const perRequestUs = (before: number | undefined, after: number | undefined, requests: number) =>
+  before === undefined || after === undefined || requests === 0
+    ? undefined
+    : Number((((after - before) * 1000) / requests).toFixed(1));
+
 const busEvents = async (url: string) =>
   ((await (await fetch(`${url}/_smcp/health`)).json()) as { events: number }).events;
 
@@ -99,6 +123,8 @@ interface CloudRound {
   readonly bare: ReturnType<typeof summary>;
   readonly ratio: number;
   readonly busEvents: number;
+  /** CPU µs per request of the endpoint's thread during the load, and of the whole process until drained. */
+  readonly cpuUsPerRequest: { readonly endpointThread?: number; readonly processWithDrain?: number };
 }
 
 const median = <T>(items: readonly T[], by: (item: T) => number): T => {
@@ -191,14 +217,22 @@ const main = async (args: string[]) => {
       const order = round % 2 === 0 ? clouds : [...clouds].reverse();
       for (const cloud of order) {
         const busBefore = await busEvents(cloud.url);
-        const c = summary(await load(cloud.url));
+        const cpuBefore = cpuTimeMs(cloud.child.pid);
+        const result = await load(cloud.url);
+        const cpuLoaded = cpuTimeMs(cloud.child.pid);
+        const c = summary(result);
         const busDuring = (await busEvents(cloud.url)) - busBefore;
         await drain(cloud.url);
+        const cpuDrained = cpuTimeMs(cloud.child.pid);
         cloud.rounds.push({
           cloud: c,
           bare: b,
           ratio: Number((c.requestsPerSecond / b.requestsPerSecond).toFixed(3)),
           busEvents: busDuring,
+          cpuUsPerRequest: {
+            endpointThread: perRequestUs(cpuBefore.endpoint, cpuLoaded.endpoint, result.done),
+            processWithDrain: perRequestUs(cpuBefore.process, cpuDrained.process, result.done),
+          },
         });
       }
     }
@@ -217,6 +251,8 @@ const main = async (args: string[]) => {
       roundRatios: cloud.rounds.map((r) => r.ratio),
       roundP99Ms: cloud.rounds.map((r) => r.cloud.latencyMs.p99),
       busEvents: mid.busEvents,
+      cpuUsPerRequest: mid.cpuUsPerRequest,
+      roundEndpointCpuUsPerRequest: cloud.rounds.map((r) => r.cpuUsPerRequest.endpointThread),
     };
   };
   const [current, baseline] = clouds;
@@ -237,6 +273,7 @@ const main = async (args: string[]) => {
     localCloud: cloudSummary,
     ...(baselineSummary ? { localCloudBaseline: baselineSummary } : {}),
     goal: 'p99 ≤ 5 ms at 16 connections; emulator ratio ≥ 0.7',
+    loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
   };
   console.log(`GetSecretValue over HTTP keep-alive, ${connections} connections, ${durationMs / 1000} s each:`);
   console.log(line('bare node http', chosen.bare));
@@ -248,6 +285,15 @@ const main = async (args: string[]) => {
   console.log(`  local cloud/bare ratio per round: ${cloudSummary.roundRatios.join(', ')}`);
   if (baselineSummary)
     console.log(`  ${baselineSummary.commit}/bare ratio per round: ${baselineSummary.roundRatios.join(', ')}`);
+  const cpu = (figures: typeof cloudSummary) =>
+    `endpoint thread ${figures.cpuUsPerRequest.endpointThread ?? '?'} µs CPU/request under load (rounds: ${figures.roundEndpointCpuUsPerRequest.join(', ')}), whole process ${figures.cpuUsPerRequest.processWithDrain ?? '?'} µs/request with the drain`;
+  console.log(`  local cloud: ${cpu(cloudSummary)}`);
+  if (baselineSummary) console.log(`  ${baselineSummary.commit}: ${cpu(baselineSummary)}`);
+  console.log(
+    `  load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (1, 5, 15 min)`,
+  );
   console.log(
     `  ${eventsDuring} CloudTrail events from the emulator, ${cloudSummary.busEvents} bus events in the local cloud`,
   );
