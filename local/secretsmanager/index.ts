@@ -106,6 +106,8 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
     const purged = purgeDeleted(core, time);
     settleReplicas(core, time);
     forgetDue(core);
+    // A purge emits no event: the call's write-through must still see the secrets that went.
+    if (purged > 0) persistence?.changed();
     if (purged > 0 || emitted !== before) forgetListings(core);
   };
 
@@ -113,7 +115,7 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
     const { run, readOnly } = OPERATIONS[name];
 
     const call = (input: Record<string, unknown>, ctx: CallContext, time: Date) => {
-      persistence?.beginCall();
+      persistence?.beginCall(name, readOnly, input, ctx.region);
       tick(time);
       try {
         // Inside the try: a throttled call is recorded in CloudTrail with its errorCode, as AWS records it.

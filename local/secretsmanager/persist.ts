@@ -1,8 +1,12 @@
 // Write-through of the Secrets Manager emulator's state to the local cloud's store: each secret is one row (the whole
-// SecretRecord as JSON, so any field an operation adds is kept), the rest of the state one row per member. After a
-// write operation every secret whose JSON changed is written; after a read only the secrets it returned (reading
-// stamps LastAccessedDate, once a day) and those that appeared or disappeared. Anything the clock or a background
-// rotation changes shows up as an event (ReplicationSucceeded, RotationSucceeded, …) and triggers a full pass.
+// SecretRecord as JSON, so any field an operation adds is kept), the rest of the state one row per member. A call
+// writes only the secrets it can have changed — the one its SecretId names (looked up before and after the call: a
+// replica promoted by StopReplicationToReplica leaves its primary changed under another key) and those its answer
+// names — and looks for secrets that appeared or disappeared only after the operations that add or remove one: with
+// 100,000 secrets, writing (or even serialising) all of them after every call made each write cost a full pass.
+// A read changes nothing but the LastAccessedDate stamps (once a day), so it writes a secret only when a stamp moved.
+// Anything the clock or a background rotation changes shows up as an event (ReplicationSucceeded, RotationSucceeded,
+// …) or a purge, and triggers a full pass.
 import type { Store } from '../store/index.ts';
 import { createRows } from '../store/rows.ts';
 import type { Core } from './core.ts';
@@ -28,6 +32,26 @@ const arnsIn = (output: unknown): string[] => {
 // `arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>`
 const regionOf = (arn: string) => arn.split(':')[3] ?? '';
 
+/** The write operations that can add, remove or replace a secret under its key; the others change one in place. */
+const MEMBERSHIP = new Set(['CreateSecret', 'DeleteSecret', 'StopReplicationToReplica']);
+
+/** What a read can change: the LastAccessedDate stamps of the secret (per region) and of its versions. */
+const stampsOf = (secret: SecretRecord): string => {
+  let stamps = '';
+  for (const region in secret.lastAccessedDate) stamps += `${region}=${secret.lastAccessedDate[region]};`;
+  for (const version of secret.versions) stamps += `${version.lastAccessedDate ?? ''};`;
+  return stamps;
+};
+
+/** The call a persistence is told about (beginCall): what it may write afterwards. */
+interface Call {
+  readonly operation: string;
+  readonly region: string;
+  readonly secretId: string | undefined;
+  /** The secret the SecretId named before the call ran. */
+  readonly before: SecretRecord | undefined;
+}
+
 const createSecretsPersistence = (core: Core, store: Store) => {
   const secrets = createRows(store, SECRET);
   // A read waits for an earlier write of a secret it returns (endCall), so the store keeps account of these rows.
@@ -35,6 +59,9 @@ const createSecretsPersistence = (core: Core, store: Store) => {
   const members = createRows(store, MEMBER);
   /** The objects last written, by primary ARN: a different object under a key is a replaced secret. */
   let written = new Map<string, SecretRecord>();
+  /** The LastAccessedDate stamps of each secret as last written: a read that moved none writes nothing. */
+  const stamped = new Map<string, string>();
+  let call: Call | undefined;
   let inCall = false;
   let eventful = false;
   let scheduled = false;
@@ -43,6 +70,7 @@ const createSecretsPersistence = (core: Core, store: Store) => {
 
   const writeSecret = (key: string, secret: SecretRecord) => {
     written.set(key, secret);
+    stamped.set(key, stampsOf(secret));
     if (secrets.write(key, secret)) wrote++;
   };
 
@@ -68,6 +96,7 @@ const createSecretsPersistence = (core: Core, store: Store) => {
       for (const key of [...written.keys()]) {
         if (!Object.hasOwn(current, key)) {
           written.delete(key);
+          stamped.delete(key);
           secrets.drop(key);
           wrote++;
         }
@@ -75,18 +104,38 @@ const createSecretsPersistence = (core: Core, store: Store) => {
     }
   };
 
-  const syncAll = () => {
-    syncMembership();
-    for (const [key, secret] of Object.entries(core.state.secrets)) writeSecret(key, secret);
+  const syncMembers = () => {
     for (const [member, value] of Object.entries(core.state)) {
       if (member !== 'secrets' && members.write(member, value)) wrote++;
     }
+  };
+
+  const syncAll = () => {
+    syncMembership();
+    for (const [key, secret] of Object.entries(core.state.secrets)) writeSecret(key, secret);
+    syncMembers();
   };
 
   // The state is keyed by primary ARN.
   const keyOf = (secret: SecretRecord) => {
     const key = secretArn(secret, secret.primaryRegion);
     return core.state.secrets[key] === secret ? key : undefined;
+  };
+
+  const named = (region: string, secretId: string | undefined) =>
+    secretId === undefined ? undefined : find(core.state, region, secretId)?.secret;
+
+  /** The secrets the answer names (by ARN): a read's values, a write's result. */
+  const answered = (output: unknown) => arnsIn(output).map((arn) => find(core.state, regionOf(arn), arn)?.secret);
+
+  /** After a write: the secret its SecretId named, before and after, and those its answer names. */
+  const writeTouched = (current: Call, output: unknown) => {
+    if (MEMBERSHIP.has(current.operation)) syncMembership();
+    for (const secret of [current.before, named(current.region, current.secretId), ...answered(output)]) {
+      const key = secret && keyOf(secret);
+      if (secret && key) writeSecret(key, secret);
+    }
+    syncMembers();
   };
 
   /** Background changes (a rotation finishing, the clock settling a replica) are written on the next turn. */
@@ -122,9 +171,12 @@ const createSecretsPersistence = (core: Core, store: Store) => {
       if (inCall) eventful = true;
       else schedule();
     },
-    beginCall: () => {
+    /** A call begins: for a write, `input` and `region` say which secret it can change (its SecretId). */
+    beginCall: (operation: string, readOnly: boolean, input: Record<string, unknown>, region: string) => {
       inCall = true;
       eventful = false;
+      const secretId = !readOnly && typeof input.SecretId === 'string' ? input.SecretId : undefined;
+      call = { operation, region, secretId, before: named(region, secretId) };
     },
     /**
      * Writes what the call changed and returns the promise of it being on disk, or undefined when the answer may go
@@ -132,17 +184,22 @@ const createSecretsPersistence = (core: Core, store: Store) => {
      */
     endCall: (readOnly: boolean, output: unknown): Promise<void> | undefined => {
       inCall = false;
-      if (!readOnly || eventful) {
+      const current = call;
+      call = undefined;
+      if (eventful || !current) {
         syncAll();
         return commit();
       }
-      syncMembership();
+      if (!readOnly) {
+        writeTouched(current, output);
+        return commit();
+      }
       const touched = new Set<string>();
-      for (const arn of arnsIn(output)) {
-        const secret = find(core.state, regionOf(arn), arn)?.secret;
+      for (const secret of answered(output)) {
         const key = secret && keyOf(secret);
         if (!secret || !key) continue;
-        writeSecret(key, secret);
+        // A read stamps LastAccessedDate and nothing else: unless a stamp moved, the row on disk is this secret.
+        if (written.get(key) !== secret || stamped.get(key) !== stampsOf(secret)) writeSecret(key, secret);
         touched.add(key);
       }
       const durable = commit();
