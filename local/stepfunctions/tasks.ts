@@ -342,6 +342,7 @@ const handlerFor =
   async (input: unknown): Promise<unknown> => {
     // The lane is read now, while the library's call still runs in the iteration or branch that made it.
     const lane = currentLane();
+    const where = lane === '' ? '' : ` (in ${lane})`;
     const env: CallEnv = { ...base, lane, retryKey: `${lane}\u0000${spec.name}` };
     env.runtime.active++;
     try {
@@ -354,7 +355,7 @@ const handlerFor =
         const next = replay?.peek(lane);
         if (next?.type === 'WaitStateExited' && detailsOf(next)?.name === spec.name) return input;
         if (next) {
-          replay?.diverge(`its history has ${next.type} where the run waits in '${spec.name}'`);
+          replay?.diverge(`its history has ${next.type} where the run waits in '${spec.name}'${where}`);
           throw closed();
         }
         // The wait counts from when the state was entered: after a restart, only what is left of it.
@@ -372,11 +373,13 @@ const handlerFor =
       if (attempt && !attempt.scheduled && !attempt.outcome) {
         // The lane's history goes on with something else: this task never ran here before.
         const next = replay?.peek(lane);
-        replay?.diverge(`its history has ${next?.type ?? 'nothing'} where the run starts the task '${spec.name}'`);
+        replay?.diverge(
+          `its history has ${next?.type ?? 'nothing'} where the run starts the task '${spec.name}'${where}`,
+        );
         throw closed();
       }
       if (attempt && !sameInput(env, spec, attempt, input)) {
-        replay?.diverge(`the task '${spec.name}' gets another input than its history shows`);
+        replay?.diverge(`the task '${spec.name}' gets another input than its history shows${where}`);
         throw closed();
       }
       if (attempt?.outcome) {

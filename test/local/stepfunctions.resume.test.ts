@@ -462,7 +462,7 @@ describe('step functions resume in Map and Parallel states', () => {
     const failed = await describeIn(second, arn);
 
     expect(failed).toMatchObject({ status: 'FAILED', error: 'LocalCloud.ResumeFailed' });
-    expect(failed.cause).toContain("the task 'Work' gets another input");
+    expect(failed.cause).toContain("the task 'Work' gets another input than its history shows (in Each[3])");
     expect(second.calls.filter((c) => (c.payload as { name?: string }).name === 'd')).toEqual([]);
   });
 
