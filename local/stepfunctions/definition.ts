@@ -3,6 +3,7 @@
 // the clock) and Wait states become Tasks whose local handler sleeps on the clock. The original state types are kept
 // so the history still says WaitStateEntered.
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { labelNested } from './lanes.ts';
 
 // setTimeout clamps anything above 2^31-1 ms to 1 ms, so this is the longest the library's own Task timer can be.
 const LIBRARY_TASK_TIMEOUT_SECONDS = 2_147_483;
@@ -89,12 +90,20 @@ const convertState = (name: string, state: Json, seen: Map<string, string>, coll
       ...transition(state),
     };
   }
+  // Each nested definition is labelled (lanes.ts), so that its runs know which branch or iteration they are.
   if (state.Type === 'Parallel' && Array.isArray(state.Branches)) {
-    return { ...state, Branches: state.Branches.map((b: unknown) => convertMachine(b, seen, collect)) };
+    const branches = state.Branches.map((b: unknown, i: number) => {
+      const branch = convertMachine(b, seen, collect);
+      if (isObject(branch)) labelNested(branch, name, i);
+      return branch;
+    });
+    return { ...state, Branches: branches };
   }
   if (state.Type === 'Map') {
     const key = isObject(state.ItemProcessor) ? 'ItemProcessor' : 'Iterator';
-    return { ...state, [key]: convertMachine(state[key], seen, collect) };
+    const processor = convertMachine(state[key], seen, collect);
+    if (isObject(processor)) labelNested(processor, name);
+    return { ...state, [key]: processor };
   }
   return state;
 };

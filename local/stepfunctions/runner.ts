@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Core, MachineEntry } from './core.ts';
 import type { PreparedMachine } from './definition.ts';
 import { appendEvent, appendLibraryEvent, type LibraryEvent, notTruncated, watchHistory } from './history.ts';
+import { outsideLanes } from './lanes.ts';
 import { createReplay, RESUME_ERROR, type Replay } from './replay.ts';
 import { createRetryBook } from './retry.ts';
 import { handlerFor, type TaskEnv } from './tasks.ts';
@@ -92,11 +93,14 @@ const run = (core: Core, machine: RunnableMachine, record: ExecutionRecord, repl
   core.runtimes.set(record.arn, runtime);
   core.changed(record);
   watchHistory(record, { appended: (r) => core.changed(r), consume: replay ? replay.consume : () => false });
-  appendEvent(record, now, 'ExecutionStarted', {
-    input: record.input,
-    inputDetails: notTruncated,
-    roleArn: machine.record.roleArn,
-  });
+  // Every event of a new history says its lane (lanes.ts), and ExecutionStarted says so for replay.
+  appendEvent(
+    record,
+    now,
+    'ExecutionStarted',
+    { input: record.input, inputDetails: notTruncated, roleArn: machine.record.roleArn },
+    { local: { lanes: true } },
+  );
   // A resumed execution never stopped running, as far as anyone watching is concerned: no second RUNNING event.
   if (!replay) core.emit(statusChangeEvent(core, record));
 
@@ -116,19 +120,21 @@ const run = (core: Core, machine: RunnableMachine, record: ExecutionRecord, repl
     replay,
   };
   const specs = [...machine.prepared.handled.values()];
-  const execution = machine.prepared.library.run(JSON.parse(record.input), {
-    overrides: {
-      taskResourceLocalHandlers: Object.fromEntries(specs.map((s) => [s.name, handlerFor(env, s)])) as never,
-      // Backoff is slept on the clock by the handler (see retry.ts), so the library must not sleep at all.
-      retryIntervalOverrides: Object.fromEntries(specs.map((s) => [s.name, 0])),
-    },
-    noThrowOnAbort: true,
-    context: {
-      Execution: { Id: record.arn, Name: record.name, RoleArn: machine.record.roleArn },
-      StateMachine: { Id: machine.record.arn, Name: machine.record.name },
-      Task: { Token: placeholder },
-    },
-  });
+  const execution = outsideLanes(() =>
+    machine.prepared.library.run(JSON.parse(record.input), {
+      overrides: {
+        taskResourceLocalHandlers: Object.fromEntries(specs.map((s) => [s.name, handlerFor(env, s)])) as never,
+        // Backoff is slept on the clock by the handler (see retry.ts), so the library must not sleep at all.
+        retryIntervalOverrides: Object.fromEntries(specs.map((s) => [s.name, 0])),
+      },
+      noThrowOnAbort: true,
+      context: {
+        Execution: { Id: record.arn, Name: record.name, RoleArn: machine.record.roleArn },
+        StateMachine: { Id: machine.record.arn, Name: machine.record.name },
+        Task: { Token: placeholder },
+      },
+    }),
+  );
   runtime.abort = execution.abort;
   const reader = (async () => {
     for await (const event of execution.eventLogs) {

@@ -4,7 +4,8 @@
 // replays its history (replay.ts), a task attempt the history shows finished answers from it instead of running.
 import type { TaskSpec, WaitSpec } from './definition.ts';
 import { integrationFailure, lambdaFailure, taskError } from './failures.ts';
-import { appendEvent, json, notTruncated } from './history.ts';
+import { appendEvent, json, laneOf, notTruncated } from './history.ts';
+import { currentLane, type Lane } from './lanes.ts';
 import { detailsOf, type RecordedAttempt, type Replay } from './replay.ts';
 import type { RetryBook } from './retry.ts';
 import { statesTimeout } from './timeout-error.ts';
@@ -26,6 +27,13 @@ interface TaskEnv {
   readonly placeholder: string;
   /** Set while a resumed execution replays its history. */
   readonly replay: Replay | undefined;
+}
+
+/** One handler call: the environment, and the Map iteration or Parallel branch that made it (lanes.ts). */
+interface CallEnv extends TaskEnv {
+  readonly lane: Lane;
+  /** What the retry book knows this state by in this lane: concurrent iterations retry on their own. */
+  readonly retryKey: string;
 }
 
 /** A task attempt that was under way when the process died, resumed where it can be. */
@@ -129,9 +137,9 @@ const wrapInvokeResponse = (payload: unknown) => {
 };
 
 /** Direct Lambda ARN resource: the effective input is the payload, the function's result the task result. */
-const runLambda = async (env: TaskEnv, spec: TaskSpec, input: unknown) => {
+const runLambda = async (env: CallEnv, spec: TaskSpec, input: unknown) => {
   const add = (type: string, details?: Record<string, unknown>) => {
-    if (env.record.status === 'RUNNING') appendEvent(env.record, env.now, type, details);
+    if (env.record.status === 'RUNNING') appendEvent(env.record, env.now, type, details, { lane: env.lane });
   };
   add('LambdaFunctionScheduled', {
     resource: spec.resource,
@@ -190,7 +198,7 @@ const integrationOf = (env: TaskEnv, service: string, action: string, base: stri
 
 /** Service integration resource (`arn:aws:states:::service:action[.waitForTaskToken]`): Task* history events. */
 const runIntegration = async (
-  env: TaskEnv,
+  env: CallEnv,
   spec: TaskSpec,
   input: unknown,
   service: string,
@@ -202,7 +210,9 @@ const runIntegration = async (
   const base = `arn:aws:states:::${service}:${baseAction}`;
   const named = { resourceType: service, resource: action };
   const add = (type: string, details: Record<string, unknown>) => {
-    if (env.record.status === 'RUNNING') appendEvent(env.record, env.now, type, { ...named, ...details });
+    if (env.record.status === 'RUNNING') {
+      appendEvent(env.record, env.now, type, { ...named, ...details }, { lane: env.lane });
+    }
   };
   // A resumed callback task keeps its original token: whoever holds it (an approval request) can still answer.
   const reused = callback ? resumed?.token : undefined;
@@ -268,7 +278,7 @@ const runIntegration = async (
   }
 };
 
-const runTask = (env: TaskEnv, spec: TaskSpec, input: unknown, resumed: Resumed | undefined) => {
+const runTask = (env: CallEnv, spec: TaskSpec, input: unknown, resumed: Resumed | undefined) => {
   // A Lambda that was running when the process died simply runs again: at-least-once, as Lambda itself.
   if (LAMBDA_ARN.test(spec.resource)) return runLambda(env, spec, input);
   const integration = INTEGRATION.exec(spec.resource);
@@ -295,70 +305,92 @@ const sameInput = (env: TaskEnv, spec: TaskSpec, attempt: RecordedAttempt, input
 };
 
 /** Answers a replayed attempt from its recorded outcome, keeping the retry book as the first run kept it. */
-const answerFromHistory = (env: TaskEnv, spec: TaskSpec, attempt: RecordedAttempt): unknown => {
+const answerFromHistory = (env: CallEnv, spec: TaskSpec, attempt: RecordedAttempt): unknown => {
   const outcome = attempt.outcome;
   if (!outcome) return undefined;
   if (outcome.kind === 'succeeded') {
-    env.retries.succeeded(spec.name);
+    env.retries.succeeded(env.retryKey);
     return outcome.output;
   }
   if (outcome.kind === 'timedOut') {
-    env.retries.failed(spec.name, spec.retry, 'States.Timeout', true);
+    env.retries.failed(env.retryKey, spec.retry, 'States.Timeout', true);
     throw statesTimeout(outcome.cause);
   }
-  env.retries.failed(spec.name, spec.retry, outcome.error, false);
+  env.retries.failed(env.retryKey, spec.retry, outcome.error, false);
   throw taskError(outcome.error, outcome.cause);
 };
 
-/** The history's latest event, when it is `type` for this state (the Entered event the library just produced). */
-const lastEventOf = (env: TaskEnv, type: string, name: string) => {
-  const last = env.record.history.at(-1);
-  return last && last.type === type && detailsOf(last)?.name === name ? last : undefined;
+/**
+ * The lane's latest event (the history's, for a history from before lanes). A handler only asks once its lane is past
+ * what was recorded, so this is what the lane did last: the Entered event of the state, or the attempt that failed.
+ */
+const lastInLane = (env: CallEnv): HistoryEvent | undefined => {
+  const history = env.record.history;
+  if (history[0]?.local?.lanes !== true) return history.at(-1);
+  for (let i = history.length - 1; i >= 0; i--) {
+    const event = history[i] as HistoryEvent;
+    if (laneOf(event) === env.lane) return event;
+  }
+  return undefined;
 };
 
 const TASK_FAILURE = /^(LambdaFunction|Task)(Failed|TimedOut)$/;
 
 /** The local handler the library calls with the state's effective input (InputPath and Parameters applied). */
 const handlerFor =
-  (env: TaskEnv, spec: TaskSpec | WaitSpec) =>
+  (base: TaskEnv, spec: TaskSpec | WaitSpec) =>
   async (input: unknown): Promise<unknown> => {
+    // The lane is read now, while the library's call still runs in the iteration or branch that made it.
+    const lane = currentLane();
+    const where = lane === '' ? '' : ` (in ${lane})`;
+    const env: CallEnv = { ...base, lane, retryKey: `${lane}\u0000${spec.name}` };
     env.runtime.active++;
     try {
       // One macrotask lets the event-log reader record this state's Entered event before the task's own events.
       await new Promise((resolve) => setImmediate(resolve));
       if (env.record.status !== 'RUNNING') throw closed();
-      const replay = env.replay?.active() ? env.replay : undefined;
+      const replay = env.replay?.active(lane) ? env.replay : undefined;
       if (spec.kind === 'wait') {
-        // Replaying: the wait the history shows ended goes straight on.
-        const next = replay?.peek();
+        // Replaying: the wait this lane's history shows ended goes straight on.
+        const next = replay?.peek(lane);
         if (next?.type === 'WaitStateExited' && detailsOf(next)?.name === spec.name) return input;
         if (next) {
-          replay?.diverge(`its history has ${next.type} where the run waits in '${spec.name}'`);
+          replay?.diverge(`its history has ${next.type} where the run waits in '${spec.name}'${where}`);
           throw closed();
         }
         // The wait counts from when the state was entered: after a restart, only what is left of it.
         const now = env.now().getTime();
-        const enteredAt = lastEventOf(env, 'WaitStateEntered', spec.name)?.timestamp ?? now;
+        const last = lastInLane(env);
+        const entered = last?.type === 'WaitStateEntered' && detailsOf(last)?.name === spec.name ? last : undefined;
+        const enteredAt = entered?.timestamp ?? now;
         const ms = waitMs(spec, input, new Date(enteredAt)) - (now - enteredAt);
         // A zero wait (Seconds 0, a past Timestamp) goes straight on; a manual clock would hold even sleep(0).
         if (ms > 0) await parked(env, env.clock.sleep(ms));
         if (env.record.status !== 'RUNNING') throw closed();
         return input;
       }
-      const attempt = replay?.takeAttempt();
+      const attempt = replay?.takeAttempt(lane);
+      if (attempt && !attempt.scheduled && !attempt.outcome) {
+        // The lane's history goes on with something else: this task never ran here before.
+        const next = replay?.peek(lane);
+        replay?.diverge(
+          `its history has ${next?.type ?? 'nothing'} where the run starts the task '${spec.name}'${where}`,
+        );
+        throw closed();
+      }
       if (attempt && !sameInput(env, spec, attempt, input)) {
-        replay?.diverge(`the task '${spec.name}' gets another input than its history shows`);
+        replay?.diverge(`the task '${spec.name}' gets another input than its history shows${where}`);
         throw closed();
       }
       if (attempt?.outcome) {
-        env.retries.takeBackoff(spec.name);
+        env.retries.takeBackoff(env.retryKey);
         return answerFromHistory(env, spec, attempt);
       }
-      // Live from here: a first run, or the attempt a resumed execution's history ends in.
-      const backoff = env.retries.takeBackoff(spec.name);
+      // Live from here: a first run, or the attempt a resumed execution's lane ends in.
+      const backoff = env.retries.takeBackoff(env.retryKey);
       // An attempt the history shows started had already waited its backoff. Otherwise the backoff counts from the
-      // failure that caused it, the history's latest event.
-      const last = env.record.history.at(-1);
+      // failure that caused it, the lane's latest event.
+      const last = lastInLane(env);
       const failedAt = last && TASK_FAILURE.test(last.type) ? last.timestamp : env.now().getTime();
       const wait = attempt?.scheduled ? 0 : failedAt + backoff - env.now().getTime();
       if (wait > 0) await parked(env, env.clock.sleep(wait));
@@ -372,11 +404,11 @@ const handlerFor =
         : undefined;
       try {
         const result = await runTask(env, spec, input, resumed);
-        env.retries.succeeded(spec.name);
+        env.retries.succeeded(env.retryKey);
         return result;
       } catch (error) {
         const name = error instanceof Error ? error.name : 'Error';
-        env.retries.failed(spec.name, spec.retry, name, isTimeout(error));
+        env.retries.failed(env.retryKey, spec.retry, name, isTimeout(error));
         throw error;
       }
     } finally {

@@ -51,12 +51,21 @@ interface StateMachineRecord {
   readonly creationDate: number;
 }
 
-/** One GetExecutionHistory event, wire-shaped except `timestamp`, kept in epoch milliseconds. */
+/** What the emulator keeps on a stored event for itself (never on the wire): what replay needs to resume it. */
+interface LocalEventMarks {
+  /** The Map iteration or Parallel branch the event happened in (lanes.ts); absent for the execution's own states. */
+  readonly lane?: string;
+  /** On ExecutionStarted: every event of this history says its lane (histories written before that do not). */
+  readonly lanes?: true;
+}
+
+/** One GetExecutionHistory event, wire-shaped except `timestamp`, kept in epoch milliseconds, and `local`. */
 interface HistoryEvent {
   readonly id: number;
   readonly previousEventId: number;
   readonly timestamp: number;
   readonly type: string;
+  readonly local?: LocalEventMarks;
   readonly [details: string]: unknown;
 }
 
@@ -95,6 +104,7 @@ export type {
   ExecutionRuntime,
   ExecutionStatusValue,
   HistoryEvent,
+  LocalEventMarks,
   StateMachineRecord,
   StatusChangeEvent,
   StepFunctionsOptions,
