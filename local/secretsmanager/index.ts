@@ -113,6 +113,14 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
 
   const handler = (name: keyof typeof OPERATIONS): OperationHandler => {
     const { run, readOnly } = OPERATIONS[name];
+    /** The call's CloudTrail record, answered or failed (made once per operation, not per call). */
+    const record = (
+      input: Record<string, unknown>,
+      ctx: CallContext,
+      time: Date,
+      responseElements: Record<string, unknown> | null,
+      error?: { code: string; message: string },
+    ) => core.emit(apiCallEvent({ ctx, time, input, readOnly, responseElements, error }));
 
     const call = (input: Record<string, unknown>, ctx: CallContext, time: Date) => {
       persistence?.beginCall(name, readOnly, input, ctx.region);
@@ -123,15 +131,7 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
         authorizeCall(core, name, input, ctx);
         const output = run(core, input, ctx);
         if (!readOnly) forgetListings(core, name);
-        core.emit(
-          apiCallEvent({
-            ctx,
-            time,
-            input,
-            readOnly,
-            responseElements: readOnly ? null : responseElementsOf(name, output),
-          }),
-        );
+        record(input, ctx, time, readOnly ? null : responseElementsOf(name, output));
         // Answered once what the call changed is on disk.
         const durable = persistence?.endCall(readOnly, output);
         return durable ? durable.then(() => output) : output;
@@ -139,19 +139,10 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
         if (!readOnly) forgetListings(core, name);
         // Failed calls are recorded too: that is how AccessDenied and friends reach detectors.
         const aws = error instanceof AwsError ? error : undefined;
-        core.emit(
-          apiCallEvent({
-            ctx,
-            time,
-            input,
-            readOnly,
-            responseElements: null,
-            error: {
-              code: aws?.type ?? 'InternalFailure',
-              message: aws?.message ?? 'An internal error occurred in the local cloud.',
-            },
-          }),
-        );
+        record(input, ctx, time, null, {
+          code: aws?.type ?? 'InternalFailure',
+          message: aws?.message ?? 'An internal error occurred in the local cloud.',
+        });
         const durable = persistence?.endCall(readOnly, undefined);
         if (durable) {
           return durable.then(() => {

@@ -119,6 +119,36 @@ const reportOf = (rows: readonly ReportRow[], scanned: number): CleanupReport =>
 const clientConfig = (endpoint: string | undefined) => (endpoint ? localClientConfig(endpoint) : {});
 
 /** The local cloud's clock (what its secrets age by), or this machine's when talking to AWS. */
+/**
+ * The execution input `smcp cleanup` starts a scan with (the shape the dispatcher gives scheduled scans), named after
+ * the scan's id; the soak and the tests start theirs with it too.
+ */
+const cleanupScanInput = ({
+  scanId,
+  time,
+  region,
+  account,
+  detail,
+}: {
+  scanId: string;
+  time: string;
+  region: string;
+  account: string;
+  detail: Record<string, unknown>;
+}) => ({
+  trigger: {
+    rule: 'smcp cleanup',
+    eventId: scanId,
+    source: 'smcp.cli',
+    detailType: 'Cleanup Requested',
+    time,
+    region,
+    account,
+  },
+  secretId: null,
+  detail,
+});
+
 const scanTimeAt = async (endpoint: string | undefined): Promise<string> => {
   if (!endpoint) return new Date().toISOString();
   const response = await fetch(`${endpoint}/_smcp/clock`).catch((error: unknown) => {
@@ -175,23 +205,17 @@ const runCleanup = async (args: string[], io: Io = defaultIo()): Promise<number>
     const arn = await stateMachineArn(sfn, machine.name, endpoint ? machine.arn : undefined).catch(fail);
     const scanId = `cli-${randomUUID()}`;
     const region = arn.split(':')[3] ?? 'us-east-1';
-    const input = {
-      trigger: {
-        rule: 'smcp cleanup',
-        eventId: scanId,
-        source: 'smcp.cli',
-        detailType: 'Cleanup Requested',
-        time: await scanTimeAt(endpoint),
-        region,
-        account: arn.split(':')[4] ?? '',
-      },
-      secretId: null,
+    const input = cleanupScanInput({
+      scanId,
+      time: await scanTimeAt(endpoint),
+      region,
+      account: arn.split(':')[4] ?? '',
       detail: {
         ...(mode ? { mode } : {}),
         dryRun: values['dry-run'],
         requestedBy: process.env.SMCP_USER ?? userInfo().username,
       },
-    };
+    });
     let executionArn = (
       await sfn
         .send(new StartExecutionCommand({ stateMachineArn: arn, name: scanId, input: JSON.stringify(input) }))
@@ -288,4 +312,4 @@ const restore = async (args: string[], io: Pick<Io, 'out'> = defaultIo()): Promi
 };
 
 export type { CleanupReport, Io };
-export { csvCell, reportOf, restore, runCleanup, toCsv };
+export { cleanupScanInput, csvCell, reportOf, restore, runCleanup, toCsv };

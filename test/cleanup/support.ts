@@ -16,6 +16,7 @@ import { createReportStore } from '../../functions/cleanup/adapters/reports.ts';
 import type { ReportRow } from '../../functions/cleanup/schemas.ts';
 import type { BusEvent } from '../../local/eventbridge/bus.ts';
 import { type SettledExecution, settle } from '../../local/settle.ts';
+import { cleanupScanInput } from '../../scripts/cli/cleanup.ts';
 import { expectNoSecretValues } from '../support/leaks.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 
@@ -155,19 +156,15 @@ const scan = async (
     new StartExecutionCommand({
       stateMachineArn: machineArn(h),
       name: scanId,
-      input: JSON.stringify({
-        trigger: {
-          rule: 'smcp cleanup',
-          eventId: scanId,
-          source: 'smcp.cli',
-          detailType: 'Cleanup Requested',
+      input: JSON.stringify(
+        cleanupScanInput({
+          scanId,
           time: h.clock.now().toISOString(),
           region: 'us-east-1',
           account: '000000000000',
-        },
-        secretId: null,
-        detail,
-      }),
+          detail,
+        }),
+      ),
     }),
   );
   return settled(h, scanId, since);

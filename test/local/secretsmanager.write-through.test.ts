@@ -13,7 +13,6 @@ import {
   ReplicateSecretToRegionsCommand,
   RestoreSecretCommand,
   RotateSecretCommand,
-  SecretsManagerClient,
   StopReplicationToReplicaCommand,
   TagResourceCommand,
   UntagResourceCommand,
@@ -21,8 +20,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createSecretsManager } from '../../local/secretsmanager/index.ts';
-import { startEndpoint } from '../../local/server.ts';
+import { type Harness, startSecretsManager } from '../../local/secretsmanager/harness.ts';
 import type { Store } from '../../local/store/index.ts';
 
 /** A store that keeps what it is handed in memory: the rows a restart would load. */
@@ -48,31 +46,18 @@ const memoryStore = () => {
   return { store, parsed };
 };
 
-let now = new Date('2026-03-02T10:00:00.000Z');
 const disk = memoryStore();
-const sm = createSecretsManager({ now: () => now, emit: () => {}, invokeRotation: async () => {} });
-let endpoint: Awaited<ReturnType<typeof startEndpoint>>;
-const clients = new Map<string, SecretsManagerClient>();
-const client = (region = 'us-east-1') => {
-  const existing = clients.get(region);
-  if (existing) return existing;
-  const created = new SecretsManagerClient({
-    endpoint: endpoint.url,
-    region,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
-  clients.set(region, created);
-  return created;
-};
+let h: Harness;
+let sm: Harness['sm'];
+const client = (region?: string) => h.client(region);
 
 beforeAll(async () => {
+  h = await startSecretsManager({ invokeRotation: async () => {} });
+  sm = h.sm;
   await sm.attachStore(disk.store);
-  endpoint = await startEndpoint({ services: [sm.service], port: 0 });
 });
 afterAll(async () => {
-  for (const c of clients.values()) c.destroy();
-  await endpoint.close();
+  await h.close();
 });
 
 /** The rows on "disk" against the emulator's state: the same secrets, each the same JSON, and the same members. */
@@ -141,7 +126,7 @@ describe('Secrets Manager write-through: only the secrets a call changed, and no
       [
         'the clock settles the replications (a read on a later day)',
         async () => {
-          now = new Date(now.getTime() + 86_400_000);
+          h.advance(86_400_000);
           return client().send(new GetSecretValueCommand({ SecretId: 'wt/a' }));
         },
       ],
@@ -187,7 +172,7 @@ describe('Secrets Manager write-through: only the secrets a call changed, and no
       [
         'the recovery window ends (the next call purges)',
         async () => {
-          now = new Date(now.getTime() + 8 * 86_400_000);
+          h.advance(8 * 86_400_000);
           return client().send(new GetSecretValueCommand({ SecretId: 'wt/r' }));
         },
       ],

@@ -10,7 +10,7 @@ import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand } fro
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { CleanupTag } from '../../../functions/cleanup/domain/tags.ts';
 import type { LocalStack } from '../../../local/stack/build.ts';
-import { restore } from '../../cli/cleanup.ts';
+import { cleanupScanInput, restore } from '../../cli/cleanup.ts';
 import { tableNamed } from '../../cli/stack.ts';
 import type { CleanupSecretState } from './cleanup-invariants.ts';
 import type { SoakCloud } from './cloud.ts';
@@ -98,19 +98,13 @@ const createCleanupMix = (options: CleanupMixOptions) => {
     const machine = options.stack.stateMachines.find((m) => m.key === 'cleanup');
     if (!machine) throw new Error('the stack has no cleanup state machine');
     const scanId = `cli-${randomUUID()}`;
-    const input = {
-      trigger: {
-        rule: 'smcp cleanup',
-        eventId: scanId,
-        source: 'smcp.cli',
-        detailType: 'Cleanup Requested',
-        time: (await clockNow()).toISOString(),
-        region: 'us-east-1',
-        account: '000000000000',
-      },
-      secretId: null,
+    const input = cleanupScanInput({
+      scanId,
+      time: (await clockNow()).toISOString(),
+      region: 'us-east-1',
+      account: '000000000000',
       detail: { mode, dryRun: false, requestedBy: 'soak-runner', namePrefix: scope },
-    };
+    });
     await cloud.clients.sfn.send(
       new StartExecutionCommand({ stateMachineArn: machine.arn, name: scanId, input: JSON.stringify(input) }),
     );
