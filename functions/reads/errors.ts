@@ -27,6 +27,15 @@ class CounterContentionError extends ReadsError {
   }
 }
 
+/** Another detect-spikes run saved the detectors since this one loaded them: this run's feeding is dropped, and the
+ * next run feeds the same minutes again from the saved state (nothing is skipped, nothing fed twice). */
+class DetectorStateConflictError extends ReadsError {
+  constructor(where: string, options?: ErrorOptions) {
+    super(`The detectors at ${where} were saved by another run since this one loaded them`, options);
+    this.name = 'DetectorStateConflictError';
+  }
+}
+
 /** Quarantine would deny the whole account (the root principal): a human must decide. Not retried. */
 class QuarantineRefusedError extends ReadsError {
   constructor(message: string, options?: ErrorOptions) {
@@ -43,4 +52,11 @@ class RecordWriteFailedError extends ReadsError {
   }
 }
 
-export { CounterContentionError, QuarantineRefusedError, ReadsError, RecordWriteFailedError, SecretNotFoundError };
+export {
+  CounterContentionError,
+  DetectorStateConflictError,
+  QuarantineRefusedError,
+  ReadsError,
+  RecordWriteFailedError,
+  SecretNotFoundError,
+};

@@ -1,10 +1,12 @@
-// What the read pipeline costs in AWS per read, for `npm run bench -- ingest`: the SQS requests, Lambda GB-seconds and
-// DynamoDB request units a trace of reads causes, simulated request by request the way the code issues them
-// (ingest-reads: one consistent GetItem and one UpdateItem per (secret, minute) bucket per batch, one UpdateItem per
-// minute's active-secrets item; detect-spikes: every minute, one BatchGetItem of its look-back, and for each secret
-// read in the look-back one GetItem, one Query and one PutItem), priced at the published on-demand rates below. These
-// are estimates: the prices are list prices without free tiers or volume tiers, and Lambda's duration is modelled
-// from the CPU time measured here and an assumed DynamoDB latency, not measured in AWS.
+// What the read pipeline costs in AWS per read, for `npm run bench -- ingest`: the S3, SQS, EventBridge requests,
+// Lambda GB-seconds and DynamoDB request units a trace of reads causes, simulated request by request the way the code
+// issues them (CloudTrail: one log file per delivery interval, put in S3; S3: one Object Created event per file;
+// ingest-reads: one GetObject per file, one consistent GetItem and one UpdateItem per (secret, minute) bucket in it,
+// one UpdateItem per minute's active-secrets item; detect-spikes: every minute, one BatchGetItem of its look-back and,
+// when a secret has reads not yet fed, a Query of them, and the one detectors object loaded and saved), priced at the
+// published on-demand rates below. These are estimates: the prices are list prices without free tiers or volume
+// tiers, and Lambda's duration is modelled from the CPU time measured here and assumed request latencies, not
+// measured in AWS.
 import { minuteOf } from '../../functions/reads/domain/aggregate.ts';
 
 /**
@@ -16,8 +18,13 @@ import { minuteOf } from '../../functions/reads/domain/aggregate.ts';
  *   $0.20 per million requests)
  * - DynamoDB on-demand: https://aws.amazon.com/dynamodb/pricing/on-demand/ ($0.625 per million write request units,
  *   $0.125 per million read request units, since the 2024-11-01 price cut; $0.25 per GB-month of standard storage)
- * EventBridge delivers AWS service events (CloudTrail's included) at no charge and CloudTrail's first copy of
- * management events is free, so neither appears below.
+ * - S3 Standard: https://aws.amazon.com/s3/pricing/ ($0.005 per 1,000 PUT, $0.0004 per 1,000 GET, $0.023 per GB-month)
+ * - EventBridge: https://aws.amazon.com/eventbridge/pricing/ (S3's events are "AWS opt-in data events", $1.00 per
+ *   million, like custom events; AWS management events are free)
+ * CloudTrail's first copy of management events is free (https://aws.amazon.com/cloudtrail/pricing/): the trail this
+ * stack creates is that copy in an account with no other trail. A SECOND trail of the same management events costs
+ * $2.00 per 100,000 events — $20 per million reads, four times what Secrets Manager charges for them — which is why
+ * an account that has a trail points the stack at its bucket instead (`readsTrailBucket`, docs/read-anomalies.md).
  */
 const PRICES = {
   asOf: '2026-12-01',
@@ -29,18 +36,26 @@ const PRICES = {
   dynamoPerMillionWrus: 0.625,
   dynamoPerMillionRrus: 0.125,
   dynamoPerGbMonth: 0.25,
+  s3PerThousandPuts: 0.005,
+  s3PerThousandGets: 0.0004,
+  s3PerGbMonth: 0.023,
+  eventBridgeOptInPerMillion: 1.0,
 } as const;
 
 /** What the model assumes rather than measures. */
 const ASSUMPTIONS = {
   /** One DynamoDB request's round trip from Lambda in the same region ("single-digit milliseconds"). */
   dynamoLatencyMs: 5,
+  /** One S3 GET or PUT of a small object from Lambda in the same region (first byte plus transfer). */
+  s3LatencyMs: 30,
+  /** CloudTrail delivers a region's log file about every 5 minutes (CloudTrail User Guide, "How CloudTrail works"). */
+  trailFileMs: 5 * 60_000,
   /** The SDK's default socket pool (Node's http handler: 50): ingest's parallel bucket writes go 50 at a time. */
   sdkConcurrency: 50,
   /** Lambda gives a function one full vCPU at 1,769 MB and a proportional share below (AWS Lambda docs). */
   fullVcpuMemoryMb: 1769,
-  /** The Lambda SQS event source mapping receives and deletes up to 10 messages per request. */
-  messagesPerReceive: 10,
+  /** Per log file: EventBridge's SendMessage, the event source mapping's ReceiveMessage and DeleteMessageBatch. */
+  sqsRequestsPerFile: 3,
   /** detect-spikes looks back this many closed minutes for secrets to update (its default). */
   detectLookbackMinutes: 10,
   /** Counters are kept 8 days (their TTL). */
@@ -57,21 +72,21 @@ interface TraceRead {
 interface PipelineInput {
   readonly reads: readonly TraceRead[];
   readonly arnOf: (secret: number) => string;
-  readonly messageBytes: number;
   readonly sourceIp: string;
   readonly userAgent: string;
   readonly region: string;
-  readonly batchSize: number;
-  readonly batchWindowMs: number;
-  readonly payloadBytes: number;
+  /** Bytes of one read's CloudTrail record in a log file, gzipped (measured on the trace's records). */
+  readonly gzippedRecordBytes: number;
   /** Lambda memory of ingest-reads and detect-spikes (serverless.yml, as resolved). */
   readonly ingestMemoryMb: number;
   readonly detectMemoryMb: number;
-  /** Measured on this machine, one core: parse + aggregate per record, and the detector per bucket. */
+  /** Measured on this machine, one core: gunzip + stream-parse + aggregate per record, and the detector per bucket. */
   readonly cpuMsPerRecord: number;
   readonly detectorMsPerBucket: number;
   /** A mature detector state's JSON, measured. */
   readonly detectorStateBytes: number;
+  /** Loading and saving the detectors object (gunzip, parse, stringify, gzip) per byte of its JSON, measured. */
+  readonly detectorObjectMsPerByte: number;
 }
 
 // DynamoDB item sizes (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html):
@@ -104,7 +119,6 @@ const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
 const simulatePipeline = (input: PipelineInput) => {
   const { reads } = input;
-  const maxRecords = Math.min(input.batchSize, Math.floor(input.payloadBytes / (input.messageBytes + 600)));
   // The source IP, user agent and region sets: one value each in these traces.
   const fixedSets =
     utf8('ips') + utf8(input.sourceIp) + utf8('uas') + utf8(input.userAgent) + utf8('regions') + utf8(input.region);
@@ -132,13 +146,17 @@ const simulatePipeline = (input: PipelineInput) => {
     rrus: 0,
     billedMs: 0,
     sqsRequests: 0,
+    files: 0,
+    fileBytes: 0,
   };
+  // CloudTrail's log files: each holds the reads of one delivery interval; each is one file notification, and the
+  // event source mapping's short batching window hands files that arrive minutes apart to separate invocations.
   let i = 0;
   while (i < reads.length) {
-    const opened = reads[i]?.time ?? 0;
+    const file = Math.floor((reads[i]?.time ?? 0) / ASSUMPTIONS.trailFileMs);
     const inBatch = new Map<string, { secret: number; minute: number; reads: TraceRead[] }>();
     let n = 0;
-    for (; i < reads.length && n < maxRecords && (reads[i]?.time ?? 0) - opened < input.batchWindowMs; i++, n++) {
+    for (; i < reads.length && Math.floor((reads[i]?.time ?? 0) / ASSUMPTIONS.trailFileMs) === file; i++, n++) {
       const r = reads[i];
       if (!r) break;
       const minute = minuteOf(r.time);
@@ -148,13 +166,10 @@ const simulatePipeline = (input: PipelineInput) => {
       inBatch.set(key, entry);
     }
     ingest.batches++;
+    ingest.files++;
     ingest.records += n;
-    // SQS: EventBridge's SendMessage per event (one chunk each), the mapping's ReceiveMessage per ten messages (ten
-    // trimmed records stay inside one 64 KB chunk) and a DeleteMessageBatch per ten (receipt handles only).
-    const receives = Math.ceil(n / ASSUMPTIONS.messagesPerReceive);
-    const chunksPerReceive = Math.ceil((ASSUMPTIONS.messagesPerReceive * input.messageBytes) / PRICES.sqsChunkBytes);
-    ingest.sqsRequests +=
-      n * Math.ceil(input.messageBytes / PRICES.sqsChunkBytes) + receives * chunksPerReceive + receives;
+    ingest.fileBytes += n * input.gzippedRecordBytes;
+    ingest.sqsRequests += ASSUMPTIONS.sqsRequestsPerFile;
     const minutes = new Set<number>();
     for (const [key, { secret, minute, reads: fresh }] of inBatch) {
       const arn = input.arnOf(secret);
@@ -183,22 +198,35 @@ const simulatePipeline = (input: PipelineInput) => {
       ingest.writes++;
     }
     const cpuMs = n * input.cpuMsPerRecord * cpuScale(input.ingestMemoryMb);
-    // Buckets in parallel, 50 at a time, each a GetItem then an UpdateItem; then the active-secrets writes at once.
-    const ioMs = Math.ceil(inBatch.size / ASSUMPTIONS.sdkConcurrency) * 2 * L + L;
+    // The file's GetObject, then buckets in parallel, 50 at a time, each a GetItem then an UpdateItem; then the
+    // active-secrets writes at once.
+    const ioMs = ASSUMPTIONS.s3LatencyMs + Math.ceil(inBatch.size / ASSUMPTIONS.sdkConcurrency) * 2 * L + L;
     ingest.billedMs += Math.ceil(cpuMs + ioMs);
   }
 
   // detect-spikes, every minute, over the trace taken as a steady state that repeats: two rounds are run and the
-  // second is counted, so the look-back at its start sees the end of the first. Each run loads every secret read in
-  // its 10-minute look-back (a consistent GetItem), and feeds and saves (a Query, a PutItem) those read since the
-  // minute their detector was last fed through.
+  // second is counted, so the look-back at its start sees the end of the first. Each run reads its 10-minute
+  // look-back's active-secrets items; if a secret there has reads not yet fed, it loads the detectors object, feeds
+  // (a Query each) and saves the object once.
   const traceMinutes = [...new Set(reads.map((r) => minuteOf(r.time)))].sort((a, b) => a - b);
   const first = traceMinutes[0] ?? 0;
   const span = Math.max(1, ((traceMinutes.at(-1) ?? first) - first) / 60_000 + 1);
   const minuteAt = (run: number) => first + (((run % span) + span) % span) * 60_000;
-  const stateItemBytes = utf8('pk') + 100 + utf8('state') + input.detectorStateBytes + utf8('last') + 8;
-  const detect = { runs: span, loads: 0, updates: 0, wrus: 0, rrus: 0, billedMs: 0 };
+  // One detector's entry in the object: its ARN as the key, the state, the last minute fed.
+  const entryBytes = (s: number) => utf8(input.arnOf(s)) + 6 + utf8('state') + input.detectorStateBytes + 24;
+  const detect = {
+    runs: span,
+    loads: 0,
+    updates: 0,
+    wrus: 0,
+    rrus: 0,
+    billedMs: 0,
+    s3Gets: 0,
+    s3Puts: 0,
+    objectBytes: 0,
+  };
   const fedThrough = new Map<number, number>();
+  let objectBytes = 0;
   for (let run = 0; run < 2 * span; run++) {
     const counted = run >= span;
     const lastRead = new Map<number, number>();
@@ -212,7 +240,6 @@ const simulatePipeline = (input: PipelineInput) => {
     let fedBuckets = 0;
     for (const [s, last] of lastRead) {
       const fed = fedThrough.get(s);
-      rrus += Math.ceil(stateItemBytes / 4096);
       if (fed !== undefined && fed >= last) continue;
       const from = fed === undefined ? last : fed + 1;
       let bytes = 0;
@@ -222,17 +249,24 @@ const simulatePipeline = (input: PipelineInput) => {
       }
       rrus += 0.5 * Math.max(1, Math.ceil(bytes / 4096));
       fedBuckets += Math.min(run - from + 1, 24 * 60);
+      if (fed === undefined) objectBytes += entryBytes(s);
       fedThrough.set(s, run);
       updates++;
     }
     if (!counted) continue;
+    const loaded = lastRead.size > 0 ? 1 : 0;
+    const saved = updates > 0 ? 1 : 0;
     detect.loads += lastRead.size;
     detect.updates += updates;
     detect.rrus += rrus;
-    detect.wrus += updates * Math.ceil(stateItemBytes / 1024);
-    const cpuMs = fedBuckets * input.detectorMsPerBucket * cpuScale(input.detectMemoryMb);
-    // One at a time: the BatchGetItem, then per secret a load, and a Query and a save for those fed.
-    detect.billedMs += Math.ceil(L + lastRead.size * L + updates * 2 * L + cpuMs);
+    detect.s3Gets += loaded;
+    detect.s3Puts += saved;
+    detect.objectBytes = Math.max(detect.objectBytes, objectBytes);
+    const cpuMs =
+      (fedBuckets * input.detectorMsPerBucket + (loaded + saved) * objectBytes * input.detectorObjectMsPerByte) *
+      cpuScale(input.detectMemoryMb);
+    // One at a time: the BatchGetItem, the object's GET, a Query per secret fed, the object's PUT.
+    detect.billedMs += Math.ceil(L + (loaded + saved) * ASSUMPTIONS.s3LatencyMs + updates * L + cpuMs);
   }
 
   const storedBytes =
@@ -243,7 +277,15 @@ const simulatePipeline = (input: PipelineInput) => {
   const gbSeconds = (ms: number, memoryMb: number) => (ms / 1000) * (memoryMb / 1024);
   const ingestGbs = gbSeconds(ingest.billedMs, input.ingestMemoryMb);
   const detectGbs = gbSeconds(detect.billedMs, input.detectMemoryMb);
+  const gzippedGb = ingest.fileBytes / 1024 ** 3;
   const dollars = {
+    // CloudTrail's PUT of each log file (billed to the bucket's owner), ingest's GET, the detectors object's.
+    s3Requests:
+      ((ingest.files + detect.s3Puts) / 1000) * PRICES.s3PerThousandPuts +
+      ((ingest.files + detect.s3Gets) / 1000) * PRICES.s3PerThousandGets,
+    // The log files kept for the bucket's lifecycle (the detectors object is one small object: left out).
+    s3Storage: gzippedGb * PRICES.s3PerGbMonth * (ASSUMPTIONS.retentionDays / 30),
+    eventBridge: (ingest.files / 1e6) * PRICES.eventBridgeOptInPerMillion,
     sqs: (ingest.sqsRequests / 1e6) * PRICES.sqsPerMillionRequests,
     lambdaDuration: (ingestGbs + detectGbs) * PRICES.lambdaArmPerGbSecond,
     lambdaRequests: ((ingest.batches + detect.runs) / 1e6) * PRICES.lambdaPerMillionRequests,
@@ -262,14 +304,20 @@ const simulatePipeline = (input: PipelineInput) => {
     ingestWrus: ingest.wrus,
     /** The active-secrets item of a minute lists every secret read in it; DynamoDB's item limit is 400 KB. */
     maxActiveItemBytes: ingest.maxActiveItemBytes,
+    files: ingest.files,
+    meanRecordsPerFile: Math.round(ingest.records / Math.max(1, ingest.files)),
     detectRuns: detect.runs,
     detectUpdates: detect.updates,
+    /** Saves of the detectors object (one per run that fed a detector) and its largest size, modelled. */
+    detectObjectSaves: detect.s3Puts,
+    detectObjectBytes: detect.objectBytes,
     /** Secrets loaded (read in the look-back) and saved (read since last fed) per run, on average. */
     detectMeanLoadsPerRun: Math.round(detect.loads / detect.runs),
     detectMeanUpdatesPerRun: Math.round(detect.updates / detect.runs),
     /** A run's modelled duration: detect-spikes has a 60 s timeout and runs every minute. */
     detectMeanRunMs: Math.round(detect.billedMs / detect.runs),
     perMillionReads: {
+      s3Requests: Math.round(pm(ingest.files * 2 + detect.s3Gets + detect.s3Puts)),
       sqsRequests: Math.round(pm(ingest.sqsRequests)),
       lambdaGbSeconds: round(pm(ingestGbs + detectGbs), 1),
       lambdaInvocations: Math.round(pm(ingest.batches + detect.runs)),

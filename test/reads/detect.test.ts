@@ -4,6 +4,7 @@ import type { Counters } from '../../functions/reads/adapters/counters.ts';
 import type { DetectorStore } from '../../functions/reads/adapters/detector-store.ts';
 import type { StoredDetector } from '../../functions/reads/domain/detect-window.ts';
 import { defaultDetectorParams } from '../../functions/reads/domain/detector.ts';
+import { DetectorStateConflictError } from '../../functions/reads/errors.ts';
 import { createDetect } from '../../functions/reads/steps/detect.ts';
 import { createLogger } from '../../functions/shared/logger.ts';
 import { MINUTE, seededState } from './support.ts';
@@ -27,12 +28,16 @@ const fakes = (counts: Map<number, number>, stored?: StoredDetector) => {
       regions: ['us-east-1'],
     }),
   } as unknown as Counters;
-  const store: DetectorStore = {
-    load: async (arn) => states.get(arn),
-    save: async (arn, value) => {
-      states.set(arn, value);
+  const saves: number[] = [];
+  const store = {
+    load: async () => ({ detectors: new Map(states), etag: 'e1' }),
+    save: async (snapshot: { detectors: Map<string, StoredDetector> }, now: number) => {
+      saves.push(now);
+      states.clear();
+      for (const [arn, value] of snapshot.detectors) states.set(arn, value);
+      return { saved: states.size, dropped: 0 };
     },
-  };
+  } satisfies DetectorStore;
   const bus = { publish: vi.fn(async () => {}) };
   const detect = createDetect({
     counters,
@@ -42,7 +47,7 @@ const fakes = (counts: Map<number, number>, stored?: StoredDetector) => {
     params: defaultDetectorParams,
     closeAfterMs: 5 * MINUTE,
   });
-  return { detect, states, bus };
+  return { detect, states, bus, saves };
 };
 
 /** A detector that has seen two days of ~5 reads a minute, up to `last`. */
@@ -52,10 +57,11 @@ describe('detect-spikes', () => {
   it('feeds every minute since the detector’s last one, zeros included, and announces a burst once', async () => {
     const stored = warmed(LAST_CLOSED - 10 * MINUTE);
     const burst = LAST_CLOSED - 2 * MINUTE;
-    const { detect, states, bus } = fakes(new Map([[burst, 105]]), stored);
+    const { detect, states, bus, saves } = fakes(new Map([[burst, 105]]), stored);
 
     const summary = await detect(new Date(NOW));
 
+    expect(saves).toEqual([LAST_CLOSED]);
     expect(summary).toMatchObject({ closedThrough: '2026-01-07T10:14:00.000Z', secrets: 1 });
     expect(states.get(ARN)?.last).toBe(LAST_CLOSED);
     expect(states.get(ARN)?.state.n).toBe(stored.state.n + 10);
@@ -74,9 +80,10 @@ describe('detect-spikes', () => {
 
   it('does nothing for a detector that has already seen the last closed minute (a repeated run)', async () => {
     const stored = warmed(LAST_CLOSED);
-    const { detect, states, bus } = fakes(new Map([[LAST_CLOSED, 105]]), stored);
+    const { detect, states, bus, saves } = fakes(new Map([[LAST_CLOSED, 105]]), stored);
 
     const summary = await detect(new Date(NOW));
+    expect(saves).toEqual([]);
 
     expect(summary.secrets).toBe(0);
     expect(states.get(ARN)).toBe(stored);
@@ -103,5 +110,83 @@ describe('detect-spikes', () => {
 
     expect(states.get(ARN)?.state.n).toBe(4);
     expect(bus.publish).not.toHaveBeenCalled();
+  });
+
+  it('saves every fed detector in one save, and sends no alert when another run saved first', async () => {
+    const other = `${ARN.slice(0, -6)}OtHeR1`;
+    const burst = LAST_CLOSED - 2 * MINUTE;
+    const states = new Map([
+      [ARN, warmed(LAST_CLOSED - 10 * MINUTE)],
+      [other, warmed(LAST_CLOSED - 10 * MINUTE)],
+    ]);
+    const counters = {
+      activeSecrets: async () => new Map([[burst, [ARN, other]]]),
+      bucketCounts: async () => new Map([[burst, 105]]),
+      readers: async () => ({ principals: [], sourceIps: [], userAgents: [], regions: [] }),
+    } as unknown as Counters;
+    let conflict = true;
+    const saved: Map<string, StoredDetector>[] = [];
+    const store = {
+      load: async () => ({ detectors: new Map(states), etag: 'e1' }),
+      save: async (snapshot: { detectors: Map<string, StoredDetector> }) => {
+        if (conflict) throw new DetectorStateConflictError('s3://bucket/detectors/detectors.json.gz');
+        saved.push(new Map(snapshot.detectors));
+        return { saved: snapshot.detectors.size, dropped: 0 };
+      },
+    } satisfies DetectorStore;
+    const bus = { publish: vi.fn(async () => {}) };
+    const detect = createDetect({
+      counters,
+      store,
+      bus,
+      logger: createLogger('test'),
+      params: defaultDetectorParams,
+      closeAfterMs: 5 * MINUTE,
+    });
+
+    await expect(detect(new Date(NOW))).rejects.toThrow(DetectorStateConflictError);
+    expect(bus.publish).not.toHaveBeenCalled();
+
+    conflict = false;
+    const summary = await detect(new Date(NOW));
+    expect(summary.secrets).toBe(2);
+    expect(saved).toHaveLength(1);
+    expect([...(saved[0]?.keys() ?? [])].sort()).toEqual([ARN, other].sort());
+    expect(bus.publish).toHaveBeenCalledTimes(2);
+  });
+
+  it('tries every alert when one cannot be sent, and then fails the run', async () => {
+    const other = `${ARN.slice(0, -6)}OtHeR1`;
+    const burst = LAST_CLOSED - 2 * MINUTE;
+    const states = new Map([
+      [ARN, warmed(LAST_CLOSED - 10 * MINUTE)],
+      [other, warmed(LAST_CLOSED - 10 * MINUTE)],
+    ]);
+    const counters = {
+      activeSecrets: async () => new Map([[burst, [ARN, other]]]),
+      bucketCounts: async () => new Map([[burst, 105]]),
+      readers: async () => ({ principals: [], sourceIps: [], userAgents: [], regions: [] }),
+    } as unknown as Counters;
+    const store = {
+      load: async () => ({ detectors: new Map(states), etag: undefined }),
+      save: async (snapshot: { detectors: Map<string, StoredDetector> }) => ({
+        saved: snapshot.detectors.size,
+        dropped: 0,
+      }),
+    } satisfies DetectorStore;
+    const bus = {
+      publish: vi.fn<() => Promise<void>>().mockRejectedValueOnce(new Error('throttled')).mockResolvedValue(undefined),
+    };
+    const detect = createDetect({
+      counters,
+      store,
+      bus,
+      logger: createLogger('test'),
+      params: defaultDetectorParams,
+      closeAfterMs: 5 * MINUTE,
+    });
+
+    await expect(detect(new Date(NOW))).rejects.toThrow('throttled');
+    expect(bus.publish).toHaveBeenCalledTimes(2);
   });
 });

@@ -8,18 +8,16 @@ const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbCdEf'
 const input = (reads: PipelineInput['reads'], overrides: Partial<PipelineInput> = {}): PipelineInput => ({
   reads,
   arnOf: () => ARN,
-  messageBytes: 844,
   sourceIp: '10.0.3.21',
   userAgent: 'app/1',
   region: 'us-east-1',
-  batchSize: 5000,
-  batchWindowMs: 60_000,
-  payloadBytes: 6 * 1024 * 1024,
+  gzippedRecordBytes: 120,
   ingestMemoryMb: 256,
   detectMemoryMb: 256,
   cpuMsPerRecord: 0.01,
   detectorMsPerBucket: 0.005,
   detectorStateBytes: 680,
+  detectorObjectMsPerByte: 0.00001,
   ...overrides,
 });
 
@@ -27,12 +25,16 @@ const readsIn = (count: number, principal = 'arn:aws:iam::123456789012:user/app|
   Array.from({ length: count }, (_, i) => ({ secret: 0, principal, time: START + i * 100 }));
 
 describe('pipeline cost model', () => {
-  it('counts a send per read and a receive and a delete per ten messages, a 64 KB chunk each', () => {
-    expect(simulatePipeline(input(readsIn(20))).perMillionReads.sqsRequests).toBe((24 / 20) * 1_000_000);
-    // A 70 KB message is two chunks to send; ten of them are 11 chunks to receive; deleting carries no bodies.
-    expect(simulatePipeline(input(readsIn(20), { messageBytes: 70 * 1024 })).perMillionReads.sqsRequests).toBe(
-      ((20 * 2 + 2 * 11 + 2) / 20) * 1_000_000,
-    );
+  it('counts requests per log file, not per read: three SQS requests, a PUT and a GET in S3, one event', () => {
+    // 20 reads 100 ms apart: one 5-minute delivery interval, one file.
+    const one = simulatePipeline(input(readsIn(20)));
+    expect(one.files).toBe(1);
+    expect(one.perMillionReads.sqsRequests).toBe((3 / 20) * 1_000_000);
+    // 4,000 reads over 400 s cross a 5-minute boundary: two files, whatever the number of reads in each.
+    const two = simulatePipeline(input(readsIn(4000)));
+    expect(two.files).toBe(2);
+    expect(two.perMillionReads.sqsRequests).toBe((6 / 4000) * 1_000_000);
+    expect(two.perMillionReads.dollars.eventBridge).toBeCloseTo((2 / 4000) * 1.0, 6);
   });
 
   it('bills a bucket write by the item’s size after the update: it grows with its dedup ids', () => {
@@ -46,7 +48,7 @@ describe('pipeline cost model', () => {
     expect(hot.ingestWrus).toBeGreaterThanOrEqual(32);
   });
 
-  it('saves a detector once per minute with reads, and loads every secret of the look-back each minute', () => {
+  it('feeds a detector once per minute with reads, and saves the one detectors object only in runs that fed', () => {
     // One read at 10:00 and one at 10:05: six minutes of trace, two minutes with reads.
     const reads = [
       { secret: 0, principal: 'p', time: START },
@@ -57,7 +59,10 @@ describe('pipeline cost model', () => {
 
     expect(cost.detectRuns).toBe(6);
     expect(cost.detectUpdates).toBe(2);
-    // The look-back (10 minutes) covers the whole six-minute cycle: the secret is loaded in every run.
+    expect(cost.detectObjectSaves).toBe(2);
+    // No DynamoDB write for detectors at all.
+    expect(cost.perMillionReads.dynamoWrusDetect).toBe(0);
+    // The look-back (10 minutes) covers the whole six-minute cycle: the secret is looked at in every run.
     expect(cost.detectMeanLoadsPerRun).toBe(1);
   });
 

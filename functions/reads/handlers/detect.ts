@@ -1,6 +1,6 @@
 // detect-spikes: fired every minute by the detect-spikes rule. Wiring only: see ../steps/detect.ts.
 import { createEventPublisher } from '../../shared/adapters/bus.ts';
-import { dynamoDocumentClient, eventBridgeClient } from '../../shared/clients.ts';
+import { dynamoDocumentClient, eventBridgeClient, s3Client } from '../../shared/clients.ts';
 import { requireEnv } from '../../shared/config.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { step } from '../../shared/step.ts';
@@ -15,7 +15,7 @@ const logger = createLogger();
 const detect = createDetect({
   logger,
   counters: createCounters({ ddb: dynamoDocumentClient(), tableName: requireEnv('READ_COUNTERS_TABLE') }),
-  store: createDetectorStore({ ddb: dynamoDocumentClient(), tableName: requireEnv('READ_DETECTOR_TABLE') }),
+  store: createDetectorStore({ s3: s3Client(), bucket: requireEnv('READ_DETECTOR_BUCKET') }),
   bus: createEventPublisher({ events: eventBridgeClient(), busName: requireEnv('EVENT_BUS_NAME') }),
   params: detectorParamsFrom(requireEnv('READ_DETECTOR_PARAMS')),
   closeAfterMs: Number(requireEnv('READ_CLOSE_AFTER_SECONDS')) * 1000,

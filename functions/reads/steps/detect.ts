@@ -2,7 +2,8 @@
 // and announce each new episode as `Read Spike Detected`. Secrets with no new reads cost nothing: their silent minutes
 // are fed as zeros the next time they are read (a spike is never silent). No cursor: each run looks back a few
 // closed minutes, and each detector remembers the last minute it was fed, so a missed or repeated run neither skips
-// nor double-feeds a minute.
+// nor double-feeds a minute. Every detector is loaded at the start of a run and saved once at its end (one object:
+// adapters/detector-store.ts), only when the run fed one.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
 import type { Counters } from '../adapters/counters.ts';
@@ -76,10 +77,11 @@ const createDetect = ({
       }
     }
 
-    const alerts: DetectSummary['alerts'][number][] = [];
+    const snapshot = firstActive.size > 0 ? await store.load() : undefined;
+    const pending: { secretArn: string; detail: Awaited<ReturnType<typeof alertDetail>> }[] = [];
     let updated = 0;
     for (const [secretArn, first] of firstActive) {
-      const stored = await store.load(secretArn);
+      const stored = snapshot?.detectors.get(secretArn);
       // Fed through a minute at or after its last read: nothing new (its silent minutes since wait for its next read).
       // Checking against the last closed minute instead would save a secret read once every minute it stays in the
       // look-back: ten state writes for one read.
@@ -87,26 +89,33 @@ const createDetect = ({
       const start = stored ? stored.last + MINUTE_MS : first;
       const counts = await counters.bucketCounts(secretArn, start, lastClosed);
       const fed = feedMinutes(stored, first, lastClosed, counts, params);
-      const details = await Promise.all(fed.alerts.map((alert) => alertDetail(secretArn, alert)));
-      // Saved before the alerts are sent: a retry after a failed send finds the episode open and stays quiet rather
-      // than alerting twice; the failure itself is logged as an error below, with the alert.
-      await store.save(secretArn, fed.stored);
+      for (const alert of fed.alerts) pending.push({ secretArn, detail: await alertDetail(secretArn, alert) });
+      snapshot?.detectors.set(secretArn, fed.stored);
       updated++;
-      for (const detail of details) {
-        alerts.push({ secretArn, windowStart: detail.windowStart, score: detail.score });
-        try {
-          await bus.publish('Read Spike Detected', detail, [secretArn]);
-          logger.warn('Read spike detected', { secretArn, windowStart: detail.windowStart, score: detail.score });
-        } catch (error) {
-          logger.error('Could not publish a read-spike alert', {
-            secretArn,
-            windowStart: detail.windowStart,
-            error: (error as Error).message,
-          });
-          throw error;
-        }
+    }
+    // Saved before the alerts are sent: a retry after a failed send finds the episode open and stays quiet rather
+    // than alerting twice; the failure itself is logged as an error below, with the alert. A save that fails (another
+    // run saved first) sends nothing: the next run feeds the same minutes from the saved state and alerts then.
+    const kept = snapshot && updated > 0 ? await store.save(snapshot, lastClosed) : undefined;
+    const alerts: DetectSummary['alerts'][number][] = [];
+    let failure: unknown;
+    for (const { secretArn, detail } of pending) {
+      alerts.push({ secretArn, windowStart: detail.windowStart, score: detail.score });
+      try {
+        await bus.publish('Read Spike Detected', detail, [secretArn]);
+        logger.warn('Read spike detected', { secretArn, windowStart: detail.windowStart, score: detail.score });
+      } catch (error) {
+        logger.error('Could not publish a read-spike alert', {
+          secretArn,
+          windowStart: detail.windowStart,
+          error: (error as Error).message,
+        });
+        failure ??= error;
       }
     }
+    // Every alert was tried; the run fails if one could not be sent, so the failure shows in the function's errors.
+    if (failure !== undefined) throw failure;
+    if (kept && kept.dropped > 0) logger.info('Detectors of secrets not read for a while dropped', kept);
     if (updated > 0) logger.debug('Detectors updated', { closedThrough: iso(lastClosed), secrets: updated });
     return { closedThrough: iso(lastClosed), secrets: updated, alerts };
   };
