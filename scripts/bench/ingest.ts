@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { SQSRecord } from 'aws-lambda';
 import { aggregateReads, countByPrincipal, minuteOf } from '../../functions/reads/domain/aggregate.ts';
 import { createDetectorState, defaultDetectorParams, updateDetector } from '../../functions/reads/domain/detector.ts';
@@ -26,8 +27,6 @@ const ACCESS_KEY = 'ASIAEXAMPLEKEY000001';
 const SOURCE_IP = '10.0.3.21';
 const USER_AGENT = 'aws-sdk-js/3.1162.0 ua/2.1 os/linux lang/js md/nodejs#24.21.0 api/secrets-manager#3.1162.0';
 const BATCH_SIZE = 5000;
-const BATCH_WINDOW_MS = 60_000;
-const PAYLOAD_BYTES = 6 * 1024 * 1024;
 const RULE = JSON.parse(readFileSync(new URL('../../events/rules/read-events.json', import.meta.url), 'utf8')) as {
   inputTransformer: InputTransformer;
 };
@@ -206,7 +205,28 @@ const detectorFigures = () => {
     state = updateDetector(state, { timestamp: start + m * 60_000, count }, defaultDetectorParams).state;
   }
   const ms = Number(process.hrtime.bigint() - began) / 1e6;
-  return { msPerBucket: Number((ms / minutes).toFixed(4)), stateBytes: JSON.stringify(state).length };
+  // The detectors object of 5,000 such states (adapters/detector-store.ts): written (stringify + gzip) and read back.
+  const detectors: Record<string, unknown> = {};
+  for (let i = 0; i < 5000; i++) detectors[secretArn(i)] = { state, last: start };
+  const objectStarted = process.hrtime.bigint();
+  const json = JSON.stringify({ version: 1, detectors });
+  JSON.parse(gunzipSync(gzipSync(json)).toString('utf8'));
+  const objectMs = Number(process.hrtime.bigint() - objectStarted) / 1e6;
+  return {
+    msPerBucket: Number((ms / minutes).toFixed(4)),
+    stateBytes: JSON.stringify(state).length,
+    // Per byte of the object's JSON, for one load and one save together, halved: one of either.
+    objectMsPerByte: Number((objectMs / 2 / json.length).toExponential(3)),
+  };
+};
+
+/** A log file's gzipped bytes per read record: CloudTrail's `{"Records":[…]}` of a 5-minute trace slice. */
+const gzippedRecordBytes = (events: number) => {
+  const t = trace({ secrets: 5000, reads: events, durationMs: 300_000, seed: 4 });
+  const records = t.map((r) =>
+    JSON.stringify((JSON.parse(eventBody(secretArn(r.secret), r.principal, r.time)) as { detail: unknown }).detail),
+  );
+  return Math.ceil(gzipSync(`{"Records":[${records.join(',')}]}`).length / records.length);
 };
 
 /**
@@ -218,25 +238,23 @@ const detectorFigures = () => {
 const writesFor = (
   name: string,
   options: TraceOptions,
-  measured: { messageBytes: number; cpuMsPerRecord: number; ingestMemoryMb: number; detectMemoryMb: number },
-  detector: { msPerBucket: number; stateBytes: number },
+  measured: { gzippedRecordBytes: number; cpuMsPerRecord: number; ingestMemoryMb: number; detectMemoryMb: number },
+  detector: { msPerBucket: number; stateBytes: number; objectMsPerByte: number },
 ) => {
   const t = trace(options);
   const cost = simulatePipeline({
     reads: t.map((r) => ({ ...r, principal: `${r.principal}|${ACCESS_KEY}` })),
     arnOf: secretArn,
-    messageBytes: measured.messageBytes,
+    gzippedRecordBytes: measured.gzippedRecordBytes,
     sourceIp: SOURCE_IP,
     userAgent: USER_AGENT,
     region: 'us-east-1',
-    batchSize: BATCH_SIZE,
-    batchWindowMs: BATCH_WINDOW_MS,
-    payloadBytes: PAYLOAD_BYTES,
     ingestMemoryMb: measured.ingestMemoryMb,
     detectMemoryMb: measured.detectMemoryMb,
     cpuMsPerRecord: measured.cpuMsPerRecord,
     detectorMsPerBucket: detector.msPerBucket,
     detectorStateBytes: detector.stateBytes,
+    detectorObjectMsPerByte: detector.objectMsPerByte,
   });
   // The floor for per-minute counters: one write per (secret, minute) that had reads at all.
   const secretMinutes = new Set(t.map((r) => `${r.secret} ${minuteOf(r.time)}`)).size;
@@ -252,7 +270,7 @@ const writesFor = (
     // One consistent GetItem per bucket write (the active-secrets writes read nothing first).
     ingestReadsPerMillionReads: perMillion(cost.ingestBucketWrites),
     floorWritesPerMillionReads: perMillion(secretMinutes),
-    // detect-spikes saves a secret's detector once per run in which it has reads not yet fed.
+    // detect-spikes feeds a secret's detector once per run in which it has reads not yet fed.
     detectWritesPerMillionReads: perMillion(cost.detectUpdates),
     ratioToOneWritePerRead: Number((cost.ingestWrites / options.reads).toFixed(4)),
     cost,
@@ -265,7 +283,7 @@ const main = async (args: string[] = []) => {
   const speed = throughput(events);
   const detector = detectorFigures();
   const measured = {
-    messageBytes: speed.trimmed.meanMessageBytes,
+    gzippedRecordBytes: gzippedRecordBytes(20_000),
     cpuMsPerRecord: 1000 / speed.trimmed.eventsPerSecond,
     ingestMemoryMb: await memoryOf('ingest-reads'),
     detectMemoryMb: await memoryOf('detect-spikes'),
@@ -309,13 +327,13 @@ const main = async (args: string[] = []) => {
   for (const t of traces) {
     const c = t.cost.perMillionReads;
     console.log(
-      `${t.trace}: ${t.ingestWritesPerMillionReads.toLocaleString('en-US')} writes per 1,000,000 reads (ratio ${t.ratioToOneWritePerRead} of one write per read), mean batch ${t.meanBatch}; floor ${t.floorWritesPerMillionReads.toLocaleString('en-US')}; detector ${t.detectWritesPerMillionReads.toLocaleString('en-US')} writes`,
+      `${t.trace}: ${t.ingestWritesPerMillionReads.toLocaleString('en-US')} writes per 1,000,000 reads (ratio ${t.ratioToOneWritePerRead} of one write per read), ${t.cost.files.toLocaleString('en-US')} log files of ~${t.cost.meanRecordsPerFile.toLocaleString('en-US')} reads; floor ${t.floorWritesPerMillionReads.toLocaleString('en-US')}; detectors fed ${t.detectWritesPerMillionReads.toLocaleString('en-US')} times, the detectors object saved ${t.cost.detectObjectSaves.toLocaleString('en-US')} times`,
     );
     console.log(
-      `  per 1,000,000 reads: ${c.dynamoWrus.toLocaleString('en-US')} DynamoDB WRUs (ingest ${c.dynamoWrusIngest.toLocaleString('en-US')}, detect ${c.dynamoWrusDetect.toLocaleString('en-US')}), ${c.dynamoRrus.toLocaleString('en-US')} RRUs, ${c.sqsRequests.toLocaleString('en-US')} SQS requests, ${c.lambdaGbSeconds.toLocaleString('en-US')} Lambda GB-s (${c.lambdaInvocations.toLocaleString('en-US')} invocations)`,
+      `  per 1,000,000 reads: ${c.dynamoWrus.toLocaleString('en-US')} DynamoDB WRUs (ingest ${c.dynamoWrusIngest.toLocaleString('en-US')}, detect ${c.dynamoWrusDetect.toLocaleString('en-US')}), ${c.dynamoRrus.toLocaleString('en-US')} RRUs, ${c.s3Requests.toLocaleString('en-US')} S3 requests, ${c.sqsRequests.toLocaleString('en-US')} SQS requests, ${c.lambdaGbSeconds.toLocaleString('en-US')} Lambda GB-s (${c.lambdaInvocations.toLocaleString('en-US')} invocations)`,
     );
     console.log(
-      `  estimated ${usd(c.totalDollars)} per 1,000,000 reads (SQS ${usd(c.dollars.sqs ?? 0)}, Lambda ${usd((c.dollars.lambdaDuration ?? 0) + (c.dollars.lambdaRequests ?? 0))}, DynamoDB writes ${usd(c.dollars.dynamoWrites ?? 0)}, reads ${usd(c.dollars.dynamoReads ?? 0)}, storage ${usd(c.dollars.dynamoStorage ?? 0)}) = ${(t.cost.ratioToSecretsManager * 100).toFixed(1)}% of the $${c.secretsManagerDollars.toFixed(2)} Secrets Manager charges for them (goal ≤ 1%); detect-spikes: ${t.cost.detectMeanLoadsPerRun.toLocaleString('en-US')} secrets loaded, ${t.cost.detectMeanUpdatesPerRun.toLocaleString('en-US')} saved, ~${t.cost.detectMeanRunMs.toLocaleString('en-US')} ms a run`,
+      `  estimated ${usd(c.totalDollars)} per 1,000,000 reads (S3 ${usd((c.dollars.s3Requests ?? 0) + (c.dollars.s3Storage ?? 0))}, EventBridge ${usd(c.dollars.eventBridge ?? 0)}, SQS ${usd(c.dollars.sqs ?? 0)}, Lambda ${usd((c.dollars.lambdaDuration ?? 0) + (c.dollars.lambdaRequests ?? 0))}, DynamoDB writes ${usd(c.dollars.dynamoWrites ?? 0)}, reads ${usd(c.dollars.dynamoReads ?? 0)}, storage ${usd(c.dollars.dynamoStorage ?? 0)}) = ${(t.cost.ratioToSecretsManager * 100).toFixed(1)}% of the $${c.secretsManagerDollars.toFixed(2)} Secrets Manager charges for them (goal ≤ 1%); detect-spikes: ${t.cost.detectMeanLoadsPerRun.toLocaleString('en-US')} secrets loaded, ${t.cost.detectMeanUpdatesPerRun.toLocaleString('en-US')} saved, ~${t.cost.detectMeanRunMs.toLocaleString('en-US')} ms a run`,
     );
   }
   console.log(`Prices: us-east-1 list prices as of ${PRICES.asOf} (scripts/bench/pipeline-cost.ts); estimates`);
