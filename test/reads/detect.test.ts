@@ -1,7 +1,7 @@
 // detect-spikes' business function with in-memory fakes of its adapters: which minutes it feeds, and what it sends.
 import { describe, expect, it, vi } from 'vitest';
-import type { Counters } from '../../functions/reads/adapters/counters.ts';
 import type { DetectorStore } from '../../functions/reads/adapters/detector-store.ts';
+import type { ReadWindow } from '../../functions/reads/adapters/read-log.ts';
 import type { StoredDetector } from '../../functions/reads/domain/detect-window.ts';
 import { defaultDetectorParams } from '../../functions/reads/domain/detector.ts';
 import { DetectorStateConflictError } from '../../functions/reads/errors.ts';
@@ -14,20 +14,22 @@ const NOW = Date.parse('2026-01-07T10:20:30Z');
 // With a 5-minute allowance, the last closed minute at 10:20:30 is 10:14.
 const LAST_CLOSED = Date.parse('2026-01-07T10:14:00Z');
 
+/** The counters as one run sees them (`window`), from plain functions. */
+const view = (answers: Omit<ReadWindow, 'usage'>) => ({ window: async () => ({ ...answers, usage: () => [] }) });
+
 const fakes = (counts: Map<number, number>, stored?: StoredDetector) => {
   const states = new Map<string, StoredDetector>(stored ? [[ARN, stored]] : []);
-  const counters = {
-    activeSecrets: async (minutes: readonly number[]) =>
-      new Map(minutes.filter((m) => counts.has(m)).map((m) => [m, [ARN]])),
-    bucketCounts: async (_arn: string, from: number, to: number) =>
+  const counters = view({
+    activeSecrets: (minutes: readonly number[]) => new Map(minutes.filter((m) => counts.has(m)).map((m) => [m, [ARN]])),
+    bucketCounts: (_arn: string, from: number, to: number) =>
       new Map([...counts].filter(([m]) => m >= from && m <= to)),
-    readers: async () => ({
+    readers: () => ({
       principals: [{ principal: 'arn:aws:iam::000000000000:user/ci|AKIA9', count: 100 }],
       sourceIps: ['198.51.100.7'],
       userAgents: ['curl/8.5'],
       regions: ['us-east-1'],
     }),
-  } as unknown as Counters;
+  });
   const saves: number[] = [];
   const store = {
     load: async () => ({ detectors: new Map(states), etag: 'e1' }),
@@ -119,11 +121,11 @@ describe('detect-spikes', () => {
       [ARN, warmed(LAST_CLOSED - 10 * MINUTE)],
       [other, warmed(LAST_CLOSED - 10 * MINUTE)],
     ]);
-    const counters = {
-      activeSecrets: async () => new Map([[burst, [ARN, other]]]),
-      bucketCounts: async () => new Map([[burst, 105]]),
-      readers: async () => ({ principals: [], sourceIps: [], userAgents: [], regions: [] }),
-    } as unknown as Counters;
+    const counters = view({
+      activeSecrets: () => new Map([[burst, [ARN, other]]]),
+      bucketCounts: () => new Map([[burst, 105]]),
+      readers: () => ({ principals: [], sourceIps: [], userAgents: [], regions: [] }),
+    });
     let conflict = true;
     const saved: Map<string, StoredDetector>[] = [];
     const store = {
@@ -162,11 +164,11 @@ describe('detect-spikes', () => {
       [ARN, warmed(LAST_CLOSED - 10 * MINUTE)],
       [other, warmed(LAST_CLOSED - 10 * MINUTE)],
     ]);
-    const counters = {
-      activeSecrets: async () => new Map([[burst, [ARN, other]]]),
-      bucketCounts: async () => new Map([[burst, 105]]),
-      readers: async () => ({ principals: [], sourceIps: [], userAgents: [], regions: [] }),
-    } as unknown as Counters;
+    const counters = view({
+      activeSecrets: () => new Map([[burst, [ARN, other]]]),
+      bucketCounts: () => new Map([[burst, 105]]),
+      readers: () => ({ principals: [], sourceIps: [], userAgents: [], regions: [] }),
+    });
     const store = {
       load: async () => ({ detectors: new Map(states), etag: undefined }),
       save: async (snapshot: { detectors: Map<string, StoredDetector> }) => ({

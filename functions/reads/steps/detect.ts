@@ -6,8 +6,8 @@
 // adapters/detector-store.ts), only when the run fed one.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
-import type { Counters } from '../adapters/counters.ts';
 import type { DetectorStore } from '../adapters/detector-store.ts';
+import type { ReadLog, ReadWindow } from '../adapters/read-log.ts';
 import { MINUTE_MS, minuteOf } from '../domain/aggregate.ts';
 import { type Alert, feedMinutes } from '../domain/detect-window.ts';
 import type { DetectorParams } from '../domain/detector.ts';
@@ -15,7 +15,7 @@ import type { ReadSpikeDetectedDetail } from '../schemas.ts';
 import { describeReaders } from './readers.ts';
 
 interface DetectDeps {
-  readonly counters: Counters;
+  readonly counters: Pick<ReadLog, 'window'>;
   readonly store: DetectorStore;
   readonly bus: EventPublisher;
   readonly logger: Logger;
@@ -24,6 +24,12 @@ interface DetectDeps {
   readonly closeAfterMs: number;
   /** How many closed minutes each run looks back for active secrets (covers runs that were missed). */
   readonly lookbackMinutes?: number;
+  /**
+   * How far back a run reads counts to feed a detector from the minute after its last one. A secret's reads are in
+   * the look-back of the run after them, so the minutes before it were fed already or were silent; only a
+   * detect-spikes outage longer than this feeds reads older than it as silence.
+   */
+  readonly countsLookbackMinutes?: number;
   /** How many principals, IPs, user agents and regions an alert names. */
   readonly topN?: number;
 }
@@ -44,10 +50,11 @@ const createDetect = ({
   params,
   closeAfterMs,
   lookbackMinutes = 10,
+  countsLookbackMinutes = 60,
   topN = 5,
 }: DetectDeps) => {
   // The dispatcher validates the event with ReadSpikeDetectedDetail; who read comes along for people reading the bus.
-  const alertDetail = async (secretArn: string, alert: Alert) => {
+  const alertDetail = async (view: ReadWindow, secretArn: string, alert: Alert) => {
     const spike = {
       secretId: secretArn,
       windowStart: iso(alert.minute),
@@ -56,7 +63,7 @@ const createDetect = ({
       expected: alert.result.expected,
       score: alert.result.score,
     } satisfies ReadSpikeDetectedDetail;
-    return { ...spike, ...(await describeReaders(counters, secretArn, alert.minute, alert.minute, topN)) };
+    return { ...spike, ...(await describeReaders(view, secretArn, alert.minute, alert.minute, topN)) };
   };
 
   /** `now`: the schedule's event time, so a late or retried invocation judges the minutes it was meant to. */
@@ -66,7 +73,9 @@ const createDetect = ({
       { length: lookbackMinutes },
       (_, i) => lastClosed - (lookbackMinutes - 1 - i) * MINUTE_MS,
     );
-    const active = await counters.activeSecrets(minutes);
+    // One read of the counters for the whole run: the look-back's secrets, their counts and who read.
+    const view = await counters.window(lastClosed - (countsLookbackMinutes - 1) * MINUTE_MS, lastClosed);
+    const active = view.activeSecrets(minutes);
     // Each secret read in the look-back window, with the first and the last minute it was read there.
     const firstActive = new Map<string, number>();
     const lastActive = new Map<string, number>();
@@ -87,9 +96,9 @@ const createDetect = ({
       // look-back: ten state writes for one read.
       if (stored && stored.last >= (lastActive.get(secretArn) ?? lastClosed)) continue;
       const start = stored ? stored.last + MINUTE_MS : first;
-      const counts = await counters.bucketCounts(secretArn, start, lastClosed);
+      const counts = view.bucketCounts(secretArn, start, lastClosed);
       const fed = feedMinutes(stored, first, lastClosed, counts, params);
-      for (const alert of fed.alerts) pending.push({ secretArn, detail: await alertDetail(secretArn, alert) });
+      for (const alert of fed.alerts) pending.push({ secretArn, detail: await alertDetail(view, secretArn, alert) });
       snapshot?.detectors.set(secretArn, fed.stored);
       updated++;
     }
