@@ -332,7 +332,10 @@ describe('trails and buckets from the stack', () => {
           TrailBucket: {
             Type: 'AWS::S3::Bucket',
             Properties: {
-              BucketName: { 'Fn::Sub': 'smcp-local-trail-${AWS::AccountId}-${AWS::Region}' },
+              BucketName: {
+                // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+                'Fn::Sub': 'smcp-local-trail-${AWS::AccountId}-${AWS::Region}',
+              },
               NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
             },
           },
