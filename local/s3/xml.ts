@@ -1,6 +1,7 @@
 // The XML of S3's REST API: answers built as text (S3's element order, its namespace) and the request documents
 // (CreateBucketConfiguration, NotificationConfiguration, Delete) read with fast-xml-parser after a validation pass, so
-// a document that is not well formed is MalformedXML and never reaches an operation. Entities are not expanded.
+// a document that is not well formed, nests deeper than 20 levels or declares a document type is MalformedXML and never
+// reaches an operation. Entities are not expanded.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { el, escapeXml } from '../sns/xml.ts';
 import { type S3Error, s3Errors } from './errors.ts';
@@ -54,7 +55,8 @@ const readDocument = (body: Buffer, root: string): Record<string, unknown> | und
   if (body.length === 0) return undefined;
   if (body.length > MAX_DOCUMENT_BYTES) throw s3Errors.malformedXml();
   const text = body.toString('utf8');
-  if (XMLValidator.validate(text) !== true) throw s3Errors.malformedXml();
+  // No document type: S3's documents have none, and an entity is not expanded here either way.
+  if (/<!(DOCTYPE|ENTITY)/i.test(text) || XMLValidator.validate(text) !== true) throw s3Errors.malformedXml();
   let parsed: unknown;
   try {
     parsed = parser.parse(text);
