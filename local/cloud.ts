@@ -194,7 +194,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
       },
     });
     const s3 = createS3({ now, account, emit: (event) => bus.publish(event, 'default'), log });
-    // After the bus (it taps it) and S3 (it writes there); it starts delivering once the cloud serves.
+    // After the bus (it taps it) and S3 (it writes there).
     const cloudTrail = createCloudTrail({
       clock,
       s3,
@@ -285,7 +285,6 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
       beforeOperation: faults.enabled ? faults.beforeOperation : undefined,
     });
     if (options.schedules) bus.startSchedules();
-    cloudTrail.start();
 
     return {
       url: endpoint.url,

@@ -2,8 +2,9 @@
 // CloudTrail does. Every CloudTrail record the emulators put on the bus ("AWS API Call via CloudTrail", "AWS Service
 // Event via CloudTrail", read-only calls included) goes into each logging trail whose selectors keep it, and so does
 // a record handed to record() (the replay engine's recorded reads). A trail's buffer becomes a log file (log-file.ts)
-// every `deliverySeconds` of the local clock, or as soon as it holds 10,000 records, put through the S3 emulator, so
-// the bucket's EventBridge notification fires.
+// `deliverySeconds` of the local clock after the first record it holds came (so every record is delivered within a
+// period), or as soon as it holds 10,000 records, put through the S3 emulator, so the bucket's EventBridge notification
+// fires.
 //
 // The per-record work on the endpoint's thread is one JSON.stringify and an append: records are kept as text and
 // gzipped in batches on libuv's threads. Buffered records are in memory only: a SIGKILL loses those not delivered
@@ -55,6 +56,7 @@ const createCloudTrail = (options: CloudTrailOptions) => {
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
   let stopped = false;
+  let armed = false;
   let recorded = 0;
 
   const track = <T>(work: Promise<T>): Promise<T> => {
@@ -73,6 +75,8 @@ const createCloudTrail = (options: CloudTrailOptions) => {
         `[cloudtrail] trail ${trail.definition.name} could not deliver a log file to bucket ${trail.definition.bucket}: ${(error as Error)?.name}`,
       );
       trail.undelivered.push(file);
+      // Tried again a period from now (or at the next deliver()).
+      arm();
       if (trail.undelivered.length > MAX_UNDELIVERED) {
         trail.undelivered.shift();
         log(`[cloudtrail] trail ${trail.definition.name} dropped its oldest undelivered log file`);
@@ -110,6 +114,17 @@ const createCloudTrail = (options: CloudTrailOptions) => {
     return keys.filter((key): key is string => key !== undefined);
   };
 
+  // Deliveries on the clock: a period after a record finds the buffers empty, every buffered record is delivered. No
+  // timer is set while nothing waits, so moving the clock over a month with no records costs nothing.
+  const arm = () => {
+    if (armed || stopped) return;
+    armed = true;
+    void clock.sleep(periodMs).then(() => {
+      armed = false;
+      if (!stopped) void deliverAll();
+    });
+  };
+
   /** Appends one bare CloudTrail record to every logging trail that keeps it. */
   const record = (detail: unknown): void => {
     if (closed || logging.length === 0 || detail === null || typeof detail !== 'object') return;
@@ -136,6 +151,7 @@ const createCloudTrail = (options: CloudTrailOptions) => {
       }
       file.append(json);
       recorded += 1;
+      if (!armed) arm();
       if (file.count >= maxRecords) {
         trail.files.delete(region);
         void track(deliverFile(trail, region, file));
@@ -150,24 +166,11 @@ const createCloudTrail = (options: CloudTrailOptions) => {
     if (type === API_CALL || type === SERVICE_EVENT) record(event.detail);
   };
 
-  // Deliveries on the clock: the next one is set as soon as one fires, so an advance over several periods delivers
-  // once per period, each at its instant.
-  const arm = () => {
-    if (stopped || logging.length === 0) return;
-    void clock.sleep(periodMs).then(() => {
-      if (stopped) return;
-      arm();
-      void deliverAll();
-    });
-  };
-
   return {
     tap,
     record,
     /** Writes every pending log file now; resolves with their keys once they are in S3 (and durable). */
     deliver: (): Promise<string[]> => deliverAll(),
-    /** Starts delivering on the clock. */
-    start: () => arm(),
     trails: () =>
       trails.map(({ definition, files, delivered, undelivered }) => ({
         ...definition,

@@ -169,16 +169,25 @@ describe('local CloudTrail log files', () => {
     expect(created[0]?.detail).toMatchObject({ bucket: { name: BUCKET }, requester: 'cloudtrail.amazonaws.com' });
   });
 
-  it('delivers every period of an advance, each file stamped with its own minute, and nothing for a quiet one', async () => {
+  it('delivers each record within a period of it, in a file of that period, and nothing while it is quiet', async () => {
     const before = (await logFiles(s3, 'all/')).length;
+    const start = t.clock.now().getTime();
 
-    await t.clients.sm.send(new GetSecretValueCommand({ SecretId: 'trail/db' }));
+    const first = await t.clients.sm.send(new GetSecretValueCommand({ SecretId: 'trail/db' }));
+    await t.clock.advance(90_000, () => t.cloud.whenIdle());
+    const second = await t.clients.sm.send(new GetSecretValueCommand({ SecretId: 'trail/db' }));
     await t.clock.advance(60_000, () => t.cloud.whenIdle());
-    await t.clock.advance(60_000, () => t.cloud.whenIdle());
+    const timersLeft = t.clock.pending();
+    await t.clock.advance(30 * 86_400_000, () => t.cloud.whenIdle());
     const files = (await logFiles(s3, 'all/')).slice(before);
+    const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').slice(0, 13);
 
-    expect(files).toHaveLength(1);
-    expect(names(files)).toEqual(['GetSecretValue']);
+    expect(files.map((f) => f.records.map((r) => r.requestID))).toEqual([
+      [first.$metadata.requestId],
+      [second.$metadata.requestId],
+    ]);
+    expect(files.map((f) => KEY.exec(f.key)?.[5])).toEqual([`${stamp(start + 60_000)}Z`, `${stamp(start + 150_000)}Z`]);
+    expect(timersLeft).toBe(0);
   });
 
   it('delivers a trail’s buffer at 10,000 records without waiting for the clock', async () => {
