@@ -62,7 +62,7 @@ describe('ingest-reads through the local cloud', () => {
   it('parks a malformed queue message in the dead-letter queue instead of retrying it', async () => {
     const url = async (name: string) =>
       (await t.clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl ?? '';
-    const queue = await url(names.readEventsQueue);
+    const queue = await url(names.readLogFilesQueue);
 
     await t.clients.sqs.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: '{"v":1,"eventID":42}' }));
     await t.cloud.whenIdle();
