@@ -21,6 +21,7 @@ import { createPersistence } from './cloud/persistence.ts';
 import { createResources } from './cloud/resources.ts';
 import { chainRoutes, consoleChanges, dynamoDbRoute, unlessServiceRequest } from './cloud/routes.ts';
 import { deliverToTargets } from './cloud/targets.ts';
+import { type CloudTrail, createCloudTrail, type TrailDefinition } from './cloudtrail/index.ts';
 import { createConsoleRoute } from './console/routes.ts';
 import { createDynamoDb, type DynamoDbEmulator } from './dynamodb/index.ts';
 import { createEventBuses, type EventBuses } from './eventbridge/buses.ts';
@@ -30,6 +31,7 @@ import { createInvokeRoute } from './lambda/invoke-api.ts';
 import { createFunctionLogs, type FunctionLogOptions } from './lambda/output.ts';
 import { createLambdaRuntime, type LambdaRuntime, type LambdaThread } from './lambda/runtime.ts';
 import { DEFAULT_REGION, LOCAL_ACCOUNT } from './protocol.ts';
+import { createS3, type S3Emulator } from './s3/index.ts';
 import { secretsManagerAdminRoute } from './secretsmanager/admin-route.ts';
 import { createSecretsManager, type SecretsManagerEmulator } from './secretsmanager/index.ts';
 import { openEndpoint } from './server.ts';
@@ -73,6 +75,20 @@ interface LocalCloudOptions {
    * thousands of records) does not hold up the requests the endpoint answers meanwhile.
    */
   readonly lambdaThread?: LambdaThread;
+  /** How often, in seconds of the local clock, the trails turn their buffered records into log files (default 60). */
+  readonly trailDeliverySeconds?: number;
+  /** Trails besides the stack's AWS::CloudTrail::Trail resources (a test's own, writing to a bucket it creates). */
+  readonly trails?: readonly TrailDefinition[];
+}
+
+/** The local CloudTrail as the rest of the local cloud (and the replay engine) uses it. */
+interface LocalCloudTrail {
+  /** Appends one bare CloudTrail record to every logging trail whose selectors keep it. */
+  record(record: unknown): void;
+  /** Writes every pending log file now; resolves with their keys once they are in S3. */
+  deliver(): Promise<string[]>;
+  /** The trails, with how many records wait and how many files went. */
+  trails(): ReturnType<CloudTrail['trails']>;
 }
 
 interface LocalCloud {
@@ -92,6 +108,8 @@ interface LocalCloud {
   readonly sqs: SqsEmulator;
   readonly sns: SnsEmulator;
   readonly dynamodb: DynamoDbEmulator;
+  readonly s3: S3Emulator;
+  readonly cloudTrail: LocalCloudTrail;
   readonly faults: ReturnType<typeof createFaultInjector>;
   /** Resolves when nothing is moving: no delivery, no queued message, no execution that can progress now. */
   whenIdle(): Promise<void>;
@@ -175,6 +193,18 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
         await lambda.invoke(lambdaArn, request);
       },
     });
+    const s3 = createS3({ now, account, emit: (event) => bus.publish(event, 'default'), log });
+    // After the bus (it taps it) and S3 (it writes there).
+    const cloudTrail = createCloudTrail({
+      clock,
+      s3,
+      region,
+      account,
+      trails: [...stack.trails, ...(options.trails ?? [])],
+      ...(options.trailDeliverySeconds === undefined ? {} : { deliverySeconds: options.trailDeliverySeconds }),
+      log,
+    });
+    bus.tap(cloudTrail.tap);
     const stepfunctions = createStepFunctions({
       now,
       clock,
@@ -191,7 +221,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
       }),
       emit: bus.publish,
     });
-    await createResources(stack, { sqs, sns, dynamodb, stepfunctions, lambda });
+    await createResources(stack, { sqs, sns, dynamodb, stepfunctions, lambda, s3 });
     deliveries.bind(bus);
 
     // State from the last run, written through from now on. Executions that were running resume: they may invoke
@@ -200,13 +230,13 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
     const opened = createPersistence({
       dataDir,
       log,
-      parts: { secretsmanager, sqs, sns, stepfunctions, deliveries },
+      parts: { secretsmanager, sqs, sns, stepfunctions, s3, deliveries },
     });
     persistence = opened;
     await opened.open();
 
     const background = createBackground();
-    const whenIdle = createWhenIdle({ bus, background, secretsmanager, sqs, stepfunctions, sns });
+    const whenIdle = createWhenIdle({ bus, background, secretsmanager, sqs, stepfunctions, sns, s3, cloudTrail });
     const faults = createFaultInjector(options.faults);
     // `secretsmanager:quota=50` turns on the shared write quota (docs/local-cloud.md, "Replica faults").
     if (faults.quota('secretsmanager') !== undefined) secretsmanager.setWriteQuota(faults.quota('secretsmanager'));
@@ -223,6 +253,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
     const services = [secretsmanager.service, stepfunctions.service, sqs.service, deliveries.durable(bus.service)];
     endpoint.serve({
       services,
+      bodyRoute: s3.route,
       routes: unlessServiceRequest(
         services,
         chainRoutes([
@@ -268,6 +299,8 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
       sqs,
       sns,
       dynamodb,
+      s3,
+      cloudTrail: { record: cloudTrail.record, deliver: cloudTrail.deliver, trails: cloudTrail.trails },
       faults,
       whenIdle,
       persist: opened.flush,
@@ -275,6 +308,9 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
         bus.stopSchedules();
         console_.close();
         await endpoint.close();
+        // Before the store closes: the trails' buffered records become log files, which are kept.
+        await cloudTrail.close();
+        await s3.whenIdle();
         await opened.close();
         // After the store: what an invocation cut short changes (a task failing) is not kept, and is redone on the
         // next start as if the process had stopped there.
@@ -292,5 +328,5 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
   }
 };
 
-export type { LocalCloud, LocalCloudOptions };
+export type { LocalCloud, LocalCloudOptions, LocalCloudTrail };
 export { startLocalCloud };

@@ -25,6 +25,12 @@ interface EndpointOptions {
   readonly services: readonly JsonService[];
   /** Extra routes (DynamoDB, console pages, approval callbacks) tried before the AWS dispatch; return false to pass. */
   readonly routes?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean> | boolean;
+  /**
+   * A route that takes a request before its body is read, and reads it itself (S3: an object may be larger than any
+   * body the endpoint reads for the other routes); true when it took the request. Asked first, so it must decline
+   * everything else at a glance (a JSON service's request by its X-Amz-Target).
+   */
+  readonly bodyRoute?: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
   /** Called before each AWS operation; throw an AwsError to inject a fault. */
   readonly beforeOperation?: ((ctx: CallContext) => Promise<void> | void) | undefined;
 }
@@ -119,7 +125,7 @@ const unanswerable = (res: ServerResponse, error: unknown) => {
  */
 const createHandler = (options: EndpointOptions): Handle => {
   const byPrefix = new Map(options.services.map((s) => [s.targetPrefix, s]));
-  const { routes, beforeOperation } = options;
+  const { routes, beforeOperation, bodyRoute } = options;
 
   interface Target {
     readonly service: JsonService;
@@ -230,6 +236,7 @@ const createHandler = (options: EndpointOptions): Handle => {
   };
 
   return (req, res) => {
+    if (bodyRoute?.(req, res)) return;
     const requestId = randomId();
     // Errors before a service is known are answered in JSON 1.1.
     const failed = (error: unknown) => fail(req, res, 'application/x-amz-json-1.1', error, requestId);

@@ -1,6 +1,7 @@
 // Builds the local stack from the resolved service: the same functions, queues, topics, tables, state machines and
 // rules CloudFormation would create, with their names, ARNs and intrinsic references resolved.
 import { createRequire } from 'node:module';
+import { isTrue, selectorsOf, type TrailDefinition } from '../cloudtrail/selectors.ts';
 import type { RuleDefinition } from '../eventbridge/bus.ts';
 import type { LocalFunction } from '../lambda/runtime.ts';
 import { type LocalResource, type Pseudo, resolveIntrinsics } from './intrinsics.ts';
@@ -49,7 +50,19 @@ interface LocalStack {
   readonly rolePath: string;
   readonly eventSourceMappings: EventSourceMapping[];
   readonly httpApiRoutes: HttpApiRoute[];
+  /** AWS::S3::Bucket, with its EventBridge notifications and its AWS::S3::BucketPolicy (kept, not enforced). */
+  readonly buckets: BucketDefinition[];
+  /** AWS::CloudTrail::Trail. */
+  readonly trails: TrailDefinition[];
   readonly registry: Map<string, LocalResource>;
+}
+
+interface BucketDefinition {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly eventBridge: boolean;
+  /** The bucket policy's document as JSON text. */
+  readonly policy?: string;
 }
 
 // serverless's logical id for a function key (`ingest-reads` → `IngestDashreadsLambdaFunction`), from the one place
@@ -92,6 +105,7 @@ const buildStack = (config: ServiceConfig, pseudo: Pseudo, baseUrl: string): Loc
   const queues: QueueDefinition[] = [];
   const topics: LocalStack['topics'] = [];
   const tables: LocalStack['tables'] = [];
+  const buckets: { logicalId: string; name: string }[] = [];
   // Buses first: a rule's ARN names its bus (`rule/<bus>/<name>` off the default bus).
   const busNames = new Map<string, string>();
   for (const [logicalId, resource] of resources) {
@@ -130,6 +144,30 @@ const buildStack = (config: ServiceConfig, pseudo: Pseudo, baseUrl: string): Loc
         attributes: { Arn: `arn:aws:dynamodb:${region}:${account}:table/${name}` },
       });
       tables.push({ logicalId, properties: { ...props, TableName: name } });
+    } else if (resource.Type === 'AWS::S3::Bucket') {
+      // CloudFormation makes up a lower-case name from the stack and the logical id when none is given.
+      const name =
+        props.BucketName === undefined
+          ? `${config.service}-${stage}-${logicalId}`.toLowerCase().slice(0, 63)
+          : asString(
+              resolveIntrinsics(props.BucketName, registry, pseudo, `Resources.${logicalId}.Properties.BucketName`),
+              `Resources.${logicalId}.Properties.BucketName`,
+            );
+      registry.set(logicalId, {
+        ref: name,
+        attributes: {
+          Arn: `arn:aws:s3:::${name}`,
+          DomainName: `${name}.s3.amazonaws.com`,
+          RegionalDomainName: `${name}.s3.${region}.amazonaws.com`,
+        },
+      });
+      buckets.push({ logicalId, name });
+    } else if (resource.Type === 'AWS::CloudTrail::Trail') {
+      const name = typeof props.TrailName === 'string' ? props.TrailName : `${config.service}-${stage}-${logicalId}`;
+      registry.set(logicalId, {
+        ref: name,
+        attributes: { Arn: `arn:aws:cloudtrail:${region}:${account}:trail/${name}` },
+      });
     } else if (resource.Type === 'AWS::Events::Rule') {
       const name = typeof props.Name === 'string' ? props.Name : `${config.service}-${stage}-${logicalId}`;
       const bus = busOf(props.EventBusName);
@@ -228,6 +266,45 @@ const buildStack = (config: ServiceConfig, pseudo: Pseudo, baseUrl: string): Loc
 
   const stateMachines = machines.map((m) => ({ ...m, definition: resolve(m.definition, `stepFunctions.${m.key}`) }));
 
+  const resolved = (type: string) =>
+    resources
+      .filter(([, r]) => r.Type === type)
+      .map(([logicalId, r]) => {
+        const where = `Resources.${logicalId}`;
+        return { logicalId, where, props: resolve(r.Properties ?? {}, where) as Record<string, unknown> };
+      });
+  const policies = resolved('AWS::S3::BucketPolicy');
+  const bucketProps = resolved('AWS::S3::Bucket');
+  const bucketDefinitions: BucketDefinition[] = buckets.map(({ logicalId, name }) => {
+    const props = (bucketProps.find((b) => b.logicalId === logicalId)?.props ?? {}) as {
+      NotificationConfiguration?: { EventBridgeConfiguration?: { EventBridgeEnabled?: unknown } };
+    };
+    const eventBridge = props.NotificationConfiguration?.EventBridgeConfiguration;
+    const policy = policies.find((p) => p.props.Bucket === name)?.props.PolicyDocument;
+    return {
+      logicalId,
+      name,
+      // EventBridgeEnabled defaults to true once EventBridgeConfiguration is there.
+      eventBridge:
+        eventBridge !== undefined &&
+        (eventBridge.EventBridgeEnabled === undefined || isTrue(eventBridge.EventBridgeEnabled)),
+      ...(policy === undefined ? {} : { policy: JSON.stringify(policy) }),
+    };
+  });
+  const trails: TrailDefinition[] = resolved('AWS::CloudTrail::Trail').map(({ logicalId, where, props }) => {
+    if (typeof props.S3BucketName !== 'string') throw new Error(`${where}: a trail needs S3BucketName`);
+    if (props.IsLogging === undefined) throw new Error(`${where}: a trail needs IsLogging`);
+    const keyPrefix = typeof props.S3KeyPrefix === 'string' && props.S3KeyPrefix !== '' ? props.S3KeyPrefix : undefined;
+    return {
+      name: registry.get(logicalId)?.ref ?? logicalId,
+      bucket: props.S3BucketName,
+      ...(keyPrefix ? { keyPrefix } : {}),
+      isLogging: isTrue(props.IsLogging),
+      multiRegion: isTrue(props.IsMultiRegionTrail),
+      selectors: selectorsOf(props, where),
+    };
+  });
+
   const eventBuses = [...busNames].map(([logicalId, name]) => {
     const statements = resources
       .filter(([, r]) => r.Type === 'AWS::Events::EventBusPolicy')
@@ -253,9 +330,11 @@ const buildStack = (config: ServiceConfig, pseudo: Pseudo, baseUrl: string): Loc
     rolePath: String((config.provider as { iam?: { role?: { path?: unknown } } }).iam?.role?.path ?? '/'),
     eventSourceMappings,
     httpApiRoutes,
+    buckets: bucketDefinitions,
+    trails,
     registry,
   };
 };
 
-export type { EventSourceMapping, HttpApiRoute, LocalStack, QueueDefinition };
+export type { BucketDefinition, EventSourceMapping, HttpApiRoute, LocalStack, QueueDefinition };
 export { buildStack, functionLogicalId };

@@ -1,6 +1,6 @@
 // The local cloud's endpoint under fuzzing: arbitrary bodies, headers and targets for each protocol it speaks (the AWS
-// JSON services, DynamoDB through dynalite, SNS's query protocol, Lambda's Invoke API, the HTTP API routes, the local
-// /_smcp/ routes and anything else). Whatever the request: an answer comes, it is not a 5xx, an error is well formed
+// JSON services, DynamoDB through dynalite, SNS's query protocol, Lambda's Invoke API, the HTTP API routes, S3's REST
+// API, the local /_smcp/ routes and anything else). Whatever the request: an answer comes, it is not a 5xx, an error is well formed
 // in its protocol's way, an error changed no state, and the endpoint still answers its health route afterwards.
 import fc from 'fast-check';
 import { createManualClock } from '../../local/clock.ts';
@@ -12,7 +12,7 @@ interface FuzzRequest {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | Uint8Array<ArrayBuffer> | undefined;
   /** Which protocol the answer must be well formed in. */
-  readonly protocol: 'json' | 'dynamodb' | 'sns' | 'lambda' | 'http-api' | 'local' | 'any';
+  readonly protocol: 'json' | 'dynamodb' | 'sns' | 'lambda' | 'http-api' | 'local' | 's3' | 'any';
 }
 
 // The JSON operations each service serves, and DynamoDB's (dynalite's) main ones; arbitraries also make up others.
@@ -199,6 +199,99 @@ const httpApiRequests: fc.Arbitrary<FuzzRequest> = fc
     };
   });
 
+// S3's REST API: requests signed for s3 (what the endpoint takes for S3), on buckets that exist, do not, or cannot,
+// with the subresources, headers and documents the operations read, and junk.
+const S3_SUBRESOURCES = [
+  '',
+  '?list-type=2',
+  '?list-type=2&max-keys=-1',
+  '?list-type=2&max-keys=abc&delimiter=/',
+  '?list-type=2&continuation-token=forged',
+  '?list-type=3',
+  '?encoding-type=bogus',
+  '?notification',
+  '?policy',
+  '?location',
+  '?delete',
+  '?uploads',
+  '?versioning',
+  '?acl',
+  '?x-id=PutObject',
+];
+const S3_DOCUMENTS = [
+  '<NotificationConfiguration><EventBridgeConfiguration/></NotificationConfiguration>',
+  '<NotificationConfiguration><TopicConfiguration><Topic>t</Topic></TopicConfiguration></NotificationConfiguration>',
+  '<NotificationConfiguration><Other/></NotificationConfiguration>',
+  '<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>',
+  '<CreateBucketConfiguration><LocationConstraint><a/></LocationConstraint></CreateBucketConfiguration>',
+  '<Delete><Object><Key>k</Key></Object><Quiet>true</Quiet></Delete>',
+  '<Delete><Object><Key/></Object></Delete>',
+  '<!DOCTYPE x [<!ENTITY a "aaaa">]><Delete><Object><Key>&a;</Key></Object></Delete>',
+  `${'<a>'.repeat(3_000)}${'</a>'.repeat(3_000)}`,
+  '{"Statement":[]}',
+  '5;chunk-signature=0\r\nhello\r\n0;chunk-signature=0\r\n\r\n',
+];
+const s3Requests: fc.Arbitrary<FuzzRequest> = fc
+  .record({
+    method: fc.constantFrom('GET', 'PUT', 'HEAD', 'DELETE', 'POST', 'PATCH'),
+    path: fc.oneof(
+      fc.constantFrom(
+        '/',
+        '/fuzz-bucket',
+        '/fuzz-bucket/',
+        '/fuzz-bucket/key',
+        '/fuzz-bucket/a/b%20c',
+        '/Bad_Bucket/k',
+      ),
+      fc.constantFrom(
+        '/missing-bucket/k',
+        '/fuzz-bucket/%E0%A4%A',
+        '/fuzz-bucket/../k',
+        `/fuzz-bucket/${'k'.repeat(1100)}`,
+      ),
+      printable(40).map((p) => `/fuzz-bucket/${encodeURIComponent(p)}`),
+      printable(30).map((p) => `/${p.replace(/[?#\s]/g, '')}`),
+    ),
+    query: fc.oneof(
+      fc.constantFrom(...S3_SUBRESOURCES),
+      printable(30).map((q) => `?${encodeURI(q)}`),
+    ),
+    region: fc.constantFrom('us-east-1', 'eu-west-1', 'xx-nowhere-9'),
+    headers: fc.dictionary(
+      fc.constantFrom(
+        'content-md5',
+        'content-type',
+        'content-encoding',
+        'x-amz-content-sha256',
+        'x-amz-decoded-content-length',
+        'x-amz-copy-source',
+        'x-amz-meta-owner',
+        'range',
+      ),
+      fc.oneof(
+        printable(40),
+        fc.constantFrom('aws-chunked', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'bytes=0-3', 'bytes=-0', 'bytes=9-1'),
+      ),
+      { maxKeys: 4 },
+    ),
+    body: fc.oneof(
+      fc.constant(undefined),
+      fc.constantFrom(...S3_DOCUMENTS),
+      printable(200),
+      fc.uint8Array({ maxLength: 256 }).map((b) => new Uint8Array(b)),
+    ),
+  })
+  .map(({ method, path, query, region, headers, body }) => ({
+    method,
+    path: `${path}${query}`,
+    headers: {
+      ...headers,
+      authorization: `AWS4-HMAC-SHA256 Credential=test/20260105/${region}/s3/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: method === 'GET' || method === 'HEAD' ? undefined : body,
+    protocol: 's3',
+  }));
+
 // Not /_smcp/settle nor /_smcp/schedules/fire: they drive the clock and the schedules, which is their job.
 const localRequests: fc.Arbitrary<FuzzRequest> = fc
   .record({
@@ -282,6 +375,14 @@ const malformedError = (request: FuzzRequest, answer: Answer): string | undefine
         : 'a Lambda error without X-Amzn-ErrorType and a message';
     case 'local':
       return typeof body?.error === 'string' ? undefined : 'a local route error without {error}';
+    case 's3':
+      // HEAD answers carry no body, as S3's do.
+      if (request.method === 'HEAD') return answer.text === '' ? undefined : 'a HEAD error with a body';
+      return /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<Error><Code>[A-Za-z]+<\/Code><Message>[^<]+<\/Message>.*<RequestId>[0-9A-F]{16}<\/RequestId><\/Error>$/s.test(
+        answer.text,
+      )
+        ? undefined
+        : 'an S3 error that is not an <Error> document';
     default:
       return undefined;
   }
@@ -295,6 +396,7 @@ const fingerprint = (cloud: LocalCloud): string => {
     cloud.stepfunctions.snapshot(),
     cloud.sns.snapshot(),
     Object.values(sqs.queues).map((q) => [q.name, q.attributes]),
+    cloud.s3.snapshot(),
   ]);
 };
 
@@ -333,6 +435,8 @@ const startFuzzCloud = async ({ port = 0 }: { port?: number } = {}) => {
     log: () => {},
     logLevel: 'SILENT',
   });
+  // A bucket for the S3 requests to find (others they create, or fail to).
+  cloud.s3.declareBucket({ name: 'fuzz-bucket', region: 'us-east-1', eventBridge: true });
   const targets = [cloud.secretsmanager.service, cloud.stepfunctions.service, cloud.sqs.service, cloud.bus.service]
     .flatMap((s) => Object.keys(s.operations).map((op) => `${s.targetPrefix}.${op}`))
     .concat(DYNAMODB_OPERATIONS.map((op) => `DynamoDB_20120810.${op}`));
@@ -343,6 +447,7 @@ const startFuzzCloud = async ({ port = 0 }: { port?: number } = {}) => {
     { weight: 1, arbitrary: lambdaRequests(functions) },
     { weight: 1, arbitrary: httpApiRequests },
     { weight: 1, arbitrary: localRequests },
+    { weight: 1, arbitrary: s3Requests },
     { weight: 1, arbitrary: anyRequests },
   );
 
@@ -383,7 +488,12 @@ const startFuzzCloud = async ({ port = 0 }: { port?: number } = {}) => {
     });
     if (health === 'unsendable' || health === 'no answer' || health.status !== 200)
       return 'the endpoint stopped answering';
-    if (answer.status >= 500) return `answered ${answer.status}: ${answer.text.slice(0, 160)}`;
+    // S3 answers what it does not do (multipart uploads, CopyObject, ACLs…) 501 NotImplemented, as S3 does.
+    const notImplemented =
+      request.protocol === 's3' &&
+      answer.status === 501 &&
+      (request.method === 'HEAD' || /<Code>NotImplemented</.test(answer.text));
+    if (answer.status >= 500 && !notImplemented) return `answered ${answer.status}: ${answer.text.slice(0, 160)}`;
     const failed = answer.status >= 400 || answer.headers.get('x-amz-function-error') !== null;
     if (!failed) return undefined;
     const malformed = malformedError(request, answer);

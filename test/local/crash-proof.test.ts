@@ -250,6 +250,43 @@ describe('crash-proof endpoint: Lambda Invoke and raw requests', () => {
   });
 });
 
+describe('crash-proof endpoint: S3', () => {
+  const s3 = (path: string, init: RequestInit = {}) =>
+    fetch(`${t.cloud.url}${path}`, {
+      ...init,
+      headers: {
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=test/20260105/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0',
+        ...(init.headers as Record<string, string> | undefined),
+      },
+    }).then(async (r) => ({ status: r.status, code: /<Code>([^<]*)<\/Code>/.exec(await r.text())?.[1] }));
+
+  it('answers deep, entity-laden and broken XML, bad key encodings and broken chunked bodies in S3’s words', async () => {
+    await s3('/crash-bucket', { method: 'PUT' });
+
+    const deep = await s3('/crash-bucket?notification', {
+      method: 'PUT',
+      body: `${'<a>'.repeat(50_000)}${'</a>'.repeat(50_000)}`,
+    });
+    const entities = await s3('/crash-bucket?delete', {
+      method: 'POST',
+      body: `<!DOCTYPE d [<!ENTITY a "${'a'.repeat(1000)}"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><Delete><Object><Key>&b;</Key></Object></Delete>`,
+    });
+    const badKey = await s3('/crash-bucket/%E0%A4%A');
+    const chunked = await s3('/crash-bucket/chunked', {
+      method: 'PUT',
+      headers: { 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'content-encoding': 'aws-chunked' },
+      body: `ffffffff\r\n${CANARY}\r\n0\r\n\r\n`,
+    });
+
+    expect(deep).toEqual({ status: 400, code: 'MalformedXML' });
+    expect(entities).toEqual({ status: 400, code: 'MalformedXML' });
+    expect(badKey).toEqual({ status: 400, code: 'InvalidURI' });
+    expect(chunked).toEqual({ status: 400, code: 'IncompleteBody' });
+    expect(await stillServing()).toBe(true);
+  });
+});
+
 describe('crash guard of smcp local', () => {
   it('logs an unhandled rejection by name and frames, never its message', () => {
     const line = describeRejection(new TypeError(`bad value ${CANARY}`));

@@ -6,7 +6,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createManualClock, type ManualClock } from '../../local/clock.ts';
-import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
+import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../../local/cloud.ts';
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -55,6 +55,9 @@ const startTestCloud = async (
     schedules?: boolean;
     /** Where the local SNS forwards notifications as Slack webhook posts (a test's stand-in for Slack). */
     slackWebhookUrl?: string;
+    /** Trails of the test's own, and how often they deliver (local clock seconds). */
+    trails?: LocalCloudOptions['trails'];
+    trailDeliverySeconds?: number;
   } = {},
 ): Promise<TestCloud> => {
   const clock = createManualClock(options.start ?? '2026-01-05T09:00:00Z');
@@ -67,6 +70,8 @@ const startTestCloud = async (
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.slackWebhookUrl ? { slackWebhookUrl: options.slackWebhookUrl } : {}),
+    ...(options.trails ? { trails: options.trails } : {}),
+    ...(options.trailDeliverySeconds === undefined ? {} : { trailDeliverySeconds: options.trailDeliverySeconds }),
   });
   return { cloud, clock, clients: clientsFor(cloud.url), logs };
 };
