@@ -9,6 +9,8 @@ const readsNames = (stack: LocalStack) => ({
   detectorTable: tableNamed(stack, 'ReadDetectorTable'),
   readLogFilesQueue: queueNamed(stack, 'ReadLogFilesQueue'),
   readLogFilesDeadLetterQueue: queueNamed(stack, 'ReadLogFilesDeadLetterQueue'),
+  /** The read trail's bucket (its log files). */
+  trailBucket: stack.buckets.find((b) => b.logicalId === 'ReadTrailBucket')?.name ?? 'no ReadTrailBucket',
   deadLetterQueue: queueNamed(stack, 'DeadLetterQueue'),
   /** The approvals area's decision function, which a waiting quarantine's approval goes to. */
   approveFunction: functionNamed(stack, 'approve'),
