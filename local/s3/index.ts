@@ -45,7 +45,13 @@ const createS3 = (options: S3Options) => {
     route,
     /** A bucket the stack declares (AWS::S3::Bucket): created if missing, its configuration as declared. */
     declareBucket: (declaration: BucketDeclaration): void => {
-      if (!core.buckets.has(declaration.name)) void core.createBucket(declaration.name, declaration.region);
+      if (!core.buckets.has(declaration.name)) {
+        try {
+          void core.createBucket(declaration.name, declaration.region);
+        } catch (error) {
+          throw new Error(`The stack's bucket ${declaration.name}: ${(error as Error).message}`, { cause: error });
+        }
+      }
       void core.updateBucket(declaration.name, (bucket) => {
         bucket.eventBridge = declaration.eventBridge;
         if (declaration.policy !== undefined) bucket.policy = declaration.policy;

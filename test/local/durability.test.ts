@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateSecretCommand,
   GetSecretValueCommand,
@@ -129,14 +130,19 @@ beforeEach(() => {
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('durable local state', () => {
-  it('keeps a PutSecretValue and a SendMessage acknowledged just before a SIGKILL', async () => {
+  it('keeps a PutSecretValue, a SendMessage and a PutObject acknowledged just before a SIGKILL', async () => {
     const first = await start();
     const sm = new SecretsManagerClient(config());
     const sqs = new SQSClient(config());
+    const s3 = new S3Client({ ...config(), forcePathStyle: true });
     await sm.send(new CreateSecretCommand({ Name: 'durable/value', SecretString: 'v1' }));
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'durable-queue' }));
+    await s3.send(new CreateBucketCommand({ Bucket: 'durable-bucket' }));
     const put = await sm.send(new PutSecretValueCommand({ SecretId: 'durable/value', SecretString: 'v2' }));
     const sent = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'kept' }));
+    const object = await s3.send(
+      new PutObjectCommand({ Bucket: 'durable-bucket', Key: 'kept.txt', Body: 'object kept' }),
+    );
     await kill(first);
 
     const second = await start();
@@ -144,9 +150,12 @@ describe('durable local state', () => {
       new GetSecretValueCommand({ SecretId: 'durable/value' }),
     );
     const { Messages = [] } = await new SQSClient(config()).send(new ReceiveMessageCommand({ QueueUrl }));
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'durable-bucket', Key: 'kept.txt' }));
+    const body = await got.Body?.transformToString();
     await kill(second);
 
     expect([value.SecretString, value.VersionId]).toEqual(['v2', put.VersionId]);
+    expect([body, got.ETag]).toEqual(['object kept', object.ETag]);
     expect(Messages.map((m) => [m.MessageId, m.Body])).toEqual([[sent.MessageId, 'kept']]);
   }, 120_000);
 
