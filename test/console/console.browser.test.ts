@@ -217,7 +217,8 @@ describe('the console', () => {
       },
     }));
     await replayScenario(inProcess(t.cloud), { setup: { secrets: [] }, events: burst, expected: {} });
-    // The reads close after five minutes (CloudTrail's delay allowance); detect-spikes runs every minute.
+    // The reads reach the counters with the trail's next log file (a minute on the local clock) and close two minutes
+    // after their minute (the local stage); detect-spikes runs every minute.
     for (let i = 0; i < 8; i++) {
       await t.clock.advance(MINUTE);
       await t.cloud.whenIdle();

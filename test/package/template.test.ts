@@ -221,6 +221,64 @@ describe('packaged CloudFormation template', () => {
     expect(definitions).not.toContain('EventBusName\\": \\"default\\"');
   });
 
+  it('reads reads from the stack’s own trail: bucket, policy, trail, rule, queue and ingest-reads’ grants', () => {
+    const props = (id: string) => (resources[id] as Resource).Properties;
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+    const trailArn = 'arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/smcp-test-read-trail';
+
+    expect(props('ReadTrailBucket')).toMatchObject({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+      BucketName: { 'Fn::Sub': 'smcp-test-read-trail-${AWS::AccountId}-${AWS::Region}' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: 8 }] },
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+    });
+    const statements = (props('ReadTrailBucketPolicy').PolicyDocument as { Statement: Record<string, unknown>[] })
+      .Statement;
+    expect(statements.map((st) => [st.Sid, st.Effect, st.Action])).toEqual([
+      ['AWSCloudTrailAclCheck', 'Allow', 's3:GetBucketAcl'],
+      ['AWSCloudTrailWrite', 'Allow', 's3:PutObject'],
+      ['DenyLogFilesNotFromCloudTrail', 'Deny', 's3:PutObject'],
+      ['DenyInsecureTransport', 'Deny', 's3:*'],
+    ]);
+    for (const allow of statements.slice(0, 2))
+      expect(JSON.stringify(allow.Condition)).toContain(JSON.stringify({ 'Fn::Sub': trailArn }));
+    expect(resources.ReadTrail).toMatchObject({
+      DependsOn: ['ReadTrailBucketPolicy'],
+      Properties: {
+        TrailName: 'smcp-test-read-trail',
+        S3BucketName: { Ref: 'ReadTrailBucket' },
+        IsLogging: true,
+        IsMultiRegionTrail: false,
+        EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true }],
+      },
+    });
+    expect(props('RuleReadLogFiles')).toMatchObject({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+      EventPattern: { source: ['aws.s3'], detail: { bucket: { name: [{ 'Fn::Sub': '${ReadTrailBucket}' }] } } },
+      Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': ['ReadLogFilesQueue', 'Arn'] } })],
+    });
+    expect(JSON.stringify(props('ReadLogFilesQueuePolicy'))).toContain(
+      '{"ArnEquals":{"aws:SourceArn":{"Fn::GetAtt":["RuleReadLogFiles","Arn"]}}}',
+    );
+    expect(resources.RuleReadEvents).toBeUndefined();
+    const grants = JSON.stringify(props('IngestDashreadsIamRoleLambdaExecution').Policies);
+    expect(grants).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+      '{"Effect":"Allow","Action":["s3:GetObject"],"Resource":{"Fn::Sub":"${ReadTrailBucket.Arn}/AWSLogs/*"}}',
+    );
+    expect(grants).not.toContain('s3:PutObject');
+  });
+
   it('ships a dispatch bundle that loads on Node 24 and calls Step Functions over HTTP', async () => {
     const unpacked = join(dir, 'dispatch');
     await run('unzip', ['-q', '-o', join(dir, 'dispatch.zip'), '-d', unpacked]);

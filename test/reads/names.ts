@@ -7,7 +7,10 @@ import { functionNamed, queueNamed, tableNamed } from '../../scripts/cli/stack.t
 const readsNames = (stack: LocalStack) => ({
   countersTable: tableNamed(stack, 'ReadCountersTable'),
   detectorTable: tableNamed(stack, 'ReadDetectorTable'),
-  readEventsQueue: queueNamed(stack, 'ReadEventsQueue'),
+  readLogFilesQueue: queueNamed(stack, 'ReadLogFilesQueue'),
+  readLogFilesDeadLetterQueue: queueNamed(stack, 'ReadLogFilesDeadLetterQueue'),
+  /** The read trail's bucket (its log files). */
+  trailBucket: stack.buckets.find((b) => b.logicalId === 'ReadTrailBucket')?.name ?? 'no ReadTrailBucket',
   deadLetterQueue: queueNamed(stack, 'DeadLetterQueue'),
   /** The approvals area's decision function, which a waiting quarantine's approval goes to. */
   approveFunction: functionNamed(stack, 'approve'),
