@@ -1,6 +1,6 @@
 // Local-only HTTP routes under /_smcp/ that AWS has no API for: put recorded events on the bus verbatim (their ids
-// kept, so duplicate deliveries can be replayed), read back what the bus saw, list executions, settle, fire a schedule,
-// move the clock forward, backdate a secret's dates. The replay engine's remote target (`smcp replay --endpoint`) uses
+// kept, so duplicate deliveries can be replayed), read back what the bus saw, write the trails' pending log files now,
+// list executions, settle, fire a schedule, move the clock forward, backdate a secret's dates. The replay engine's remote target (`smcp replay --endpoint`) uses
 // them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isAdvanceable } from './clock.ts';
@@ -17,6 +17,8 @@ interface AdminParts extends Settleable {
   readonly faults?: { injected(): { throttle: number; serverError: number } };
   /** Resolves once every change so far is on disk: events published here answer once their deliveries are kept. */
   readonly flush?: () => Promise<void>;
+  /** The local CloudTrail: its pending log files written on demand (a replay's recorded file becomes one). */
+  readonly cloudTrail?: { deliver(): Promise<string[]> };
 }
 
 const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -70,6 +72,8 @@ const createAdminRoutes =
         if (typeof input.count !== 'number')
           throw new Error('count must be the number of events /_smcp/health reported');
         json(res, 200, { events: cloud.bus.eventsSince(input.count) });
+      } else if (req.method === 'POST' && url.pathname === '/_smcp/trail/deliver') {
+        json(res, 200, { keys: (await cloud.cloudTrail?.deliver()) ?? [] });
       } else if (req.method === 'POST' && url.pathname === '/_smcp/settle') {
         const since = typeof input.since === 'string' ? new Date(input.since) : undefined;
         const timeoutMs = typeof input.timeoutMs === 'number' ? input.timeoutMs : 60_000;

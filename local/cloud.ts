@@ -278,6 +278,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
             whenIdle,
             faults,
             flush: opened.flush,
+            cloudTrail,
           }),
           console_.route,
         ]),

@@ -44,10 +44,31 @@ class QuarantineRefusedError extends ReadsError {
   }
 }
 
-/** A counter write that a queue record contributed to failed: the record goes back to the queue (batchItemFailures). */
+/** The log file a notice names is not in the bucket (any more: the lifecycle rule expired it). Not retried. */
+class LogFileGoneError extends ReadsError {
+  constructor(bucket: string, key: string, options?: ErrorOptions) {
+    super(`Log file s3://${bucket}/${key} does not exist`, options);
+    this.name = 'LogFileGoneError';
+  }
+}
+
+/** The object is not a gzipped CloudTrail log file (not gzip, or not JSON inside). Not retried. */
+class LogFileUnreadableError extends ReadsError {
+  readonly reason: string;
+  constructor(bucket: string, key: string, reason: string, options?: ErrorOptions) {
+    super(`Log file s3://${bucket}/${key} is unreadable: ${reason}`, options);
+    this.name = 'LogFileUnreadableError';
+    this.reason = reason;
+  }
+}
+
+/**
+ * A queue message's log file could not be read now, or a counter write its reads contributed to failed: the message
+ * goes back to the queue (batchItemFailures) and its file is read again.
+ */
 class RecordWriteFailedError extends ReadsError {
   constructor(messageId: string, options?: ErrorOptions) {
-    super(`A counter write for record ${messageId} failed`, options);
+    super(`Record ${messageId} returns to the queue: its log file was not read or not counted whole`, options);
     this.name = 'RecordWriteFailedError';
   }
 }
@@ -55,6 +76,8 @@ class RecordWriteFailedError extends ReadsError {
 export {
   CounterContentionError,
   DetectorStateConflictError,
+  LogFileGoneError,
+  LogFileUnreadableError,
   QuarantineRefusedError,
   ReadsError,
   RecordWriteFailedError,

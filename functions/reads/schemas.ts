@@ -1,10 +1,31 @@
-// The read-spike area's boundaries: the read events ingest-reads consumes, the events the area emits and consumes, and
-// each step's input. Zod only (the dispatcher imports this file); types come from z.infer.
+// The read-spike area's boundaries: the log-file notices and CloudTrail reads ingest-reads consumes, the events the
+// area emits and consumes, and each step's input. Zod only (the dispatcher imports this file); types from z.infer.
 import * as z from 'zod/mini';
 import { EventBridgeEvent, SecretRef } from '../shared/schemas.ts';
 
-// --- CloudTrail reads on the read-events queue (ingest-reads) --------------------------------------------------------
-// Only the fields counted are kept: a narrow schema parses faster and cannot carry anything else along.
+// --- CloudTrail log files on the read-log-files queue (ingest-reads) ------------------------------------------------
+
+/**
+ * S3's `Object Created` event for a log file CloudTrail wrote into the trail bucket, as the read-log-files rule puts it
+ * on the queue (EventBridge notifications of the bucket). Only the bucket and key are used: the file itself is read
+ * from S3, never taken from the event.
+ */
+const LogFileCreated = z.extend(EventBridgeEvent, {
+  source: z.literal('aws.s3'),
+  'detail-type': z.literal('Object Created'),
+  detail: z.object({
+    bucket: z.object({ name: z.string().check(z.minLength(3), z.maxLength(63)) }),
+    // S3 keys are at most 1,024 bytes; URL-encoded in the event, up to three times that.
+    object: z.object({
+      key: z.string().check(z.minLength(1), z.maxLength(3072)),
+      size: z.optional(z.number().check(z.nonnegative())),
+    }),
+  }),
+});
+type LogFileCreated = z.infer<typeof LogFileCreated>;
+
+// A read in a log file: the bare CloudTrail record (the object EventBridge would carry as `detail`). Only the fields
+// counted are kept: a narrow schema parses faster and cannot carry anything else along.
 
 const ReadIdentity = z.object({
   type: z.optional(z.string().check(z.maxLength(64))),
@@ -15,44 +36,21 @@ const ReadIdentity = z.object({
 });
 type ReadIdentity = z.infer<typeof ReadIdentity>;
 
-const ReadRequestParameters = z.optional(
-  z.nullable(z.object({ secretId: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))) })),
-);
-
-const ReadEventName = z.enum(['GetSecretValue', 'BatchGetSecretValue']);
-
-/**
- * A read as the read-events rule's input transformer trims it (events/rules/read-events.json): about 700 bytes instead
- * of 1.5 KB, so more records fit one Lambda invocation.
- */
-const ReadRecord = z.object({
-  v: z.literal(1),
+/** A GetSecretValue record of Secrets Manager, as CloudTrail writes it into a log file. */
+const CloudTrailRead = z.object({
+  eventSource: z.literal('secretsmanager.amazonaws.com'),
+  eventName: z.literal('GetSecretValue'),
   eventID: z.string().check(z.minLength(1), z.maxLength(128)),
-  eventName: ReadEventName,
   eventTime: z.string().check(z.minLength(1), z.maxLength(64)),
-  region: z.string().check(z.maxLength(64)),
-  sourceIp: z.optional(z.nullable(z.string().check(z.maxLength(256)))),
-  userAgent: z.optional(z.nullable(z.string().check(z.maxLength(1024)))),
+  awsRegion: z.string().check(z.maxLength(64)),
+  sourceIPAddress: z.optional(z.string().check(z.maxLength(256))),
+  userAgent: z.optional(z.string().check(z.maxLength(1024))),
   userIdentity: ReadIdentity,
-  requestParameters: ReadRequestParameters,
+  requestParameters: z.optional(
+    z.nullable(z.object({ secretId: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))) })),
+  ),
 });
-type ReadRecord = z.infer<typeof ReadRecord>;
-
-/** The whole event, as EventBridge delivers it without a transformer (sent to the queue by hand, or by an older rule). */
-const ReadEvent = z.extend(EventBridgeEvent, {
-  detail: z.object({
-    eventSource: z.literal('secretsmanager.amazonaws.com'),
-    eventName: ReadEventName,
-    eventID: z.string().check(z.minLength(1), z.maxLength(128)),
-    eventTime: z.string().check(z.minLength(1), z.maxLength(64)),
-    awsRegion: z.string().check(z.maxLength(64)),
-    sourceIPAddress: z.optional(z.string().check(z.maxLength(256))),
-    userAgent: z.optional(z.string().check(z.maxLength(1024))),
-    userIdentity: ReadIdentity,
-    requestParameters: ReadRequestParameters,
-  }),
-});
-type ReadEvent = z.infer<typeof ReadEvent>;
+type CloudTrailRead = z.infer<typeof CloudTrailRead>;
 
 // --- Events ----------------------------------------------------------------------------------------------------------
 
@@ -139,12 +137,12 @@ type QuarantineInput = z.infer<typeof QuarantineInput>;
 
 export {
   AssessInput,
+  CloudTrailRead,
   DetectSpikesInput,
+  LogFileCreated,
   QuarantineInput,
   ReadAnomalyHandledDetail,
-  ReadEvent,
   ReadIdentity,
-  ReadRecord,
   ReadSpikeDetectedDetail,
   Remediation,
   ResponsePolicy,

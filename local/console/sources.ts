@@ -2,7 +2,9 @@
 // is never copied out), the Step Functions executions and their histories, the bus's recent events, and the tables
 // the functions keep (approvals, read counters) through DynamoDB on the local endpoint. Every view the API returns
 // is built here from an explicit list of fields.
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { createCounters } from '../../functions/reads/adapters/counters.ts';
 import type { Clock } from '../clock.ts';
@@ -231,8 +233,14 @@ const createSources = (parts: ConsoleParts) => {
     return rows.sort((a, b) => b.expiresAt.localeCompare(a.expiresAt));
   };
 
-  const countersTable = tableName('ReadCountersTable');
-  const counters = countersTable ? createCounters({ ddb, tableName: countersTable }) : undefined;
+  const s3 = new S3Client({
+    endpoint: parts.url,
+    region: parts.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const stateBucket = parts.stack.buckets.find((b) => b.logicalId === 'ReadStateBucket')?.name;
+  const counters = stateBucket ? createCounters({ s3, bucket: stateBucket }) : undefined;
 
   return {
     secrets,
@@ -243,7 +251,10 @@ const createSources = (parts: ConsoleParts) => {
     counters,
     events: () => parts.bus.recentEvents(),
     now: () => parts.clock.now(),
-    close: () => ddb.destroy(),
+    close: () => {
+      ddb.destroy();
+      s3.destroy();
+    },
   };
 };
 

@@ -86,6 +86,40 @@ const describeError = (error: unknown) => (error instanceof Error ? `${error.nam
 
 // A detail as deep as a request body may be (json-protocol/body.ts), inside the event's envelope.
 const MAX_EVENT_DEPTH = DEFAULT_LIMITS.maxDepth + 1;
+// Objects and arrays the quick walk visits before it hands over to the careful one: an event the emulators make has a
+// dozen; past this many, the value may share objects (a walk of every path could explode) and is walked carefully.
+const QUICK_WALK_OBJECTS = 10_000;
+
+let walkBudget = 0;
+
+/** Whether `value` nests deeper than MAX_EVENT_DEPTH, or the walk ran out of budget (then: undecided). */
+const quickWalk = (value: object, depth: number): boolean => {
+  if (depth > MAX_EVENT_DEPTH || --walkBudget < 0) return true;
+  if (Array.isArray(value)) {
+    for (const child of value)
+      if (child !== null && typeof child === 'object' && quickWalk(child, depth + 1)) return true;
+    return false;
+  }
+  // for…in with hasOwn: the own enumerable members, as Object.values has them, without an array per object.
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key];
+    if (child !== null && typeof child === 'object' && Object.hasOwn(value, key) && quickWalk(child, depth + 1)) {
+      return true;
+    }
+  }
+  return false;
+};
+
+/**
+ * Whether an event nests deeper than a request body may. Recursion at most MAX_EVENT_DEPTH frames deep, with nothing
+ * allocated: a sixth of the careful walk's cost (valueNestsDeeperThan, which keeps a stack and a map of every object)
+ * on every event the emulators publish. A cycle nests without end, so it is too deep either way.
+ */
+const nestsTooDeep = (event: object): boolean => {
+  walkBudget = QUICK_WALK_OBJECTS;
+  if (!quickWalk(event, 1)) return false;
+  return walkBudget >= 0 || valueNestsDeeperThan(event, MAX_EVENT_DEPTH);
+};
 
 /**
  * What the bus accepts from any caller (PutEvents has checked its entries already; publish() takes events from the
@@ -99,7 +133,7 @@ const checkEvent = (event: BusEvent) => {
   if (typeof event.id !== 'string' || typeof event.source !== 'string' || typeof event['detail-type'] !== 'string') {
     throw new InvalidEventError('An event needs string id, source and detail-type');
   }
-  if (valueNestsDeeperThan(event, MAX_EVENT_DEPTH)) {
+  if (nestsTooDeep(event)) {
     throw new InvalidEventError(`An event's detail may nest at most ${DEFAULT_LIMITS.maxDepth} levels`);
   }
 };
@@ -130,6 +164,11 @@ const createEventBus = (options: BusOptions) => {
     schedule?: Schedule;
     targets: CompiledTarget[];
   })[];
+  // The rules an event can match, worked out once (the rules never change): read-only CloudTrail management events
+  // reach only rules in the ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS state, as in AWS: a read's CloudTrail event
+  // is matched against those alone (the stack has one, read-events), and against nothing on a bus without any.
+  const routable = rules.filter((rule) => rule.pattern && rule.state !== 'DISABLED');
+  const allManagementEvents = routable.filter((rule) => rule.state === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
   const inFlight = new Set<Promise<void>>();
   const stats = { events: 0, matched: 0, delivered: 0, failed: 0 };
   let recent: BusEvent[] = [];
@@ -252,18 +291,20 @@ const createEventBus = (options: BusOptions) => {
     }
   };
 
-  /** Routes one event through every enabled rule whose pattern matches; deliveries run in the background. */
+  /**
+   * Routes one event through every enabled rule whose pattern matches; deliveries run in the background. Taps see
+   * every event, whether or not any rule can match it. PutEvents's events are not checked again: the API built them
+   * from entries it checked (a Detail no deeper than a request body, parsed by the API itself).
+   */
   const route = (event: BusEvent, via: Via): number => {
-    checkEvent(event);
+    if (via !== 'PutEvents') checkEvent(event);
     admit(event, via);
-    const detail = event.detail as { readOnly?: unknown; eventType?: unknown } | undefined;
-    // Read-only CloudTrail management events reach only rules in the ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS state.
+    const detail = event.detail as { readOnly?: unknown; eventType?: unknown } | null | undefined;
     const readOnlyManagement = detail?.eventType === 'AwsApiCall' && detail.readOnly === true;
+    const candidates = readOnlyManagement ? allManagementEvents : routable;
     let matched = 0;
-    for (const rule of rules) {
-      if (!rule.pattern || rule.state === 'DISABLED') continue;
-      if (readOnlyManagement && rule.state !== 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') continue;
-      if (!matches(rule.pattern, event)) continue;
+    for (const rule of candidates) {
+      if (!matches(rule.pattern as CompiledPattern, event)) continue;
       matched++;
       for (const target of rule.targets) start(rule, target, event);
     }

@@ -3,6 +3,11 @@
 // execution), runs the cloud until nothing can progress, and returns the executions (with their history) and every
 // event the bus saw meanwhile. Callers format or assert; the engine prints nothing.
 //
+// CloudTrail records among the events (`AWS API Call via CloudTrail`, reads included) reach the local trail the way
+// the emulators' own records do, through the bus; after each recorded file the engine has the trail write its log
+// file at once. So recorded reads reach ingest-reads as AWS delivers them, in a log file per recorded file (a recording
+// of the same records in two files is CloudTrail delivering them twice).
+//
 // A target is a local cloud in this process (inProcess) or a running `smcp local` reached through its /_smcp/ routes
 // (overHttp): the same steps either way.
 import { randomUUID } from 'node:crypto';
@@ -33,6 +38,8 @@ interface ReplayTarget {
   listen(): Promise<() => Promise<BusEvent[]>>;
   /** Puts events on the bus as they are; how many rules each matched. */
   publish(events: readonly BusEvent[]): Promise<number[]>;
+  /** Has the local trail write its pending log files now (cloud.cloudTrail.deliver()); their keys. */
+  deliverTrail(): Promise<string[]>;
   settle(since: Date, timeoutMs: number): Promise<SettledExecution[]>;
 }
 
@@ -68,6 +75,24 @@ interface ReplayRun {
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 const DEFAULT_BATCH = 200;
+const CLOUDTRAIL_TYPES: ReadonlySet<string> = new Set([
+  'AWS API Call via CloudTrail',
+  'AWS Service Event via CloudTrail',
+]);
+
+/**
+ * The events in runs of one recorded file each, in order: a batch ends after a file with CloudTrail records, whose log
+ * file is written before the next file's events go out.
+ */
+const byFile = (events: readonly RecordedEvent[]): RecordedEvent[][] => {
+  const runs: RecordedEvent[][] = [];
+  for (const recorded of events) {
+    const last = runs.at(-1);
+    if (last && last[0]?.file === recorded.file) last.push(recorded);
+    else runs.push([recorded]);
+  }
+  return runs;
+};
 
 /** A scenario from files and folders: events (recursively, in name order), setup.json and expect.json. */
 const loadScenario = (paths: readonly string[]): Scenario => ({
@@ -89,6 +114,7 @@ const inProcess = (cloud: LocalCloud): ReplayTarget => ({
     };
   },
   publish: async (events) => events.map((event) => cloud.bus.publish(event)),
+  deliverTrail: () => cloud.cloudTrail.deliver(),
   settle: (since, timeoutMs) => settle(cloud, { since, timeoutMs }),
 });
 
@@ -118,6 +144,7 @@ const overHttp = (endpoint: string): ReplayTarget => {
       return async () => (await call('POST', '/_smcp/events/since', { count: from })).events as BusEvent[];
     },
     publish: async (events) => (await call('POST', '/_smcp/events', { events })).matched as number[],
+    deliverTrail: async () => (await call('POST', '/_smcp/trail/deliver', {})).keys as string[],
     settle: async (since, timeoutMs) =>
       (await call('POST', '/_smcp/settle', { since: since.toISOString(), timeoutMs })).executions as SettledExecution[],
   };
@@ -139,13 +166,25 @@ const replayScenario = async (
   const published: PublishedEvent[] = [];
   const size = options.batchSize ?? DEFAULT_BATCH;
   try {
-    for (let i = 0; i < events.length; i += size) {
-      const batch = events.slice(i, i + size);
-      const matched = await target.publish(batch.map(({ event }) => event));
-      const done = batch.map((recorded, j) => ({ ...recorded, matched: matched[j] ?? 0 }));
-      published.push(...done);
-      options.onPublished?.(done, published.length, events.length);
+    let pending: RecordedEvent[] = [];
+    const publishPending = async () => {
+      for (let i = 0; i < pending.length; i += size) {
+        const batch = pending.slice(i, i + size);
+        const matched = await target.publish(batch.map(({ event }) => event));
+        const done = batch.map((recorded, j) => ({ ...recorded, matched: matched[j] ?? 0 }));
+        published.push(...done);
+        options.onPublished?.(done, published.length, events.length);
+      }
+      pending = [];
+    };
+    for (const run of byFile(events)) {
+      pending.push(...run);
+      if (!run.some(({ event }) => CLOUDTRAIL_TYPES.has(event['detail-type']))) continue;
+      // The file's CloudTrail records are in the trail's buffer once on the bus: one log file of them now.
+      await publishPending();
+      await target.deliverTrail();
     }
+    await publishPending();
     const executions = (await target.settle(since, options.timeoutMs ?? DEFAULT_TIMEOUT_MS)).filter(
       (e) => !before.has(e.executionArn),
     );

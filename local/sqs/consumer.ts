@@ -8,9 +8,8 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { type Core, nowMs, queueArn } from './core.ts';
 import { toRecord } from './event.ts';
-import { expire, receiveMessages } from './messages.ts';
-import { countMessages } from './queues.ts';
-import type { StoredMessage } from './state.ts';
+import { deleteMessages, readyCount as readyOn, receiveMessages } from './messages.ts';
+import type { ReceivedMessage } from './table.ts';
 
 interface Clock {
   sleep(ms: number): Promise<void>;
@@ -61,7 +60,7 @@ const validate = (options: ConsumerOptions) => {
 };
 
 /** The message ids to keep on the queue; Lambda fails the whole batch when a reported id is not in it. */
-const failedIds = (response: unknown, batch: readonly StoredMessage[], report: boolean): Set<string> => {
+const failedIds = (response: unknown, batch: readonly ReceivedMessage[], report: boolean): Set<string> => {
   const all = new Set(batch.map((m) => m.messageId));
   if (!report || response === undefined || response === null) return new Set();
   const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
@@ -88,8 +87,7 @@ const createConsumer = (deps: ConsumerDeps) => {
   const readyCount = () => {
     const q = queue();
     if (!q || detached) return 0;
-    expire(core, q);
-    return countMessages(q, nowMs(core)).visible;
+    return readyOn(core, q);
   };
 
   const waitWindow = () =>
@@ -106,9 +104,9 @@ const createConsumer = (deps: ConsumerDeps) => {
     });
 
   /** Up to batchSize messages, received a slice per turn, with their records; undefined once detached midway. */
-  const receiveBatch = async (): Promise<{ batch: StoredMessage[]; records: SQSRecord[] } | undefined> => {
+  const receiveBatch = async (): Promise<{ batch: ReceivedMessage[]; records: SQSRecord[] } | undefined> => {
     const arn = queueArn(core, queueName);
-    const batch: StoredMessage[] = [];
+    const batch: ReceivedMessage[] = [];
     const records: SQSRecord[] = [];
     for (;;) {
       const q = queue();
@@ -124,7 +122,7 @@ const createConsumer = (deps: ConsumerDeps) => {
     }
   };
 
-  const invoke = async (batch: StoredMessage[], records: SQSRecord[]) => {
+  const invoke = async (batch: ReceivedMessage[], records: SQSRecord[]) => {
     const event: SQSEvent = { Records: records };
     let keep: Set<string>;
     inFlight += 1;
@@ -140,18 +138,14 @@ const createConsumer = (deps: ConsumerDeps) => {
     } finally {
       inFlight -= 1;
     }
-    const q = queue();
-    const done = new Set(batch.map((m) => m.messageId).filter((id) => !keep.has(id)));
     // Failed records stay in flight: they reappear when their visibility timeout ends, as with Lambda.
-    if (!q || done.size === 0) return;
-    const removed: StoredMessage[] = [];
-    const kept: StoredMessage[] = [];
-    for (const m of q.messages) (done.has(m.messageId) ? removed : kept).push(m);
-    q.messages = kept;
-    // The store's rows go a slice per turn too (two per message).
-    for (let from = 0; from < removed.length; from += SLICE) {
+    const done = batch.map((m) => m.messageId).filter((id) => !keep.has(id));
+    // A slice per turn, as they were received (each a row or two for the store).
+    for (let from = 0; from < done.length; from += SLICE) {
       if (from > 0) await nextTurn();
-      core.changes.removed(q, removed.slice(from, from + SLICE));
+      const q = queue();
+      if (!q) return;
+      deleteMessages(core, q, done.slice(from, from + SLICE));
     }
   };
 
@@ -160,8 +154,8 @@ const createConsumer = (deps: ConsumerDeps) => {
     const q = queue();
     if (!q || detached) return;
     const at = nowMs(core);
-    let next = Number.POSITIVE_INFINITY;
-    for (const m of q.messages) if (m.visibleAt > at && m.visibleAt < next) next = m.visibleAt;
+    q.messages.promote(at);
+    const next = q.messages.nextVisibleAt();
     if (!Number.isFinite(next) || (wakeAt !== undefined && wakeAt <= next)) return;
     wakeAt = next;
     void clock.sleep(next - at).then(() => {
@@ -192,10 +186,7 @@ const createConsumer = (deps: ConsumerDeps) => {
   function wake() {
     if (detached) return;
     if (running) {
-      // Counting the ready messages walks the queue: only worth it once there are enough of them at all (a window
-      // open on a growing queue would otherwise walk it on every message sent).
-      const enough = (queue()?.messages.length ?? 0) >= options.batchSize;
-      if (releaseWindow && (deps.flushing() || (enough && readyCount() >= options.batchSize))) releaseWindow();
+      if (releaseWindow && (deps.flushing() || readyCount() >= options.batchSize)) releaseWindow();
       return;
     }
     running = true;

@@ -1,9 +1,9 @@
 // A record of the event Lambda's SQS event source mapping delivers, built from a stored message.
 import type { SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import { md5OfMessageAttributes } from './md5.ts';
-import type { StoredMessage } from './state.ts';
+import type { ReceivedMessage } from './table.ts';
 
-const lambdaAttributes = (message: StoredMessage): SQSMessageAttributes =>
+const lambdaAttributes = (message: ReceivedMessage): SQSMessageAttributes =>
   Object.fromEntries(
     Object.entries(message.messageAttributes).map(([name, a]) => [
       name,
@@ -17,17 +17,17 @@ const lambdaAttributes = (message: StoredMessage): SQSMessageAttributes =>
     ]),
   );
 
-const toRecord = (message: StoredMessage, eventSourceARN: string, awsRegion: string): SQSRecord => {
+const toRecord = (message: ReceivedMessage, eventSourceARN: string, awsRegion: string): SQSRecord => {
   const md5 = md5OfMessageAttributes(message.messageAttributes);
   return {
     messageId: message.messageId,
-    receiptHandle: message.receiptHandle ?? '',
+    receiptHandle: message.receiptHandle,
     body: message.body,
     attributes: {
       ApproximateReceiveCount: String(message.receiveCount),
       SentTimestamp: String(message.sentAt),
       SenderId: message.senderId,
-      ApproximateFirstReceiveTimestamp: String(message.firstReceiveAt ?? message.sentAt),
+      ApproximateFirstReceiveTimestamp: String(message.firstReceiveAt),
       ...(message.deadLetterQueueSourceArn ? { DeadLetterQueueSourceArn: message.deadLetterQueueSourceArn } : {}),
     },
     messageAttributes: lambdaAttributes(message),

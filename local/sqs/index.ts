@@ -3,14 +3,15 @@
 import { DEFAULT_REGION, type JsonService, LOCAL_ACCOUNT, type OperationHandler } from '../protocol.ts';
 import type { Store } from '../store/index.ts';
 import { type Clock, type Consumer, type ConsumerOptions, createConsumer } from './consumer.ts';
-import { createCore, queueArn, queueUrl } from './core.ts';
+import { type Core, createCore, nextSeq, nowMs, queueArn, queueUrl } from './core.ts';
 import { errors } from './errors.ts';
 import { createReader } from './input.ts';
 import { sendMessage } from './messages.ts';
 import { OPERATIONS } from './operations.ts';
 import { createSqsPersistence, type SqsPersistence } from './persist.ts';
 import { createQueueRecord, findQueue } from './queues.ts';
-import { isState, type MessageAttribute } from './state.ts';
+import { isSnapshot, type MessageAttribute, type SqsSnapshot, type SqsState } from './state.ts';
+import { createMessageTable } from './table.ts';
 
 interface SqsOptions {
   readonly now: () => Date;
@@ -24,6 +25,36 @@ interface SqsOptions {
 }
 
 const DEFAULT_BASE_URL = 'http://127.0.0.1:4566';
+
+/** Every queue and message as plain JSON, messages in send order (their MD5s computed, as a snapshot is whole). */
+const snapshotOf = (state: SqsState): SqsSnapshot => ({
+  format: 1,
+  queues: Object.fromEntries(
+    Object.entries(state.queues).map(([name, { messages, ...queue }]) => [
+      name,
+      structuredClone({
+        ...queue,
+        messages: messages.slots().map((slot) => ({ ...messages.stored(slot), md5OfBody: messages.md5(slot) })),
+      }),
+    ]),
+  ),
+});
+
+/** The state a snapshot describes: each queue's messages added in the snapshot's order, a new place in send order each. */
+const stateOf = (core: Core, snapshot: SqsSnapshot): SqsState => {
+  const now = nowMs(core);
+  const { queues } = structuredClone(snapshot);
+  return {
+    format: 1,
+    queues: Object.fromEntries(
+      Object.entries(queues).map(([name, { messages, ...queue }]) => {
+        const table = createMessageTable();
+        for (const message of messages) table.add(message, nextSeq(core), now);
+        return [name, { ...queue, messages: table }];
+      }),
+    ),
+  };
+};
 
 const createSqs = (options: SqsOptions) => {
   const consumers: Consumer[] = [];
@@ -122,10 +153,10 @@ const createSqs = (options: SqsOptions) => {
       }
     },
     /** A deep copy of every queue and message, plain JSON. */
-    snapshot: (): unknown => structuredClone(core.state),
+    snapshot: (): unknown => snapshotOf(core.state),
     restore: (snapshot: unknown): void => {
-      if (!isState(snapshot)) throw new Error('Not an SQS emulator snapshot');
-      core.state = structuredClone(snapshot);
+      if (!isSnapshot(snapshot)) throw new Error('Not an SQS emulator snapshot');
+      core.state = stateOf(core, snapshot);
       void persistence?.rewrite();
       for (const c of consumers) c.wake();
     },

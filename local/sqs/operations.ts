@@ -5,9 +5,18 @@ import { type Core, nowMs, queueUrl } from './core.ts';
 import { invalidParameterValue, purgeQueueInProgress } from './errors.ts';
 import { createReader, messageAttributes, type Reader } from './input.ts';
 import { md5OfMessageAttributes } from './md5.ts';
-import { changeVisibility, deleteMessage, receiveMessages, type SendInput, sendMessage } from './messages.ts';
+import {
+  changeVisibility,
+  countMessages,
+  deleteMessage,
+  purgeMessages,
+  receiveMessages,
+  type SendInput,
+  sendMessage,
+} from './messages.ts';
 import { createQueueRecord, findQueue, queueByUrl, readAttributes, validateAttributes } from './queues.ts';
-import type { MessageAttribute, StoredMessage } from './state.ts';
+import type { MessageAttribute, QueueRecord } from './state.ts';
+import type { ReceivedMessage } from './table.ts';
 
 const PURGE_INTERVAL_MS = 60_000;
 
@@ -30,7 +39,7 @@ const getQueueUrl = (core: Core, read: Reader) => ({
 
 const getQueueAttributes = (core: Core, read: Reader) => {
   const queue = queueByUrl(core, read.required('QueueUrl'));
-  const attributes = readAttributes(core, queue, read.stringList('AttributeNames'));
+  const attributes = readAttributes(core, queue, read.stringList('AttributeNames'), countMessages(core, queue));
   return Object.keys(attributes).length > 0 ? { Attributes: attributes } : {};
 };
 
@@ -54,15 +63,20 @@ const sendInput = (read: Reader): SendInput => {
   };
 };
 
-const sendOutput = (sent: ReturnType<typeof sendMessage>) => ({
-  MessageId: sent.messageId,
-  MD5OfMessageBody: sent.md5OfBody,
-  ...(sent.md5OfMessageAttributes ? { MD5OfMessageAttributes: sent.md5OfMessageAttributes } : {}),
-});
+/** SendMessage's answer: the body's MD5, computed now and kept for the receives, and the attributes'. */
+const sent = (core: Core, queue: QueueRecord, input: SendInput) => {
+  const { messageId, slot } = sendMessage(core, queue, input);
+  const md5OfAttributes = input.messageAttributes ? md5OfMessageAttributes(input.messageAttributes) : undefined;
+  return {
+    MessageId: messageId,
+    MD5OfMessageBody: queue.messages.md5(slot),
+    ...(md5OfAttributes ? { MD5OfMessageAttributes: md5OfAttributes } : {}),
+  };
+};
 
 const send = (core: Core, read: Reader) => {
   const queue = queueByUrl(core, read.required('QueueUrl'));
-  return sendOutput(sendMessage(core, queue, sendInput(read)));
+  return sent(core, queue, sendInput(read));
 };
 
 /**
@@ -88,7 +102,7 @@ const batch =
     return { Successful, Failed };
   };
 
-const sendBatch = batch((queue, entry, core) => sendOutput(sendMessage(core, queue, sendInput(entry))));
+const sendBatch = batch((queue, entry, core) => sent(core, queue, sendInput(entry)));
 
 /** `All` and `.*` match every name; `prefix.*` matches by prefix; anything else exactly. */
 const nameFilter = (requested: readonly string[]) => (name: string) =>
@@ -96,12 +110,12 @@ const nameFilter = (requested: readonly string[]) => (name: string) =>
     (r) => r === 'All' || r === '.*' || r === name || (r.endsWith('.*') && name.startsWith(r.slice(0, -1))),
   );
 
-const systemAttributes = (message: StoredMessage, wanted: (name: string) => boolean) => {
+const systemAttributes = (message: ReceivedMessage, wanted: (name: string) => boolean) => {
   const all: Record<(typeof SYSTEM_ATTRIBUTES)[number], string | undefined> = {
     SenderId: message.senderId,
     SentTimestamp: String(message.sentAt),
     ApproximateReceiveCount: String(message.receiveCount),
-    ApproximateFirstReceiveTimestamp: message.firstReceiveAt === undefined ? undefined : String(message.firstReceiveAt),
+    ApproximateFirstReceiveTimestamp: String(message.firstReceiveAt),
     DeadLetterQueueSourceArn: message.deadLetterQueueSourceArn,
   };
   return Object.fromEntries(Object.entries(all).filter(([name, value]) => value !== undefined && wanted(name)));
@@ -180,8 +194,7 @@ const purge = (core: Core, read: Reader) => {
   const at = nowMs(core);
   if (queue.lastPurgeAt !== undefined && at - queue.lastPurgeAt < PURGE_INTERVAL_MS) throw purgeQueueInProgress(url);
   queue.lastPurgeAt = at;
-  core.changes.removed(queue, queue.messages);
-  queue.messages = [];
+  purgeMessages(core, queue);
   core.changes.queue(queue);
   return {};
 };

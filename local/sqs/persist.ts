@@ -3,8 +3,9 @@
 // and its receive state (visibility, receive count, receipt handle) a small row of its own, so receiving a batch of
 // thousands rewrites a few bytes per message instead of every body.
 import type { Store } from '../store/index.ts';
-import type { Core, SqsChanges } from './core.ts';
-import type { QueueRecord, SqsState, StoredMessage } from './state.ts';
+import { type Core, nowMs, type SqsChanges } from './core.ts';
+import type { QueueFields, QueueRecord, SqsState, StoredMessage } from './state.ts';
+import { createMessageTable, type Delivery } from './table.ts';
 
 const QUEUE = 'sqs.queue';
 const MESSAGE = 'sqs.message';
@@ -16,22 +17,12 @@ interface MessageRow {
   readonly message: StoredMessage;
 }
 
-type Delivery = Pick<StoredMessage, 'visibleAt' | 'receiveCount' | 'firstReceiveAt' | 'receiptHandle'>;
-
 const messageKey = (queue: string, messageId: string) => `${queue}\u0000${messageId}`;
 const queueOfKey = (key: string) => key.slice(0, key.indexOf('\u0000'));
 
-const queueRow = ({ messages: _messages, ...rest }: QueueRecord) => rest;
-
-const deliveryOf = (m: StoredMessage): Delivery => ({
-  visibleAt: m.visibleAt,
-  receiveCount: m.receiveCount,
-  ...(m.firstReceiveAt !== undefined ? { firstReceiveAt: m.firstReceiveAt } : {}),
-  ...(m.receiptHandle !== undefined ? { receiptHandle: m.receiptHandle } : {}),
-});
+const queueRow = ({ messages: _messages, ...rest }: QueueRecord): QueueFields => rest;
 
 const createSqsPersistence = (core: Core, store: Store) => {
-  let seq = 0;
   let inCall = false;
   let wrote = 0;
 
@@ -51,22 +42,24 @@ const createSqsPersistence = (core: Core, store: Store) => {
       store.removePrefix(DELIVERY, `${name}\u0000`);
       touched();
     },
-    sent: (queue, message) => {
-      seq += 1;
-      store.put(MESSAGE, messageKey(queue.name, message.messageId), JSON.stringify({ seq, message }));
+    sent: (queue, slot) => {
+      const table = queue.messages;
+      const row: MessageRow = { seq: table.seq(slot), message: table.stored(slot) };
+      store.put(MESSAGE, messageKey(queue.name, table.id(slot)), JSON.stringify(row));
       touched();
     },
-    delivered: (queue, message) => {
-      store.put(DELIVERY, messageKey(queue.name, message.messageId), JSON.stringify(deliveryOf(message)));
+    delivered: (queue, slot) => {
+      const table = queue.messages;
+      store.put(DELIVERY, messageKey(queue.name, table.id(slot)), JSON.stringify(table.delivery(slot)));
       touched();
     },
-    removed: (queue, messages) => {
-      for (const m of messages) {
-        const key = messageKey(queue.name, m.messageId);
+    removed: (queue, messageIds) => {
+      for (const id of messageIds) {
+        const key = messageKey(queue.name, id);
         store.remove(MESSAGE, key);
         store.remove(DELIVERY, key);
       }
-      if (messages.length > 0) touched();
+      if (messageIds.length > 0) touched();
     },
   };
 
@@ -77,9 +70,9 @@ const createSqsPersistence = (core: Core, store: Store) => {
     store.removePrefix(DELIVERY, '');
     for (const queue of Object.values(core.state.queues)) {
       changes.queue(queue);
-      for (const m of queue.messages) {
-        changes.sent(queue, m);
-        if (m.receiveCount > 0) changes.delivered(queue, m);
+      for (const slot of queue.messages.slots()) {
+        changes.sent(queue, slot);
+        if (queue.messages.receiveCount(slot) > 0) changes.delivered(queue, slot);
       }
     }
   };
@@ -91,17 +84,16 @@ const createSqsPersistence = (core: Core, store: Store) => {
       const queueRows = store.rows(QUEUE);
       if (queueRows.length === 0) return undefined;
       const queues: SqsState['queues'] = {};
-      for (const [name, value] of queueRows) queues[name] = { ...(JSON.parse(value) as QueueRecord), messages: [] };
+      for (const [name, value] of queueRows) {
+        queues[name] = { ...(JSON.parse(value) as QueueFields), messages: createMessageTable() };
+      }
       const deliveries = new Map(store.rows(DELIVERY).map(([key, value]) => [key, JSON.parse(value) as Delivery]));
-      const rows: (MessageRow & { queue: string; key: string })[] = store
-        .rows(MESSAGE)
-        .map(([key, value]) => ({ ...(JSON.parse(value) as MessageRow), queue: queueOfKey(key), key }));
-      rows.sort((a, b) => a.seq - b.seq);
-      for (const row of rows) {
-        seq = Math.max(seq, row.seq);
-        const queue = queues[row.queue];
-        if (!queue) continue;
-        queue.messages.push({ ...row.message, ...deliveries.get(row.key) });
+      const now = nowMs(core);
+      for (const [key, value] of store.rows(MESSAGE)) {
+        const row = JSON.parse(value) as MessageRow;
+        core.seq = Math.max(core.seq, row.seq);
+        // The table orders by seq whatever order the rows come in.
+        queues[queueOfKey(key)]?.messages.add({ ...row.message, ...deliveries.get(key) }, row.seq, now);
       }
       return queues;
     },
@@ -110,7 +102,10 @@ const createSqsPersistence = (core: Core, store: Store) => {
       for (const queue of Object.values(core.state.queues)) {
         if (saved.has(queue.name)) continue;
         changes.queue(queue);
-        for (const m of queue.messages) changes.sent(queue, m);
+        for (const slot of queue.messages.slots()) {
+          changes.sent(queue, slot);
+          if (queue.messages.receiveCount(slot) > 0) changes.delivered(queue, slot);
+        }
       }
       return store.commit();
     },

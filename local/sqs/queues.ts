@@ -10,6 +10,7 @@ import {
   unsupportedOperation,
 } from './errors.ts';
 import type { QueueRecord } from './state.ts';
+import { createMessageTable } from './table.ts';
 
 const DEFAULTS = {
   DelaySeconds: '0',
@@ -131,7 +132,7 @@ const createQueueRecord = (core: Core, name: string, attributes: Readonly<Record
     attributes: { ...DEFAULTS, ...wanted },
     createdAt: at,
     modifiedAt: at,
-    messages: [],
+    messages: createMessageTable(),
   };
   core.state.queues[name] = queue;
   core.changes.queue(queue);
@@ -143,21 +144,19 @@ const intAttribute = (queue: QueueRecord, name: keyof typeof DEFAULTS) =>
 
 const redrivePolicyOf = (queue: QueueRecord) => parseRedrivePolicy(queue.attributes.RedrivePolicy);
 
-const countMessages = (queue: QueueRecord, at: number) => {
-  let visible = 0;
-  let inFlight = 0;
-  let delayed = 0;
-  for (const m of queue.messages) {
-    if (m.visibleAt <= at) visible++;
-    else if (m.receiveCount > 0) inFlight++;
-    else delayed++;
-  }
-  return { visible, inFlight, delayed };
-};
+interface MessageCounts {
+  readonly visible: number;
+  readonly inFlight: number;
+  readonly delayed: number;
+}
 
-const readAttributes = (core: Core, queue: QueueRecord, names: readonly string[]): Record<string, string> => {
+const readAttributes = (
+  core: Core,
+  queue: QueueRecord,
+  names: readonly string[],
+  counts: MessageCounts,
+): Record<string, string> => {
   const wanted = names.includes('All') ? READABLE : names;
-  const counts = countMessages(queue, nowMs(core));
   const computed: Record<string, string> = {
     ApproximateNumberOfMessages: String(counts.visible),
     ApproximateNumberOfMessagesNotVisible: String(counts.inFlight),
@@ -175,9 +174,8 @@ const readAttributes = (core: Core, queue: QueueRecord, names: readonly string[]
   return out;
 };
 
-export type { RedrivePolicy };
+export type { MessageCounts, RedrivePolicy };
 export {
-  countMessages,
   createQueueRecord,
   findQueue,
   intAttribute,

@@ -1,23 +1,26 @@
 // Ingest benchmark (`npm run bench -- ingest [--events N]`):
-// 1. CloudTrail read events, as the read-events queue delivers them, parsed (JSON + the zod schema) and aggregated per
-//    (secret, minute) and (secret, principal, minute) per second, on one core — the work ingest-reads does per batch.
-// 2. DynamoDB writes per 1,000,000 reads on a realistic trace (many secrets with a long tail, a few hot ones, several
-//    principals each), cut into batches as the SQS event source mapping would deliver them (batch size 5000, 60 s
-//    batching window, 6 MB payload), against the one-write-per-read design, as a ratio.
-// 3. What the pipeline costs in AWS per 1,000,000 reads — SQS requests, Lambda GB-seconds at the configured memory,
-//    DynamoDB request units — next to the $5 a million reads cost in Secrets Manager itself (./pipeline-cost.ts).
-// Queue messages are what the read-events rule's input transformer makes of each event (the local bus's transformer,
-// with the rule file's template), and the whole event for comparison.
+// 1. CloudTrail log files read as ingest-reads reads them, on one core: gzipped `{"Records":[…]}` streamed through
+//    the log-file reader (gunzip, stream-json), the GetSecretValue reads kept and the trail's other events skipped,
+//    then resolved and aggregated per (secret, minute) and (secret, principal, minute) — the step itself, with the
+//    counter writes answered in memory. Records/s, and the heap a 100+ MB file takes while it streams.
+//    The read objects are written (JSON, gzip) to an S3 kept in memory, so their cost is in the figure.
+// 2. What the pipeline costs in AWS per 1,000,000 reads on a realistic trace (many secrets with a long tail, a few hot
+//    ones, several principals each), in a busy hour and over a day — S3, SQS and EventBridge requests, S3 storage,
+//    Lambda GB-seconds at the configured memory — next to the $5 a million reads cost in Secrets Manager itself
+//    (./pipeline-cost.ts).
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { SQSRecord } from 'aws-lambda';
-import { aggregateReads, countByPrincipal, minuteOf } from '../../functions/reads/domain/aggregate.ts';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SQSEvent } from 'aws-lambda';
+import { createCounters } from '../../functions/reads/adapters/counters.ts';
+import { createLogFiles } from '../../functions/reads/adapters/log-files.ts';
+import { createSecretResolver } from '../../functions/reads/adapters/secrets.ts';
 import { createDetectorState, defaultDetectorParams, updateDetector } from '../../functions/reads/domain/detector.ts';
-import type { Read } from '../../functions/reads/domain/read-event.ts';
-import { parseRecord } from '../../functions/reads/steps/ingest.ts';
-import { type InputTransformer, transformInput } from '../../local/eventbridge/input-transformer.ts';
+import { createIngest } from '../../functions/reads/steps/ingest.ts';
 import { loadServiceConfig } from '../../local/stack/service-config.ts';
 import { ASSUMPTIONS, PRICES, simulatePipeline } from './pipeline-cost.ts';
 import { writeFigures } from './support.ts';
@@ -26,19 +29,6 @@ const ACCOUNT = '123456789012';
 const ACCESS_KEY = 'ASIAEXAMPLEKEY000001';
 const SOURCE_IP = '10.0.3.21';
 const USER_AGENT = 'aws-sdk-js/3.1162.0 ua/2.1 os/linux lang/js md/nodejs#24.21.0 api/secrets-manager#3.1162.0';
-const BATCH_SIZE = 5000;
-const RULE = JSON.parse(readFileSync(new URL('../../events/rules/read-events.json', import.meta.url), 'utf8')) as {
-  inputTransformer: InputTransformer;
-};
-
-/** The queue message for one event: the rule's input transformer applied, as EventBridge does. */
-const trimmed = (event: string): string =>
-  transformInput(RULE.inputTransformer, {
-    event: JSON.parse(event) as Record<string, unknown>,
-    ruleName: 'smcp-bench-read-events',
-    ruleArn: 'arn:aws:events:us-east-1:123456789012:rule/smcp-bench-read-events',
-    ingestionTime: new Date(0).toISOString(),
-  });
 
 /** Deterministic PRNG (mulberry32), so every run sees the same trace. */
 const prng = (seed: number) => () => {
@@ -144,44 +134,158 @@ const eventBody = (arn: string, principal: string, time: number): string =>
     },
   });
 
-/** What ingest-reads does with a batch in memory: parse, then aggregate per bucket and per principal. */
-const ingestInMemory = (records: readonly SQSRecord[]) => {
-  const reads: Read[] = [];
-  for (const record of records) {
-    const parsed = parseRecord(record);
-    if (parsed.ok && parsed.read) reads.push(parsed.read);
-  }
-  const buckets = aggregateReads(reads, (id) => id);
-  let principalKeys = 0;
-  for (const bucket of buckets.values()) principalKeys += countByPrincipal(bucket.reads.values()).size;
-  return { reads: reads.length, buckets: buckets.size, principalKeys };
-};
+const BUCKET = 'smcp-bench-read-trail-123456789012-us-east-1';
+const FILES_PER_BATCH = 10;
 
-const measure = (records: readonly SQSRecord[]) => {
-  const batches: SQSRecord[][] = [];
-  for (let i = 0; i < records.length; i += BATCH_SIZE) batches.push(records.slice(i, i + BATCH_SIZE));
-  for (const batch of batches.slice(0, 5)) ingestInMemory(batch); // warm-up
-  const started = process.hrtime.bigint();
-  let reads = 0;
-  for (const batch of batches) reads += ingestInMemory(batch).reads;
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const bytes = records.reduce((n, r) => n + r.body.length, 0);
+/** A read-only event of another service, as the trail holds it beside the reads (about 1 KB, like the reads). */
+const otherRecord = (time: number): Record<string, unknown> => {
+  const read = (
+    JSON.parse(eventBody(secretArn(0), `arn:aws:sts::${ACCOUNT}:assumed-role/ops/i-0`, time)) as {
+      detail: Record<string, unknown>;
+    }
+  ).detail;
   return {
-    events: reads,
-    seconds: Number(seconds.toFixed(3)),
-    eventsPerSecond: Math.round(reads / seconds),
-    meanMessageBytes: Math.round(bytes / records.length),
+    ...read,
+    eventSource: 'ec2.amazonaws.com',
+    eventName: 'DescribeInstances',
+    requestParameters: { instancesSet: {}, filterSet: {} },
   };
 };
 
-const throughput = (events: number) => {
-  const t = trace({ secrets: 5000, reads: events, durationMs: 3_600_000, seed: 1 });
-  const whole = t.map((r, i) => ({
-    messageId: `m-${i}`,
-    body: eventBody(secretArn(r.secret), r.principal, r.time),
-  })) as SQSRecord[];
-  const compact = whole.map((r) => ({ ...r, body: trimmed(r.body) }));
-  return { trimmed: measure(compact), wholeEvent: measure(whole) };
+/** Log files of `reads` reads from the trace, each read followed by `othersPerRead` other events (on average). */
+const logFiles = (reads: number, recordsPerFile: number, othersPerRead: number) => {
+  const t = trace({ secrets: 5000, reads, durationMs: 3_600_000, seed: 1 });
+  const files: { key: string; gzipped: Buffer; records: number; bytes: number }[] = [];
+  let records: string[] = [];
+  let carry = 0;
+  const flush = () => {
+    const json = `{"Records":[${records.join(',')}]}`;
+    const n = String(files.length).padStart(16, '0');
+    files.push({
+      key: `AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/2026/01/07/${ACCOUNT}_CloudTrail_us-east-1_20260107T1005Z_${n}.json.gz`,
+      gzipped: gzipSync(json),
+      records: records.length,
+      bytes: json.length,
+    });
+    records = [];
+  };
+  for (const r of t) {
+    records.push(
+      JSON.stringify((JSON.parse(eventBody(secretArn(r.secret), r.principal, r.time)) as { detail: unknown }).detail),
+    );
+    for (carry += othersPerRead; carry >= 1; carry--) records.push(JSON.stringify(otherRecord(r.time)));
+    if (records.length >= recordsPerFile) flush();
+  }
+  if (records.length > 0) flush();
+  return files;
+};
+
+/**
+ * An S3 client over objects in memory: GetObject streamed in 64 KB chunks as a socket would hand them over,
+ * PutObject and ListObjectsV2 (by prefix) for the read objects.
+ */
+const s3InMemory = (objects: Map<string, Buffer>) =>
+  ({
+    send: async (command: { input: { Key?: string; Prefix?: string; Body?: Uint8Array } }) => {
+      const { Key, Prefix, Body } = command.input;
+      if (Body !== undefined && Key !== undefined) {
+        objects.set(Key, Buffer.from(Body));
+        return { ETag: '"0"' };
+      }
+      if (Prefix !== undefined)
+        return {
+          Contents: [...objects.keys()].filter((k) => k.startsWith(Prefix)).map((k) => ({ Key: k, ETag: '"0"' })),
+        };
+      const bytes = objects.get(Key ?? '') ?? Buffer.alloc(0);
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += 65_536) chunks.push(bytes.subarray(i, i + 65_536));
+      const body = Readable.from(chunks);
+      return { Body: Object.assign(body, { transformToByteArray: async () => new Uint8Array(bytes) }) };
+    },
+  }) as unknown as S3Client;
+
+/** ingest-reads' step over `files`, in batches of ten notices, its read objects written to `written`. */
+const ingestLogFiles = async (files: ReturnType<typeof logFiles>, written = new Map<string, Buffer>()) => {
+  const ingest = createIngest({
+    logFiles: createLogFiles({ s3: s3InMemory(new Map(files.map((f) => [f.key, f.gzipped]))) }),
+    // Every read names its secret's full ARN: resolved without a call.
+    resolver: createSecretResolver({ sm: {} as SecretsManagerClient }),
+    counters: createCounters({ s3: s3InMemory(written), bucket: 'smcp-bench-read-state' }),
+    deadLetters: { send: async () => {} },
+    logger: new Logger({ logLevel: 'SILENT' }),
+    trailBucket: BUCKET,
+  });
+  const batch = (slice: typeof files): SQSEvent => ({
+    Records: slice.map((f, i) => ({
+      messageId: `m-${i}`,
+      body: JSON.stringify({
+        version: '0',
+        id: randomUUID(),
+        'detail-type': 'Object Created',
+        source: 'aws.s3',
+        account: ACCOUNT,
+        time: '2026-01-07T10:05:30Z',
+        region: 'us-east-1',
+        resources: [`arn:aws:s3:::${BUCKET}`],
+        detail: { version: '0', bucket: { name: BUCKET }, object: { key: f.key, size: f.gzipped.length } },
+      }),
+    })) as SQSEvent['Records'],
+  });
+  const started = process.hrtime.bigint();
+  let records = 0;
+  let reads = 0;
+  for (let i = 0; i < files.length; i += FILES_PER_BATCH) {
+    const summary = await ingest(batch(files.slice(i, i + FILES_PER_BATCH)));
+    records += summary.records;
+    reads += summary.reads;
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { records, reads, seconds };
+};
+
+/** Records/s of the whole step over log files of ~5,000 records, half of them reads; and one 100+ MB file. */
+const throughput = async (events: number) => {
+  const files = logFiles(events, 5_000, 1);
+  await ingestLogFiles(files.slice(0, 5)); // warm-up
+  const run = await ingestLogFiles(files);
+  const written = new Map<string, Buffer>();
+  await ingestLogFiles(files.slice(0, 20), written);
+  const gzipped = [...written.values()].reduce((n, b) => n + b.length, 0);
+  const json = [...written.values()].reduce((n, b) => n + gunzipSync(b).length, 0);
+  const logFile = {
+    files: files.length,
+    readObjectGzipRatio: Number((gzipped / json).toFixed(3)),
+    records: run.records,
+    reads: run.reads,
+    seconds: Number(run.seconds.toFixed(3)),
+    recordsPerSecond: Math.round(run.records / run.seconds),
+    readsPerSecond: Math.round(run.reads / run.seconds),
+    meanRecordBytes: Math.round(files.reduce((n, f) => n + f.bytes, 0) / run.records),
+    meanGzippedRecordBytes: Number((files.reduce((n, f) => n + f.gzipped.length, 0) / run.records).toFixed(1)),
+  };
+
+  // One large file read alone: the heap it takes while it streams, sampled every 1,000 records, against its size.
+  const [big] = logFiles(50_000, 110_000, 1);
+  if (!big) throw new Error('no large file');
+  const reader = createLogFiles({ s3: s3InMemory(new Map([[big.key, big.gzipped]])) });
+  globalThis.gc?.();
+  const baseline = process.memoryUsage().heapUsed;
+  let peak = baseline;
+  let n = 0;
+  const started = process.hrtime.bigint();
+  await reader.read(BUCKET, big.key, () => {
+    if (++n % 1000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const largeFile = {
+    records: big.records,
+    megabytes: Number((big.bytes / 1e6).toFixed(1)),
+    gzippedMegabytes: Number((big.gzipped.length / 1e6).toFixed(1)),
+    seconds: Number(seconds.toFixed(3)),
+    recordsPerSecond: Math.round(big.records / seconds),
+    peakHeapAboveBaselineMb: Number(((peak - baseline) / 1e6).toFixed(1)),
+  };
+  return { logFile, largeFile };
 };
 
 /** Lambda memory of a function as serverless.yml resolves it (its own `memorySize`, else the provider's). */
@@ -220,59 +324,42 @@ const detectorFigures = () => {
   };
 };
 
-/** A log file's gzipped bytes per read record: CloudTrail's `{"Records":[…]}` of a 5-minute trace slice. */
-const gzippedRecordBytes = (events: number) => {
-  const t = trace({ secrets: 5000, reads: events, durationMs: 300_000, seed: 4 });
-  const records = t.map((r) =>
-    JSON.stringify((JSON.parse(eventBody(secretArn(r.secret), r.principal, r.time)) as { detail: unknown }).detail),
-  );
-  return Math.ceil(gzipSync(`{"Records":[${records.join(',')}]}`).length / records.length);
-};
+interface Measured {
+  readonly gzippedRecordBytes: number;
+  readonly cpuMsPerRecord: number;
+  readonly readObjectGzipRatio: number;
+  readonly ingestMemoryMb: number;
+  readonly detectMemoryMb: number;
+}
 
-/**
- * Writes and what they cost for one trace: per batch, one conditional write per (secret, minute) bucket (its
- * per-principal counts ride along as attributes) and one per minute for the active-secrets list; plus one read per
- * bucket (the version and ids read before the conditional write). A batch closes at 5,000 records, 60 s or 6 MB,
- * whichever comes first. The same trace is priced by ./pipeline-cost.ts.
- */
-const writesFor = (
+/** What one trace costs, priced by ./pipeline-cost.ts. */
+const costOf = (
   name: string,
   options: TraceOptions,
-  measured: { gzippedRecordBytes: number; cpuMsPerRecord: number; ingestMemoryMb: number; detectMemoryMb: number },
+  measured: Measured,
   detector: { msPerBucket: number; stateBytes: number; objectMsPerByte: number },
 ) => {
   const t = trace(options);
   const cost = simulatePipeline({
     reads: t.map((r) => ({ ...r, principal: `${r.principal}|${ACCESS_KEY}` })),
     arnOf: secretArn,
-    gzippedRecordBytes: measured.gzippedRecordBytes,
     sourceIp: SOURCE_IP,
     userAgent: USER_AGENT,
     region: 'us-east-1',
+    gzippedRecordBytes: measured.gzippedRecordBytes,
     ingestMemoryMb: measured.ingestMemoryMb,
     detectMemoryMb: measured.detectMemoryMb,
     cpuMsPerRecord: measured.cpuMsPerRecord,
     detectorMsPerBucket: detector.msPerBucket,
     detectorStateBytes: detector.stateBytes,
     detectorObjectMsPerByte: detector.objectMsPerByte,
+    readObjectGzipRatio: measured.readObjectGzipRatio,
   });
-  // The floor for per-minute counters: one write per (secret, minute) that had reads at all.
-  const secretMinutes = new Set(t.map((r) => `${r.secret} ${minuteOf(r.time)}`)).size;
-  const perMillion = (x: number) => Math.round((x / options.reads) * 1_000_000);
   return {
     trace: name,
     secrets: options.secrets,
     reads: options.reads,
     hours: options.durationMs / 3_600_000,
-    batches: cost.batches,
-    meanBatch: cost.meanBatch,
-    ingestWritesPerMillionReads: perMillion(cost.ingestWrites),
-    // One consistent GetItem per bucket write (the active-secrets writes read nothing first).
-    ingestReadsPerMillionReads: perMillion(cost.ingestBucketWrites),
-    floorWritesPerMillionReads: perMillion(secretMinutes),
-    // detect-spikes feeds a secret's detector once per run in which it has reads not yet fed.
-    detectWritesPerMillionReads: perMillion(cost.detectUpdates),
-    ratioToOneWritePerRead: Number((cost.ingestWrites / options.reads).toFixed(4)),
     cost,
   };
 };
@@ -280,22 +367,24 @@ const writesFor = (
 const main = async (args: string[] = []) => {
   const at = args.indexOf('--events');
   const events = at >= 0 ? Number(args[at + 1]) : 300_000;
-  const speed = throughput(events);
+  const speed = await throughput(events);
   const detector = detectorFigures();
-  const measured = {
-    gzippedRecordBytes: gzippedRecordBytes(20_000),
-    cpuMsPerRecord: 1000 / speed.trimmed.eventsPerSecond,
+  const measured: Measured = {
+    // Per read: a log file holds the account's other read-only events too (here as many as reads), paid for here.
+    gzippedRecordBytes: speed.logFile.meanGzippedRecordBytes * (speed.logFile.records / speed.logFile.reads),
+    cpuMsPerRecord: 1000 / speed.logFile.readsPerSecond,
+    readObjectGzipRatio: speed.logFile.readObjectGzipRatio,
     ingestMemoryMb: await memoryOf('ingest-reads'),
     detectMemoryMb: await memoryOf('detect-spikes'),
   };
   const traces = [
-    writesFor(
+    costOf(
       'busy hour: 1M reads of 5,000 secrets in 1 h',
       { secrets: 5000, reads: 1_000_000, durationMs: 3_600_000, seed: 2 },
       measured,
       detector,
     ),
-    writesFor(
+    costOf(
       'a day: 1M reads of 5,000 secrets in 24 h',
       { secrets: 5000, reads: 1_000_000, durationMs: 24 * 3_600_000, seed: 3 },
       measured,
@@ -304,36 +393,37 @@ const main = async (args: string[] = []) => {
   ];
   const figures = {
     node: process.version,
-    parseAndAggregate: { ...speed, batchSize: BATCH_SIZE, target: 100_000 },
+    parseAndAggregate: { ...speed, filesPerBatch: FILES_PER_BATCH },
     detector,
     lambdaMemoryMb: { ingest: measured.ingestMemoryMb, detect: measured.detectMemoryMb },
     prices: PRICES,
     assumptions: ASSUMPTIONS,
-    writes: traces,
+    traces,
     notes:
-      'One core, in process. Writes: per batch one conditional UpdateItem per (secret, minute) carrying the ' +
-      'per-principal ADDs, one per minute for the active-secrets list; the one-write-per-read design needs ' +
-      '1,000,000 writes (plus its dedup). The floor is one write per (secret, minute) with reads. Costs are ' +
+      'One core, in process. The step writes one read object per log file and hour (S3 in memory). Costs are ' +
       'estimates at list prices (no free tier), with Lambda duration modelled from the CPU time measured here and ' +
-      'an assumed DynamoDB latency.',
+      'an assumed S3 latency; the log files are taken to hold as many other read-only events as reads.',
   };
   const file = writeFigures('ingest', figures);
-  for (const [shape, m] of Object.entries(speed)) {
-    console.log(
-      `Parse + aggregate (${shape}): ${m.eventsPerSecond.toLocaleString('en-US')} events/s on one core (${m.events.toLocaleString('en-US')} messages of ~${m.meanMessageBytes} B, batches of ${BATCH_SIZE}; target 100,000)`,
-    );
-  }
+  const { logFile, largeFile } = speed;
+  console.log(
+    `Log files (the ingest-reads step, one core): ${logFile.recordsPerSecond.toLocaleString('en-US')} records/s, ${logFile.readsPerSecond.toLocaleString('en-US')} reads/s (${logFile.files} files, ${logFile.records.toLocaleString('en-US')} records of ~${logFile.meanRecordBytes} B, ${logFile.meanGzippedRecordBytes} B gzipped; half of them other events)`,
+  );
+  console.log(
+    `One ${largeFile.megabytes} MB log file (${largeFile.gzippedMegabytes} MB gzipped, ${largeFile.records.toLocaleString('en-US')} records): ${largeFile.seconds} s, ${largeFile.recordsPerSecond.toLocaleString('en-US')} records/s, peak heap ${largeFile.peakHeapAboveBaselineMb} MB above the baseline`,
+  );
   const usd = (x: number) => `$${x.toFixed(4)}`;
   for (const t of traces) {
     const c = t.cost.perMillionReads;
+    const d = c.dollars;
     console.log(
-      `${t.trace}: ${t.ingestWritesPerMillionReads.toLocaleString('en-US')} writes per 1,000,000 reads (ratio ${t.ratioToOneWritePerRead} of one write per read), ${t.cost.files.toLocaleString('en-US')} log files of ~${t.cost.meanRecordsPerFile.toLocaleString('en-US')} reads; floor ${t.floorWritesPerMillionReads.toLocaleString('en-US')}; detectors fed ${t.detectWritesPerMillionReads.toLocaleString('en-US')} times, the detectors object saved ${t.cost.detectObjectSaves.toLocaleString('en-US')} times`,
+      `${t.trace}: ${t.cost.files.toLocaleString('en-US')} log files of ~${t.cost.meanRecordsPerFile.toLocaleString('en-US')} reads, ${t.cost.readObjects.toLocaleString('en-US')} read objects of ~${t.cost.meanReadObjectBytes.toLocaleString('en-US')} B; detectors fed ${t.cost.detectUpdates.toLocaleString('en-US')} times, their object saved ${t.cost.detectObjectSaves.toLocaleString('en-US')} times (~${Math.round(t.cost.detectObjectBytes / 1024).toLocaleString('en-US')} KB)`,
     );
     console.log(
-      `  per 1,000,000 reads: ${c.dynamoWrus.toLocaleString('en-US')} DynamoDB WRUs (ingest ${c.dynamoWrusIngest.toLocaleString('en-US')}, detect ${c.dynamoWrusDetect.toLocaleString('en-US')}), ${c.dynamoRrus.toLocaleString('en-US')} RRUs, ${c.s3Requests.toLocaleString('en-US')} S3 requests, ${c.sqsRequests.toLocaleString('en-US')} SQS requests, ${c.lambdaGbSeconds.toLocaleString('en-US')} Lambda GB-s (${c.lambdaInvocations.toLocaleString('en-US')} invocations)`,
+      `  per 1,000,000 reads: ${c.s3Requests.toLocaleString('en-US')} S3 requests, ${c.sqsRequests.toLocaleString('en-US')} SQS requests, ${c.lambdaGbSeconds.toLocaleString('en-US')} Lambda GB-s (${c.lambdaInvocations.toLocaleString('en-US')} invocations)`,
     );
     console.log(
-      `  estimated ${usd(c.totalDollars)} per 1,000,000 reads (S3 ${usd((c.dollars.s3Requests ?? 0) + (c.dollars.s3Storage ?? 0))}, EventBridge ${usd(c.dollars.eventBridge ?? 0)}, SQS ${usd(c.dollars.sqs ?? 0)}, Lambda ${usd((c.dollars.lambdaDuration ?? 0) + (c.dollars.lambdaRequests ?? 0))}, DynamoDB writes ${usd(c.dollars.dynamoWrites ?? 0)}, reads ${usd(c.dollars.dynamoReads ?? 0)}, storage ${usd(c.dollars.dynamoStorage ?? 0)}) = ${(t.cost.ratioToSecretsManager * 100).toFixed(1)}% of the $${c.secretsManagerDollars.toFixed(2)} Secrets Manager charges for them (goal ≤ 1%); detect-spikes: ${t.cost.detectMeanLoadsPerRun.toLocaleString('en-US')} secrets loaded, ${t.cost.detectMeanUpdatesPerRun.toLocaleString('en-US')} saved, ~${t.cost.detectMeanRunMs.toLocaleString('en-US')} ms a run`,
+      `  estimated ${usd(c.totalDollars)} per 1,000,000 reads (S3 requests ${usd(d.s3Requests ?? 0)}, storage ${usd(d.s3Storage ?? 0)}, EventBridge ${usd(d.eventBridge ?? 0)}, SQS ${usd(d.sqs ?? 0)}, Lambda ${usd((d.lambdaDuration ?? 0) + (d.lambdaRequests ?? 0))}) = ${(t.cost.ratioToSecretsManager * 100).toFixed(2)}% of the $${c.secretsManagerDollars.toFixed(2)} Secrets Manager charges for them (goal ≤ 1%); detect-spikes: ${t.cost.detectMeanLoadsPerRun.toLocaleString('en-US')} secrets looked at, ${t.cost.detectMeanUpdatesPerRun.toLocaleString('en-US')} fed, ~${t.cost.detectMeanRunMs.toLocaleString('en-US')} ms a run`,
     );
   }
   console.log(`Prices: us-east-1 list prices as of ${PRICES.asOf} (scripts/bench/pipeline-cost.ts); estimates`);

@@ -1,7 +1,7 @@
 // What the read pipeline costs in AWS per read, for `npm run bench -- ingest`: the S3, SQS and EventBridge requests
 // and the Lambda GB-seconds a trace of reads causes, simulated request by request the way the code issues them
 // (CloudTrail: one log file per delivery interval, put in S3; S3: one Object Created event per file, through SQS;
-// ingest-reads: one GetObject per file and one PutObject per hour the file's reads fall in (adapters/read-log.ts);
+// ingest-reads: one GetObject per file and one PutObject per hour the file's reads fall in (adapters/counters.ts);
 // detect-spikes: every minute, a listing of the hours its one-hour window touches, a GetObject of each read object
 // it has not read before, and, when it fed a detector, the one detectors object loaded and saved), priced at the
 // published rates below. These are estimates: the prices are list prices without free tiers or volume tiers, and
@@ -52,7 +52,7 @@ const ASSUMPTIONS = {
   detectCountsMinutes: 60,
   /** Log files and read objects are kept 8 days (the buckets' lifecycle). */
   retentionDays: 8,
-  /** A warm detect-spikes container reads each read object once (adapters/read-log.ts caches them). */
+  /** A warm detect-spikes container reads each read object once (adapters/counters.ts caches them). */
   readObjectReadsPerObject: 1,
 } as const;
 
@@ -88,7 +88,7 @@ interface PipelineInput {
 const utf8 = (text: string) => Buffer.byteLength(text, 'utf8');
 const HOUR_MS = 60 * MINUTE_MS;
 
-/** One secret's minute in a read object, as adapters/read-log.ts writes it, in bytes of JSON. */
+/** One secret's minute in a read object, as adapters/counters.ts writes it, in bytes of JSON. */
 const minuteEntryBytes = (principals: ReadonlyMap<string, number>, fixed: number) => {
   let bytes = 16 + 8 + 6; // "<minute ms>":{"n":<count>,"p":{
   for (const [principal, count] of principals) bytes += utf8(principal) + 4 + String(count).length;

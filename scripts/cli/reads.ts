@@ -4,9 +4,9 @@
 // with one, a local cloud's.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { createCounters } from '../../functions/reads/adapters/counters.ts';
 import { COUNTER_RETENTION_SECONDS } from '../../functions/reads/domain/keys.ts';
 import {
@@ -21,7 +21,7 @@ import { DEFAULT_REGION, LOCAL_ACCOUNT } from '../../local/protocol.ts';
 import { buildStack } from '../../local/stack/build.ts';
 import { loadServiceConfig, type ServiceConfig } from '../../local/stack/service-config.ts';
 import { localClientConfig, unreachable } from './client-config.ts';
-import { readCountersTableName } from './stack-names.ts';
+import { readStateBucketName } from './stack-names.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -29,7 +29,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const usageError = (message: string) => Object.assign(new Error(message), { usage: true });
 
 interface Target {
-  readonly tableName: string;
+  readonly bucket: () => Promise<string>;
   readonly where: string;
   readonly now: () => Promise<number>;
   readonly clientConfig: Record<string, unknown>;
@@ -38,11 +38,11 @@ interface Target {
 /** The local cloud: names from the stack it resolved from serverless.yml, its clock (a test's may be manual). */
 const localTarget = (config: ServiceConfig, endpoint: string): Target => {
   const stack = buildStack(config, { region: DEFAULT_REGION, account: LOCAL_ACCOUNT }, endpoint);
-  const tableName = stack.tables.find((t) => t.logicalId === 'ReadCountersTable')?.properties.TableName;
-  if (typeof tableName !== 'string') throw new Error('serverless.yml has no ReadCountersTable');
+  const bucket = stack.buckets.find((b) => b.logicalId === 'ReadStateBucket')?.name;
+  if (bucket === undefined) throw new Error('serverless.yml has no ReadStateBucket');
   return {
-    tableName,
-    where: `${tableName} at ${endpoint}`,
+    bucket: async () => bucket,
+    where: `${bucket} at ${endpoint}`,
     clientConfig: localClientConfig(endpoint),
     now: async () => {
       const response = await fetch(`${endpoint}/_smcp/health`).catch((error: unknown) => {
@@ -57,11 +57,20 @@ const localTarget = (config: ServiceConfig, endpoint: string): Target => {
 
 /** AWS: the stage's names as the stack derives them, the SDK's usual credentials and region. */
 const awsTarget = (config: ServiceConfig, stage: string, region: string | undefined): Target => {
-  const tableName = readCountersTableName(config.service, stage);
+  const clientConfig = region ? { region } : {};
   return {
-    tableName,
-    where: `${tableName}${region ? ` in ${region}` : ''}`,
-    clientConfig: region ? { region } : {},
+    // The bucket's name carries the account and the region: the caller's, as the SDK resolves them.
+    bucket: async () => {
+      const sts = new STSClient(clientConfig);
+      try {
+        const { Account } = await sts.send(new GetCallerIdentityCommand({}));
+        return readStateBucketName(config.service, stage, Account ?? '', await sts.config.region());
+      } finally {
+        sts.destroy();
+      }
+    },
+    where: `the stage's read-state bucket${region ? ` in ${region}` : ''}`,
+    clientConfig,
     now: async () => Date.now(),
   };
 };
@@ -100,7 +109,7 @@ const reads = async (args: string[]): Promise<number> => {
   if (!since.ok) throw usageError(since.message);
   const window = reportWindow(since.value, now, COUNTER_RETENTION_SECONDS * 1000);
 
-  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(target.clientConfig));
+  const s3 = new S3Client({ ...target.clientConfig, ...(endpoint ? { forcePathStyle: true } : {}) });
   const sm = new SecretsManagerClient(target.clientConfig);
   try {
     const [secretId] = positionals;
@@ -115,12 +124,10 @@ const reads = async (args: string[]): Promise<number> => {
       );
       if (!secretArn) throw new Error(`Secrets Manager did not return an ARN for ${JSON.stringify(secretId)}`);
     }
-    const counters = createCounters({ ddb, tableName: target.tableName });
+    const counters = createCounters({ s3, bucket: await target.bucket() });
     const usage = await counters.usage(window.from, window.to, secretArn).catch((error: unknown) => {
-      if (isNotFound(error))
-        throw new Error(
-          `No read-counters table ${target.where}: is stage ${stage} deployed there (--stage, --region)?`,
-        );
+      if ((error as { name?: string }).name === 'NoSuchBucket')
+        throw new Error(`No ${target.where}: is stage ${stage} deployed there (--stage, --region)?`);
       throw error;
     });
     const report = buildReadCostReport(usage, window, params.value);
@@ -134,7 +141,7 @@ const reads = async (args: string[]): Promise<number> => {
     );
     return 0;
   } finally {
-    ddb.destroy();
+    s3.destroy();
     sm.destroy();
   }
 };

@@ -5,8 +5,8 @@
 const stackResourceName = (service: string, stage: string, resource: string): string =>
   `${service}-${stage}-${resource}`;
 
-/** serverless/reads.yml's ReadCountersTable. */
-const readCountersTableName = (service: string, stage: string): string =>
-  stackResourceName(service, stage, 'read-counters');
+/** serverless/reads.yml's ReadStateBucket (bucket names are global: the account and the region are in it). */
+const readStateBucketName = (service: string, stage: string, account: string, region: string): string =>
+  stackResourceName(service, stage, `read-state-${account}-${region}`);
 
-export { readCountersTableName, stackResourceName };
+export { readStateBucketName, stackResourceName };

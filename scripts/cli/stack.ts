@@ -32,7 +32,7 @@ const tableNamed = (stack: Pick<LocalStack, 'tables'>, logicalId: string): strin
   return String(table.properties.TableName);
 };
 
-/** A queue's name by its logical id (`ReadEventsQueue`). */
+/** A queue's name by its logical id (`ReadLogFilesQueue`). */
 const queueNamed = (stack: Pick<LocalStack, 'queues'>, logicalId: string): string => {
   const queue = stack.queues.find((candidate) => candidate.logicalId === logicalId);
   if (!queue) throw new Error(`serverless.yml declares no queue "${logicalId}"`);

@@ -12,10 +12,10 @@ const functionLogicalId = (key) =>
 
 /**
  * Rule targets by name: a function key of serverless.yml (EventBridge must be allowed to invoke it), or a queue.
- * Reads are too many for a Lambda per event: they queue, and ingest-reads takes them in large batches. An SQS target
- * needs no Lambda permission; the queue's policy (serverless/reads.yml) lets this rule send.
+ * The trail's log files queue, and ingest-reads takes them ten at a time (a Lambda per file would not aggregate). An
+ * SQS target needs no Lambda permission; the queue's policy (serverless/reads.yml) lets this rule send.
  */
-const QUEUE_TARGETS = { 'read-events-queue': 'ReadEventsQueue' };
+const QUEUE_TARGETS = { 'read-log-files-queue': 'ReadLogFilesQueue' };
 const FUNCTION_TARGETS = ['dispatch', 'detect-spikes'];
 const TARGETS = Object.fromEntries([
   ...FUNCTION_TARGETS.map((key) => [key, { logicalId: functionLogicalId(key), kind: 'lambda' }]),
@@ -26,14 +26,17 @@ const STATES = ['ENABLED', 'DISABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_E
 
 /**
  * What a rule file cannot know (the stage, the account, the region) it names with a placeholder, filled in here with
- * pseudo parameters, so packaging needs no credentials: `{{stateMachineArnPrefix}}` is the ARN prefix of this stack's
- * state machines (`arn:…:stateMachine:<service>-<stage>-`), `{{executionArnPrefix}}` that of their executions.
+ * pseudo parameters and references, so packaging needs no credentials: `{{stateMachineArnPrefix}}` is the ARN prefix
+ * of this stack's state machines (`arn:…:stateMachine:<service>-<stage>-`), `{{executionArnPrefix}}` that of their
+ * executions, `{{readTrailBucket}}` the name of the read trail's bucket (serverless/reads.yml).
  */
 const PLACEHOLDERS = {
   stateMachineArnPrefix: (service, stage) =>
     `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${service}-${stage}-`,
   executionArnPrefix: (service, stage) =>
     `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${service}-${stage}-`,
+  // Fn::Sub's reference to a resource: its Ref, the bucket's name.
+  readTrailBucket: () => `\${ReadTrailBucket}`,
 };
 const PLACEHOLDER = /\{\{([A-Za-z]+)\}\}/g;
 
@@ -141,7 +144,7 @@ const resources = async ({ resolveVariable }) => {
             ...(rule.target === 'dispatch' && {
               InputTransformer: { InputTemplate: dispatchInputTemplate(rule.name) },
             }),
-            // Other targets may shape their input in the rule file (read-events sends only the fields it counts).
+            // Other targets may shape their input in the rule file.
             ...(rule.target !== 'dispatch' && rule.inputTransformer && { InputTransformer: rule.inputTransformer }),
             RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 86400 },
             DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },

@@ -3,7 +3,6 @@
 // shown as text, and a read burst's alert on the chart. Every wait is for a state of the page (playwright's
 // auto-waiting); where time must pass, the local clock is advanced.
 import { randomUUID } from 'node:crypto';
-import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +10,7 @@ import { runDemo } from '../../local/demo.ts';
 import type { BusEvent } from '../../local/eventbridge/bus.ts';
 import { inProcess, replayScenario } from '../../local/replay/engine.ts';
 import { loadRecordedEvents } from '../../local/replay/load.ts';
-import { readsNames } from '../reads/names.ts';
-import { MINUTE, seedDetector, syntheticCounts } from '../reads/support.ts';
+import { MINUTE, seedDetector, syntheticCounts, writeCounts } from '../reads/support.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 import { launchBrowser, requestRotation, screenshot } from './support.ts';
 
@@ -180,24 +178,14 @@ describe('the console', () => {
     const minuteNow = Math.floor(now / MINUTE) * MINUTE;
     // Twenty-six hours of ordinary reads (the detector warms up for a day), as ingest-reads would have counted them, and the detector that saw them.
     const history = syntheticCounts(minuteNow - 26 * 60 * MINUTE, minuteNow - MINUTE, () => 5);
-    const table = readsNames(t.cloud.stack).countersTable;
-    for (let i = 0; i < history.length; i += 25) {
-      await t.clients.ddb.send(
-        new BatchWriteItemCommand({
-          RequestItems: {
-            [table]: history.slice(i, i + 25).map(({ timestamp, count }) => ({
-              PutRequest: {
-                Item: {
-                  pk: { S: `S#${arn}` },
-                  sk: { S: `M#${new Date(timestamp).toISOString()}` },
-                  n: { N: String(count) },
-                },
-              },
-            })),
-          },
-        }),
-      );
-    }
+    await writeCounts(
+      t,
+      arn,
+      history.map(({ timestamp, count }) => ({
+        minute: timestamp,
+        principals: { 'arn:aws:iam::000000000000:user/app|AKIAAPPREADER0000001': count },
+      })),
+    );
     await seedDetector(t, arn, minuteNow, () => 5);
     // The burst: a recorded CloudTrail read, 150 times within this minute by one principal.
     const [template] = loadRecordedEvents(['events/recorded/reads-duplicate-burst/01-burst.json']);
@@ -217,7 +205,8 @@ describe('the console', () => {
       },
     }));
     await replayScenario(inProcess(t.cloud), { setup: { secrets: [] }, events: burst, expected: {} });
-    // The reads close after five minutes (CloudTrail's delay allowance); detect-spikes runs every minute.
+    // The reads reach the counters with the trail's next log file (a minute on the local clock) and close two minutes
+    // after their minute (the local stage); detect-spikes runs every minute.
     for (let i = 0; i < 8; i++) {
       await t.clock.advance(MINUTE);
       await t.cloud.whenIdle();

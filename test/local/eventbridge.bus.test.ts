@@ -57,6 +57,55 @@ describe('local event bus', () => {
     ]);
   });
 
+  it('hands every read-only CloudTrail event to the taps while no rule can match it, and routes the rest', async () => {
+    const { bus, delivered } = setup([readsRule('ENABLED'), { ...readsRule('DISABLED'), name: 'off' }]);
+    const tapped: string[] = [];
+    bus.tap((e) => tapped.push(e.id));
+    const write = event({
+      id: 'e-write',
+      detail: { eventName: 'GetSecretValue', eventType: 'AwsApiCall', readOnly: false },
+    });
+
+    const matched = [bus.publish(event({ id: 'e-read' })), bus.publish(write)];
+    await bus.whenIdle();
+
+    expect(matched).toEqual([0, 1]);
+    expect(tapped).toEqual(['e-read', 'e-write']);
+    expect(delivered.map((d) => JSON.parse(d.input).id)).toEqual(['e-write']);
+    expect(bus.stats()).toMatchObject({ events: 2, matched: 1 });
+  });
+
+  it('refuses an event nested too deep however its objects are shared, and takes a wide one', () => {
+    const { bus } = setup([]);
+    // 2^90 paths through 90 shared levels: walked path by path, this would never end.
+    let shared: unknown = {};
+    for (let i = 0; i < 90; i++) shared = [shared, shared];
+    let deeper: unknown = shared;
+    for (let i = 0; i < 20; i++) deeper = [deeper, deeper];
+    const wide = Array.from({ length: 20_000 }, (_, i) => ({ i }));
+
+    expect(bus.publish(event({ id: 'shared', detail: { shared } }))).toBe(0);
+    expect(() => bus.publish(event({ id: 'deeper', detail: { deeper } }))).toThrow(
+      "An event's detail may nest at most 100 levels",
+    );
+    expect(bus.publish(event({ id: 'wide', detail: { wide } }))).toBe(0);
+    expect(bus.stats().events).toBe(2);
+  });
+
+  it('routes a PutEvents entry whose Detail nests as deep as a request body may', async () => {
+    const { bus, delivered } = setup([{ ...readsRule('ENABLED'), eventPattern: { source: ['smcp'] } }]);
+    const detail = `${'{"a":'.repeat(100)}1${'}'.repeat(100)}`;
+
+    const out = bus.putEvents(
+      { Entries: [{ Source: 'smcp', DetailType: 'Deep', Detail: detail }] },
+      { region: 'us-east-1', account: '000000000000' },
+    );
+    await bus.whenIdle();
+
+    expect(out.FailedEntryCount).toBe(0);
+    expect(delivered).toHaveLength(1);
+  });
+
   it('wraps the event with the rule name through the input transformer', async () => {
     const { bus, delivered } = setup([
       {

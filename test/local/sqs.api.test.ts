@@ -308,6 +308,104 @@ describe('sqs messages', () => {
     });
   });
 
+  it('delays a message by its DelaySeconds or the queue default, then delivers it in send order', async () => {
+    const url = await create('reads', { DelaySeconds: '5' });
+    await h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'queue-delay' }));
+    await h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'own-delay', DelaySeconds: 2 }));
+    await h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'no-delay', DelaySeconds: 0 }));
+
+    const first = await receive(url, { MaxNumberOfMessages: 10, VisibilityTimeout: 0 });
+    await h.clock.advance(2_000);
+    const second = await receive(url, { MaxNumberOfMessages: 10, VisibilityTimeout: 0 });
+    await h.clock.advance(3_000);
+    const third = await receive(url, { MaxNumberOfMessages: 10, VisibilityTimeout: 0 });
+
+    expect(first.map((m) => m.Body)).toEqual(['no-delay']);
+    expect(second.map((m) => m.Body)).toEqual(['own-delay', 'no-delay']);
+    expect(third.map((m) => m.Body)).toEqual(['queue-delay', 'own-delay', 'no-delay']);
+  });
+
+  it('refuses a visibility change for a message that is not in flight, and extends one that is', async () => {
+    const url = await create('reads', { VisibilityTimeout: '10' });
+    await h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' }));
+    const [message] = await receive(url);
+    const change = (VisibilityTimeout: number) =>
+      h.client.send(
+        new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: message?.ReceiptHandle, VisibilityTimeout }),
+      );
+
+    await change(60);
+    await h.clock.advance(59_000);
+    const stillHidden = await receive(url);
+    await h.clock.advance(1_000);
+    const refused = await change(30).catch((error: Error) => error.name);
+    const again = await receive(url);
+    await h.client.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: again[0]?.ReceiptHandle }));
+
+    expect(stillHidden).toEqual([]);
+    expect(refused).toBe('MessageNotInflight');
+    expect(again.map((m) => m.MessageId)).toEqual([message?.MessageId]);
+    await expect(change(30)).rejects.toMatchObject({ name: 'MessageNotInflight' });
+  });
+
+  it('drops messages past the retention period, a dead letter by the time it was first sent', async () => {
+    const dlq = await create('reads-dlq', { MessageRetentionPeriod: '120' });
+    const url = await create('reads', {
+      VisibilityTimeout: '30',
+      MessageRetentionPeriod: '100',
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:reads-dlq',
+        maxReceiveCount: 1,
+      }),
+    });
+    await h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'poison' }));
+    await h.clock.advance(10_000);
+    await h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'young' }));
+    await receive(url);
+    await h.clock.advance(30_000);
+    // Past its maxReceiveCount: 'poison' moves to the dead-letter queue at 40 s; 'young' is hidden until 70 s.
+    await receive(url);
+    const counts = async (QueueUrl: string) =>
+      (await h.client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }))).Attributes;
+
+    await h.clock.advance(60_000);
+    const at100s = [await counts(url), await counts(dlq)];
+    await h.clock.advance(20_000);
+    const at120s = [await counts(url), await counts(dlq)];
+
+    // At 100 s 'poison' (sent at 0 s) has outlived the queue's retention but not the DLQ's 120 s; at 120 s it has
+    // outlived that too, counted from when it was first sent, not from when it became a dead letter. 'young' (sent at
+    // 10 s) is still there at 100 s, and gone at 120 s.
+    expect(at100s.map((a) => a?.ApproximateNumberOfMessages)).toEqual(['1', '1']);
+    expect(at120s.map((a) => a?.ApproximateNumberOfMessages)).toEqual(['0', '0']);
+    expect(await receive(dlq)).toEqual([]);
+  });
+
+  it('counts visible, in-flight and delayed messages', async () => {
+    const url = await create('reads');
+    await h.client.send(
+      new SendMessageBatchCommand({
+        QueueUrl: url,
+        Entries: ['a', 'b', 'c', 'd'].map((body, i) => ({
+          Id: body,
+          MessageBody: body,
+          DelaySeconds: i === 3 ? 60 : 0,
+        })),
+      }),
+    );
+    await receive(url, { MaxNumberOfMessages: 2 });
+
+    const { Attributes } = await h.client.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }),
+    );
+
+    expect(Attributes).toMatchObject({
+      ApproximateNumberOfMessages: '1',
+      ApproximateNumberOfMessagesNotVisible: '2',
+      ApproximateNumberOfMessagesDelayed: '1',
+    });
+  });
+
   it('keeps queues and messages across snapshot and restore', async () => {
     const url = await create('reads');
     await h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'kept' }));
@@ -317,5 +415,24 @@ describe('sqs messages', () => {
     h.sqs.restore(saved);
 
     expect((await receive(url)).map((m) => m.Body)).toEqual(['kept']);
+  });
+
+  it('keeps a message in flight across snapshot and restore, with its receive count', async () => {
+    const url = await create('reads', { VisibilityTimeout: '30' });
+    await h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'in flight' }));
+    await h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'waiting' }));
+    await receive(url);
+    const saved = JSON.parse(JSON.stringify(h.sqs.snapshot()));
+
+    h.sqs.restore(saved);
+    const first = await receive(url, { MaxNumberOfMessages: 10 });
+    await h.clock.advance(30_000);
+    const later = await receive(url, { MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['All'] });
+
+    expect(first.map((m) => m.Body)).toEqual(['waiting']);
+    expect(later.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount])).toEqual([
+      ['in flight', '2'],
+      ['waiting', '2'],
+    ]);
   });
 });

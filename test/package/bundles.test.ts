@@ -116,7 +116,9 @@ describe('function bundles', () => {
     expect(builds('dispatch', 'RotationRequestedDetail')).toBe(true);
     expect(builds('dispatch', 'ReadSpikeDetectedDetail')).toBe(true);
     expect(builds('dispatch', 'TargetInput')).toBe(false);
-    expect(builds('dispatch', 'ReadRecord')).toBe(false);
+    expect(builds('dispatch', 'CloudTrailRead')).toBe(false);
+    expect(builds('ingest-reads', 'CloudTrailRead')).toBe(true);
+    expect(builds('ingest-reads', 'ReadSpikeDetectedDetail')).toBe(false);
   });
 
   it('leave out the DynamoDB client where the function never calls it', () => {

@@ -221,6 +221,94 @@ describe('packaged CloudFormation template', () => {
     expect(definitions).not.toContain('EventBusName\\": \\"default\\"');
   });
 
+  it('reads reads from the stack’s own trail: bucket, policy, trail, rule, queue and ingest-reads’ grants', () => {
+    const props = (id: string) => (resources[id] as Resource).Properties;
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+    const trailArn = 'arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/smcp-test-read-trail';
+
+    expect(props('ReadTrailBucket')).toMatchObject({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+      BucketName: { 'Fn::Sub': 'smcp-test-read-trail-${AWS::AccountId}-${AWS::Region}' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: 8 }] },
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+    });
+    const statements = (props('ReadTrailBucketPolicy').PolicyDocument as { Statement: Record<string, unknown>[] })
+      .Statement;
+    expect(statements.map((st) => [st.Sid, st.Effect, st.Action])).toEqual([
+      ['AWSCloudTrailAclCheck', 'Allow', 's3:GetBucketAcl'],
+      ['AWSCloudTrailWrite', 'Allow', 's3:PutObject'],
+      ['DenyLogFilesNotFromCloudTrail', 'Deny', 's3:PutObject'],
+      ['DenyInsecureTransport', 'Deny', 's3:*'],
+    ]);
+    for (const allow of statements.slice(0, 2))
+      expect(JSON.stringify(allow.Condition)).toContain(JSON.stringify({ 'Fn::Sub': trailArn }));
+    expect(resources.ReadTrail).toMatchObject({
+      DependsOn: ['ReadTrailBucketPolicy'],
+      Properties: {
+        TrailName: 'smcp-test-read-trail',
+        S3BucketName: { Ref: 'ReadTrailBucket' },
+        IsLogging: true,
+        IsMultiRegionTrail: false,
+        EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true }],
+      },
+    });
+    expect(props('RuleReadLogFiles')).toMatchObject({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+      EventPattern: { source: ['aws.s3'], detail: { bucket: { name: [{ 'Fn::Sub': '${ReadTrailBucket}' }] } } },
+      Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': ['ReadLogFilesQueue', 'Arn'] } })],
+    });
+    expect(JSON.stringify(props('ReadLogFilesQueuePolicy'))).toContain(
+      '{"ArnEquals":{"aws:SourceArn":{"Fn::GetAtt":["RuleReadLogFiles","Arn"]}}}',
+    );
+    expect(resources.RuleReadEvents).toBeUndefined();
+    const grants = JSON.stringify(props('IngestDashreadsIamRoleLambdaExecution').Policies);
+    expect(grants).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+      '{"Effect":"Allow","Action":["s3:GetObject"],"Resource":{"Fn::Sub":"${ReadTrailBucket.Arn}/AWSLogs/*"}}',
+    );
+    // ingest-reads writes only its read objects, never into the trail's bucket.
+    const policies = props('IngestDashreadsIamRoleLambdaExecution').Policies as {
+      PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] };
+    }[];
+    const puts = policies.flatMap((p) => p.PolicyDocument.Statement).filter((st) => st.Action.includes('s3:PutObject'));
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+    expect(puts.map((st) => st.Resource)).toEqual([{ 'Fn::Sub': '${ReadStateBucket.Arn}/reads/*' }]);
+  });
+
+  it('keeps the read counters and the detectors in the stack’s state bucket, the counters for 8 days', () => {
+    const props = (id: string) => (resources[id] as Resource).Properties;
+    expect(props('ReadStateBucket')).toMatchObject({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+      BucketName: { 'Fn::Sub': 'smcp-test-read-state-${AWS::AccountId}-${AWS::Region}' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LifecycleConfiguration: { Rules: [{ Status: 'Enabled', Prefix: 'reads/', ExpirationInDays: 8 }] },
+    });
+    const statements = (props('ReadStateBucketPolicy').PolicyDocument as { Statement: Record<string, unknown>[] })
+      .Statement;
+    expect(statements.map((st) => [st.Sid, st.Effect])).toEqual([['DenyInsecureTransport', 'Deny']]);
+    expect(resources.ReadCountersTable).toBeUndefined();
+    expect(resources.ReadDetectorTable).toBeUndefined();
+    const detect = JSON.stringify(props('DetectDashspikesIamRoleLambdaExecution').Policies);
+    expect(detect).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+      '{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":{"Fn::Sub":"${ReadStateBucket.Arn}/detectors/*"}}',
+    );
+    expect(detect).not.toContain('dynamodb:');
+  });
+
   it('ships a dispatch bundle that loads on Node 24 and calls Step Functions over HTTP', async () => {
     const unpacked = join(dir, 'dispatch');
     await run('unzip', ['-q', '-o', join(dir, 'dispatch.zip'), '-d', unpacked]);

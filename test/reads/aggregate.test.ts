@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { aggregateReads, countByPrincipal, dedupIdOf } from '../../functions/reads/domain/aggregate.ts';
-import { parseRead, principalOf, type Read, toRead } from '../../functions/reads/domain/read-event.ts';
-import { ReadEvent } from '../../functions/reads/schemas.ts';
-import { transformInput } from '../../local/eventbridge/input-transformer.ts';
+import { isSecretRead, parseRead, principalOf, type Read, toRead } from '../../functions/reads/domain/read-event.ts';
 
 const SAMPLES = new URL('../data/aws-event-samples/', import.meta.url);
 const ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:app/db-AbCdEf';
@@ -21,12 +19,13 @@ const read = (overrides: Partial<Read> = {}): Read => ({
 });
 
 describe('read events', () => {
-  it('parses a real GetSecretValue event as EventBridge delivers it', () => {
-    const event = JSON.parse(readFileSync(new URL('enveloped/GetSecretValue.eventbridge.json', SAMPLES), 'utf8'));
+  it('parses a real GetSecretValue record as a log file holds it', () => {
+    const record = JSON.parse(readFileSync(new URL('GetSecretValue.cloudtrail-record.json', SAMPLES), 'utf8'));
 
-    const parsed = ReadEvent.parse(event);
+    const parsed = parseRead(record);
 
-    expect(toRead('m-1', parsed)).toEqual({
+    expect(isSecretRead(record)).toBe(true);
+    expect(parsed.success && toRead('m-1', parsed.data)).toEqual({
       recordId: 'm-1',
       eventId: '06e83132-44aa-412c-8e1d-da427a6dc6b1',
       secretId: 'arn:aws:secretsmanager:us-west-2:00000000000:secret:TopSecretInfo-lvRO68',
@@ -38,31 +37,39 @@ describe('read events', () => {
     });
   });
 
-  it('reads the same from the rule’s trimmed record as from the whole event', () => {
+  it('reads the record the same whether it came in a log file or as an EventBridge event’s detail', () => {
     const event = JSON.parse(readFileSync(new URL('enveloped/GetSecretValue.eventbridge.json', SAMPLES), 'utf8'));
-    const rule = JSON.parse(readFileSync(new URL('../../events/rules/read-events.json', import.meta.url), 'utf8'));
-    const body = transformInput(rule.inputTransformer, { event, ruleName: 'r', ruleArn: 'a', ingestionTime: '' });
+    const record = JSON.parse(readFileSync(new URL('GetSecretValue.cloudtrail-record.json', SAMPLES), 'utf8'));
 
-    const trimmed = parseRead(JSON.parse(body));
-
-    expect(trimmed.success).toBe(true);
-    expect(body.length).toBeLessThan(JSON.stringify(event).length * 0.75);
-    expect(toRead('m-1', trimmed.data as never)).toEqual(toRead('m-1', ReadEvent.parse(event)));
+    expect(parseRead(event.detail)).toEqual(parseRead(record));
   });
 
-  it('skips BatchGetSecretValue itself: CloudTrail records a GetSecretValue per secret it returned', () => {
-    const event = JSON.parse(readFileSync(new URL('enveloped/GetSecretValue.eventbridge.json', SAMPLES), 'utf8'));
-    event.detail.eventName = 'BatchGetSecretValue';
-    event.detail.requestParameters = { secretIdList: ['a', 'b'] };
+  it('reads a failed read, and CloudTrail Lake’s spelling of the time', () => {
+    const denied = JSON.parse(
+      readFileSync(new URL('GetSecretValue.AccessDenied.cloudtrail-record.json', SAMPLES), 'utf8'),
+    );
 
-    expect(toRead('m-1', ReadEvent.parse(event))).toBeUndefined();
+    const parsed = parseRead(denied);
+
+    expect(parsed.success && toRead('m-1', parsed.data)?.time).toBe(Date.parse('2024-10-17T21:48:45Z'));
   });
 
-  it('rejects events that are not reads of a secret', () => {
-    const event = JSON.parse(readFileSync(new URL('enveloped/GetSecretValue.eventbridge.json', SAMPLES), 'utf8'));
-    event.detail.eventName = 'DeleteSecret';
+  it('leaves out BatchGetSecretValue itself (CloudTrail records a GetSecretValue per secret it returned) and every other event', () => {
+    const record = JSON.parse(readFileSync(new URL('GetSecretValue.cloudtrail-record.json', SAMPLES), 'utf8'));
+    const describe = JSON.parse(readFileSync(new URL('DescribeSecret.cloudtrail-record.json', SAMPLES), 'utf8'));
 
-    expect(ReadEvent.safeParse(event).success).toBe(false);
+    expect(isSecretRead({ ...record, eventName: 'BatchGetSecretValue' })).toBe(false);
+    expect(isSecretRead({ ...record, eventSource: 'ssm.amazonaws.com' })).toBe(false);
+    expect(isSecretRead(describe)).toBe(false);
+    expect([null, 'GetSecretValue', 42, []].map(isSecretRead)).toEqual([false, false, false, false]);
+  });
+
+  it('names no read for a record without a secret id, and refuses one without an event id', () => {
+    const record = JSON.parse(readFileSync(new URL('GetSecretValue.cloudtrail-record.json', SAMPLES), 'utf8'));
+
+    const parsed = parseRead({ ...record, requestParameters: null });
+    expect(parsed.success && toRead('m-1', parsed.data)).toBeUndefined();
+    expect(parseRead({ ...record, eventID: undefined }).success).toBe(false);
   });
 
   it('tells an assumed-role session and the keys of one identity apart', () => {

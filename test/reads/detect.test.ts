@@ -1,7 +1,7 @@
 // detect-spikes' business function with in-memory fakes of its adapters: which minutes it feeds, and what it sends.
 import { describe, expect, it, vi } from 'vitest';
+import type { ReadWindow } from '../../functions/reads/adapters/counters.ts';
 import type { DetectorStore } from '../../functions/reads/adapters/detector-store.ts';
-import type { ReadWindow } from '../../functions/reads/adapters/read-log.ts';
 import type { StoredDetector } from '../../functions/reads/domain/detect-window.ts';
 import { defaultDetectorParams } from '../../functions/reads/domain/detector.ts';
 import { DetectorStateConflictError } from '../../functions/reads/errors.ts';

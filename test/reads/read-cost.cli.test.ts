@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReplayReport, replay } from '../../local/replay/run.ts';
 import { loadServiceConfig } from '../../local/stack/service-config.ts';
-import { readCountersTableName } from '../../scripts/cli/stack-names.ts';
+import { readStateBucketName } from '../../scripts/cli/stack-names.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 import { readsNames } from './names.ts';
 
@@ -165,9 +165,11 @@ describe('smcp reads', () => {
     expect(printed.join('\n')).not.toContain('CANARY');
   });
 
-  it('derives the AWS table name the way the stack names it', async () => {
+  it('derives the AWS bucket name the way the stack names it', async () => {
     const { service } = await loadServiceConfig({ root: ROOT, stage: 'local' });
 
-    expect(readCountersTableName(service, 'local')).toBe(readsNames(t.cloud.stack).countersTable);
+    expect(readStateBucketName(service, 'local', '000000000000', 'us-east-1')).toBe(
+      readsNames(t.cloud.stack).stateBucket,
+    );
   });
 });

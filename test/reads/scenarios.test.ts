@@ -1,15 +1,15 @@
-// The read-spike scenarios end to end, on a manual clock: real GetSecretValue calls through the SDK, real CloudTrail
-// events through the real read-events rule and queue, ingest-reads, the counters, detect-spikes on its schedule, the
+// The read-spike scenarios end to end, on a manual clock: real GetSecretValue calls through the SDK, their CloudTrail
+// records through the stack's read trail into log files in its bucket (delivered every minute of the local clock),
+// the read-log-files rule and queue, ingest-reads, the counters, detect-spikes on its schedule, the
 // `Read Spike Detected` event through dispatch and the read-anomaly-response workflow.
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetResourcePolicyCommand, PutResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DENIED_ACTIONS } from '../../functions/reads/domain/quarantine.ts';
 import type { BusEvent } from '../../local/eventbridge/bus.ts';
 import { inProcess, loadScenario, replayScenario } from '../../local/replay/engine.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
-import { readsNames } from './names.ts';
 import {
+  countedMinutes,
   createSecret,
   decideApproval,
   MINUTE,
@@ -39,7 +39,7 @@ const minute = async (secretId: string, reads: [ReturnType<typeof reader>, numbe
   await t.cloud.whenIdle();
 };
 
-/** Lets the schedule close the minutes read so far (CloudTrail delay allowance: 5 minutes). */
+/** Lets the schedule close the minutes read so far (the local stage closes a minute 2 minutes after it ends). */
 const closeMinutes = async (minutes = 7) => {
   for (let i = 0; i < minutes; i++) {
     await t.clock.advance(MINUTE);
@@ -47,16 +47,8 @@ const closeMinutes = async (minutes = 7) => {
   }
 };
 
-const bucketCount = async (secretArn: string, at: number): Promise<number> => {
-  const out = await t.clients.ddb.send(
-    new QueryCommand({
-      TableName: readsNames(t.cloud.stack).countersTable,
-      KeyConditionExpression: 'pk = :pk AND sk = :sk',
-      ExpressionAttributeValues: { ':pk': { S: `S#${secretArn}` }, ':sk': { S: `M#${new Date(at).toISOString()}` } },
-    }),
-  );
-  return Number(out.Items?.[0]?.n?.N ?? 0);
-};
+const bucketCount = async (secretArn: string, at: number): Promise<number> =>
+  (await countedMinutes(t, secretArn)).find((m) => m.minute === new Date(at).toISOString())?.n ?? 0;
 
 beforeAll(async () => {
   t = await startTestCloud({ start: new Date(START).toISOString(), schedules: true });
@@ -129,17 +121,20 @@ describe('read-spike scenarios', () => {
     expect(runs[0]?.output).toMatchObject({ secretId: arn, severity: 'high', remediation: 'none', remediated: false });
   });
 
-  it('counts the same burst once when its events are delivered twice', async () => {
+  it('counts the same burst once when CloudTrail delivers its records twice', async () => {
     const arn = await createSecret(t, 'dupes/db');
     const at = t.clock.now().getTime();
     const before = seen.length;
     await readFor(intruder(), 'dupes/db', 40);
+    await t.cloud.cloudTrail.deliver();
     await t.cloud.whenIdle();
     const reads = seen.slice(before).filter((e) => (e.detail as { eventName?: string }).eventName === 'GetSecretValue');
     expect(reads).toHaveLength(40);
+    expect(await bucketCount(arn, at)).toBe(40);
 
-    // EventBridge delivers at least once: the same CloudTrail events (same eventID) arrive again.
-    for (const event of reads) t.cloud.bus.publish(event);
+    // CloudTrail may deliver a record twice: the same records (same eventID) in a second log file.
+    for (const event of reads) t.cloud.cloudTrail.record(event.detail);
+    await t.cloud.cloudTrail.deliver();
     await t.cloud.whenIdle();
 
     expect(await bucketCount(arn, at)).toBe(40);
@@ -327,13 +322,17 @@ describe('read-spike scenarios', () => {
     ]);
   });
 
-  it('counts a recorded burst once when the whole recording is delivered twice', async () => {
+  it('counts a recorded burst once when its records come again in a second log file', async () => {
     const scenario = loadScenario(['events/recorded/reads-duplicate-burst']);
     const events = scenario.events.map((r) => r.event);
     expect(events).toHaveLength(10);
+    const delivered = () => t.cloud.cloudTrail.trails().reduce((n, trail) => n + trail.deliveredFiles, 0);
+    const before = delivered();
 
     await replayScenario(inProcess(t.cloud), scenario);
 
+    // One log file per recorded file: 01-burst.json, then 02-burst-delivered-again.json.
+    expect(delivered() - before).toBe(2);
     const secretArn = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/payments/db-Qx7Rt2';
     expect(await bucketCount(secretArn, Date.parse('2026-01-07T10:03:00Z'))).toBe(5);
   });

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 // Helpers for the read-spike scenarios: readers with their own credentials (a new access key id is a new principal
 // in the CloudTrail event the emulator records) and the counters as the detector will see them.
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createCounters } from '../../functions/reads/adapters/counters.ts';
+import { createDetectorStore } from '../../functions/reads/adapters/detector-store.ts';
+import { dedupIdOf } from '../../functions/reads/domain/aggregate.ts';
 import { createDetectorState, defaultDetectorParams, updateDetector } from '../../functions/reads/domain/detector.ts';
+import type { Read } from '../../functions/reads/domain/read-event.ts';
 import type { BusEvent } from '../../local/eventbridge/bus.ts';
 import { inProcess, replayScenario } from '../../local/replay/engine.ts';
 import { loadRecordedEvents } from '../../local/replay/load.ts';
@@ -119,21 +122,15 @@ const publishSpike = async (
   const [recorded] = loadRecordedEvents(['events/recorded/reads-quarantine']);
   if (!recorded) throw new Error('the recorded spike is missing');
   const event = JSON.parse(JSON.stringify(recorded.event).replaceAll(recorded.event.resources[0] ?? '', arn));
-  await cloud.clients.ddb.send(
-    new PutItemCommand({
-      TableName: readsNames(cloud.cloud.stack).countersTable,
-      Item: {
-        pk: { S: `S#${arn}` },
-        sk: { S: `M#${event.detail.windowStart}` },
-        n: { N: '105' },
-        [`p:${SUSPECT}|AKIANEWPRINCIPAL0001`]: { N: '100' },
-        'p:arn:aws:sts::000000000000:assumed-role/payments-app/i-0abc': { N: '5' },
-        ips: { SS: ['10.0.3.21', '198.51.100.7'] },
-        uas: { SS: ['aws-sdk-js/3', 'curl/8.5'] },
-        regions: { SS: ['us-east-1'] },
+  await writeCounts(cloud, arn, [
+    {
+      minute: Date.parse(event.detail.windowStart),
+      principals: {
+        [`${SUSPECT}|AKIANEWPRINCIPAL0001`]: { count: 100, sourceIp: '198.51.100.7', userAgent: 'curl/8.5' },
+        'arn:aws:sts::000000000000:assumed-role/payments-app/i-0abc': 5,
       },
-    }),
-  );
+    },
+  ]);
   // A fresh event id per scenario: dispatch starts one execution per event id.
   await replayScenario(inProcess(cloud.cloud), {
     setup: { secrets: [] },
@@ -188,12 +185,68 @@ const seedDetector = async (
   days = 3,
 ): Promise<void> => {
   const { state, last } = seededState(until, mean, days);
-  await cloud.clients.ddb.send(
-    new PutItemCommand({
-      TableName: readsNames(cloud.cloud.stack).detectorTable,
-      Item: { pk: { S: secretArn }, state: { S: JSON.stringify(state) }, last: { N: String(last) } },
-    }),
+  const store = detectorStore(cloud);
+  const snapshot = await store.load();
+  snapshot.detectors.set(secretArn, { state, last });
+  await store.save(snapshot, last);
+};
+
+/** The stack's read counters, through the adapter the functions use (a fresh one: no cached objects). */
+const countersOf = (cloud: TestCloud) =>
+  createCounters({ s3: cloud.clients.s3, bucket: readsNames(cloud.cloud.stack).stateBucket });
+
+const detectorStore = (cloud: TestCloud) =>
+  createDetectorStore({ s3: cloud.clients.s3, bucket: readsNames(cloud.cloud.stack).stateBucket });
+
+type Origin = number | { count: number; sourceIp: string; userAgent: string };
+
+/** Reads of a secret in one minute, per principal (with where they came from when not the default). */
+const readsIn = (secretArn: string, minute: number, principals: Record<string, Origin>) => {
+  const reads = new Map<string, Read>();
+  for (const [principal, value] of Object.entries(principals)) {
+    const { count, sourceIp, userAgent } =
+      typeof value === 'number' ? { count: value, sourceIp: '10.0.3.21', userAgent: 'aws-sdk-js/3' } : value;
+    for (let i = 0; i < count; i++) {
+      const eventId = randomUUID();
+      reads.set(dedupIdOf(eventId), {
+        recordId: 'seeded',
+        eventId,
+        secretId: secretArn,
+        time: minute + i,
+        principal,
+        sourceIp,
+        userAgent,
+        region: 'us-east-1',
+      });
+    }
+  }
+  return { secretArn, minute, reads, recordIds: new Set(['seeded']) };
+};
+
+/**
+ * Reads of a secret written as ingest-reads would have from one log file of their own: per minute, the count of each
+ * principal (by default from 10.0.3.21 with aws-sdk-js/3 in us-east-1).
+ */
+const writeCounts = async (
+  cloud: TestCloud,
+  secretArn: string,
+  minutes: readonly { readonly minute: number; readonly principals: Record<string, Origin> }[],
+): Promise<void> => {
+  await countersOf(cloud).writeFile(
+    `seeded/${randomUUID()}`,
+    minutes.map(({ minute, principals }) => readsIn(secretArn, minute, principals)),
   );
 };
 
-export { MINUTE, seedDetector, seededState, syntheticCounts };
+/** A secret's counted minutes in the two days around the clock: minute (ISO), reads, reads per principal. */
+const countedMinutes = async (cloud: TestCloud, secretArn: string) => {
+  const now = cloud.clock.now().getTime();
+  const [usage] = await countersOf(cloud).usage(now - 2 * 86_400_000, now + 86_400_000, secretArn);
+  return (usage?.minutes ?? []).map((m) => ({
+    minute: new Date(m.minute).toISOString(),
+    n: m.reads,
+    principals: m.principals,
+  }));
+};
+
+export { countedMinutes, countersOf, detectorStore, MINUTE, seedDetector, seededState, syntheticCounts, writeCounts };

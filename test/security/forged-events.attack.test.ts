@@ -184,7 +184,7 @@ describe('the local cloud’s event buses', () => {
     ]);
     expect(onDefault.Rules?.every((r) => r.EventBusName === 'default')).toBe(true);
     expect(onDefault.Rules?.map((r) => r.Name)).toEqual(
-      expect.arrayContaining(['smcp-local-read-events', 'smcp-local-execution-failed']),
+      expect.arrayContaining(['smcp-local-read-log-files', 'smcp-local-execution-failed']),
     );
   });
 

@@ -2,6 +2,7 @@
 import { createServer } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -32,6 +33,8 @@ const clientsFor = (url: string, region = 'us-east-1') => {
     sqs: new SQSClient(config),
     events: new EventBridgeClient(config),
     ddb: new DynamoDBClient(config),
+    // Path-style: the local cloud serves every bucket at its one URL.
+    s3: new S3Client({ ...config, forcePathStyle: true }),
   };
 };
 
@@ -58,6 +61,9 @@ const startTestCloud = async (
     /** Trails of the test's own, and how often they deliver (local clock seconds). */
     trails?: LocalCloudOptions['trails'];
     trailDeliverySeconds?: number;
+    /** The handlers' log level, and where their log lines go (default: the terminal). */
+    logLevel?: string;
+    functionLogs?: LocalCloudOptions['functionLogs'];
   } = {},
 ): Promise<TestCloud> => {
   const clock = createManualClock(options.start ?? '2026-01-05T09:00:00Z');
@@ -72,6 +78,8 @@ const startTestCloud = async (
     ...(options.slackWebhookUrl ? { slackWebhookUrl: options.slackWebhookUrl } : {}),
     ...(options.trails ? { trails: options.trails } : {}),
     ...(options.trailDeliverySeconds === undefined ? {} : { trailDeliverySeconds: options.trailDeliverySeconds }),
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    ...(options.functionLogs ? { functionLogs: options.functionLogs } : {}),
   });
   return { cloud, clock, clients: clientsFor(cloud.url), logs };
 };

@@ -18,6 +18,7 @@ const input = (reads: PipelineInput['reads'], overrides: Partial<PipelineInput> 
   detectorMsPerBucket: 0.005,
   detectorStateBytes: 680,
   detectorObjectMsPerByte: 0.00001,
+  readObjectGzipRatio: 0.2,
   ...overrides,
 });
 
@@ -25,10 +26,11 @@ const readsIn = (count: number, principal = 'arn:aws:iam::123456789012:user/app|
   Array.from({ length: count }, (_, i) => ({ secret: 0, principal, time: START + i * 100 }));
 
 describe('pipeline cost model', () => {
-  it('counts requests per log file, not per read: three SQS requests, a PUT and a GET in S3, one event', () => {
-    // 20 reads 100 ms apart: one 5-minute delivery interval, one file.
+  it('counts requests per log file, not per read: three SQS requests, one event, the file’s PUT and GET', () => {
+    // 20 reads 100 ms apart: one 5-minute delivery interval, one file, one hour: one read object.
     const one = simulatePipeline(input(readsIn(20)));
     expect(one.files).toBe(1);
+    expect(one.readObjects).toBe(1);
     expect(one.perMillionReads.sqsRequests).toBe((3 / 20) * 1_000_000);
     // 4,000 reads over 400 s cross a 5-minute boundary: two files, whatever the number of reads in each.
     const two = simulatePipeline(input(readsIn(4000)));
@@ -37,15 +39,17 @@ describe('pipeline cost model', () => {
     expect(two.perMillionReads.dollars.eventBridge).toBeCloseTo((2 / 4000) * 1.0, 6);
   });
 
-  it('bills a bucket write by the item’s size after the update: it grows with its dedup ids', () => {
-    const small = simulatePipeline(input(readsIn(5)));
-    const hot = simulatePipeline(input(readsIn(2000)));
-
-    // One bucket write and one active-secrets write; 5 reads fit in a KB each.
-    expect(small.ingestWrites).toBe(2);
-    expect(small.ingestWrus).toBe(2);
-    // 2,000 ids of 16 bytes: over 31 KB in the one bucket item.
-    expect(hot.ingestWrus).toBeGreaterThanOrEqual(32);
+  it('writes one read object per file and hour its reads fall in, sized by secrets, minutes and principals', () => {
+    // Reads from 10:58 to 11:03: the 10:55 file and the 11:00 file, one object each.
+    const late = readsIn(3000).map((r) => ({ ...r, time: r.time + 58 * 60_000 }));
+    const cost = simulatePipeline(input(late));
+    expect(cost.files).toBe(2);
+    expect(cost.readObjects).toBe(2);
+    // More principals in a minute make a bigger object; the number of reads alone does not.
+    const few = simulatePipeline(input(readsIn(100)));
+    const many = simulatePipeline(input(readsIn(100).map((r, i) => ({ ...r, principal: `p${i}` }))));
+    expect(many.meanReadObjectBytes).toBeGreaterThan(few.meanReadObjectBytes);
+    expect(simulatePipeline(input(readsIn(600))).meanReadObjectBytes).toBe(few.meanReadObjectBytes);
   });
 
   it('feeds a detector once per minute with reads, and saves the one detectors object only in runs that fed', () => {
@@ -60,8 +64,6 @@ describe('pipeline cost model', () => {
     expect(cost.detectRuns).toBe(6);
     expect(cost.detectUpdates).toBe(2);
     expect(cost.detectObjectSaves).toBe(2);
-    // No DynamoDB write for detectors at all.
-    expect(cost.perMillionReads.dynamoWrusDetect).toBe(0);
     // The look-back (10 minutes) covers the whole six-minute cycle: the secret is looked at in every run.
     expect(cost.detectMeanLoadsPerRun).toBe(1);
   });
@@ -72,5 +74,6 @@ describe('pipeline cost model', () => {
     expect(cost.perMillionReads.secretsManagerDollars).toBe(5);
     expect(cost.ratioToSecretsManager).toBeCloseTo(cost.perMillionReads.totalDollars / 5, 3);
     expect(cost.perMillionReads.dollars.sqs).toBeCloseTo((cost.perMillionReads.sqsRequests / 1e6) * 0.4, 4);
+    expect(Object.keys(cost.perMillionReads.dollars).some((k) => k.startsWith('dynamo'))).toBe(false);
   });
 });

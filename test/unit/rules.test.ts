@@ -102,7 +102,7 @@ describe('rules and dispatch routes', () => {
       plain: 'x',
     });
     expect(() => loadRules(dir)).toThrow(
-      'events/rules/bad.json: unknown placeholder {{stackPrefix}}; known: stateMachineArnPrefix, executionArnPrefix',
+      'events/rules/bad.json: unknown placeholder {{stackPrefix}}; known: stateMachineArnPrefix, executionArnPrefix, readTrailBucket',
     );
     rmSync(dir, { recursive: true });
   });
@@ -148,7 +148,8 @@ describe('rules and dispatch routes', () => {
     expect(buses).toMatchObject({
       'rotation-requested': 'smcp',
       'read-spike-detected': 'smcp',
-      'read-events': 'default',
+      // S3's Object Created events arrive on the default bus.
+      'read-log-files': 'default',
       // Step Functions' own Execution Status Change events arrive on the default bus.
       'execution-failed': 'default',
     });

@@ -5,7 +5,7 @@ import cleanupScan from '../../../events/rules/cleanup-scan.json' with { type: '
 import currentLabelMoved from '../../../events/rules/current-label-moved.json' with { type: 'json' };
 import detectSpikes from '../../../events/rules/detect-spikes.json' with { type: 'json' };
 import executionFailed from '../../../events/rules/execution-failed.json' with { type: 'json' };
-import readEvents from '../../../events/rules/read-events.json' with { type: 'json' };
+import readLogFiles from '../../../events/rules/read-log-files.json' with { type: 'json' };
 import readSpikeDetected from '../../../events/rules/read-spike-detected.json' with { type: 'json' };
 import replicaDriftScan from '../../../events/rules/replica-drift-scan.json' with { type: 'json' };
 import replicaScanRequested from '../../../events/rules/replica-scan-requested.json' with { type: 'json' };
@@ -35,7 +35,7 @@ const ruleFiles: Readonly<Record<string, RuleFile>> = {
   'current-label-moved': currentLabelMoved,
   'detect-spikes': detectSpikes,
   'execution-failed': executionFailed,
-  'read-events': readEvents,
+  'read-log-files': readLogFiles,
   'read-spike-detected': readSpikeDetected,
   'replica-drift-scan': replicaDriftScan,
   'replica-scan-requested': replicaScanRequested,

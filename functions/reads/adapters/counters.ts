@@ -1,49 +1,48 @@
-// The read counters in DynamoDB. Each (secret, minute) bucket is updated by ONE conditional write per batch that
-// adds, together, the new reads' count, their event ids, and one ADD per (secret, principal, minute) as an attribute
-// of the same item, so a redelivered event (same CloudTrail eventID) is never counted twice, a retried batch cannot
-// double count, and the per-principal breakdown costs no extra write. dynalite has no transactions or TTL: neither is
-// needed (expiresAt is a TTL attribute in AWS; locally nothing expires).
+// The read counters as objects in S3: ingest-reads writes, per CloudTrail log file, one gzipped JSON object per hour
+// the file's reads fall in (usually one), holding per secret and minute the count, the count per principal and where
+// the reads came from. An object is written once and never updated, under a key derived from the log file's, so a
+// file delivered or processed twice writes the same object again and counts once. One PUT per log file replaces a
+// conditional DynamoDB write per (secret, minute) — the pipeline's largest cost (docs/read-anomalies.md).
+//
+// Readers list the hour prefixes a window touches (`reads/YYYY/MM/DD/HH/`), keep the objects whose minute range (in
+// the key) overlaps it, and read those; objects are immutable, so each is fetched once per container (cached by key
+// and ETag). The interface is the one the counters table had: activeSecrets, bucketCounts, readers, usage.
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  ScanCommand,
-  type ScanCommandOutput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { type BucketAggregate, countByPrincipal } from '../domain/aggregate.ts';
-import {
-  activeKey,
-  bucketKey,
-  COUNTER_RETENTION_SECONDS,
-  minuteOfKey,
-  minuteRange,
-  OTHER_PRINCIPALS,
-  PRINCIPAL_PREFIX,
-} from '../domain/keys.ts';
+  GetObjectCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { type BucketAggregate, countByPrincipal, MINUTE_MS, minuteOf } from '../domain/aggregate.ts';
+import { OTHER_PRINCIPALS } from '../domain/keys.ts';
 import type { SecretUsage } from '../domain/read-cost.ts';
-import type { Read } from '../domain/read-event.ts';
-import { CounterContentionError } from '../errors.ts';
 
-interface CounterOptions {
-  readonly ddb: DynamoDBDocumentClient;
-  readonly tableName: string;
-  /** How long counters are kept (the TTL attribute in AWS). */
-  readonly retentionSeconds?: number;
-  /**
-   * Most event ids kept per bucket for dedup: 16,000 × 17 bytes stay well inside DynamoDB's 400 KB item limit with
-   * room for the rest. Beyond it reads are still counted, without dedup (a duplicate then counts twice).
-   */
-  readonly maxIdsPerBucket?: number;
-  /** Most principals counted by name per bucket; the rest are counted together. */
-  readonly maxPrincipalsPerBucket?: number;
-  /** Most source IPs, user agents and regions kept per bucket (each). */
-  readonly maxValuesPerBucket?: number;
-  readonly maxAttempts?: number;
-  /** How many secrets `usage` reads at once. */
-  readonly usageConcurrency?: number;
+const gzip = promisify(gzipCallback);
+const gunzip = promisify(gunzipCallback);
+const HOUR_MS = 60 * MINUTE_MS;
+
+/** One secret's reads in one minute, as an object stores them. */
+interface MinuteReads {
+  readonly n: number;
+  /** Reads per principal (`<ARN>|<access key>`); beyond `maxPrincipals`, under OTHER_PRINCIPALS. */
+  readonly p: Record<string, number>;
+  readonly ips: string[];
+  readonly uas: string[];
+  readonly regions: string[];
+}
+
+interface ReadObject {
+  readonly version: 1;
+  /** The log file it was made from (`<bucket>/<key>`). */
+  readonly source: string;
+  /** Secret ARN → minute (ms, as text) → its reads. */
+  readonly secrets: Record<string, Record<string, MinuteReads>>;
+  /** The dedup ids (domain/aggregate.ts, 16 hex digits) of every read counted here, concatenated. */
+  readonly ids: string;
 }
 
 interface WindowReaders {
@@ -53,283 +52,295 @@ interface WindowReaders {
   readonly regions: readonly string[];
 }
 
-const isConditionFailure = (error: unknown) => (error as { name?: string }).name === 'ConditionalCheckFailedException';
+interface CounterOptions {
+  readonly s3: S3Client;
+  readonly bucket: string;
+  /** Most principals named per (secret, minute); the rest are counted together. */
+  readonly maxPrincipals?: number;
+  /** Most source IPs, user agents and regions kept per (secret, minute), each. */
+  readonly maxValues?: number;
+  /** How many objects a container keeps parsed (they never change). */
+  readonly cacheObjects?: number;
+  /** How many objects are fetched at once. */
+  readonly concurrency?: number;
+}
 
-const asSet = (value: unknown): Set<string> => (value instanceof Set ? (value as Set<string>) : new Set<string>());
+const PREFIX = 'reads/';
+const pad = (n: number) => String(n).padStart(2, '0');
 
-/** The values of `incoming` not in `current`, as many as still fit under `max`. */
-const additions = (current: ReadonlySet<string>, incoming: Iterable<string>, max: number): Set<string> => {
-  const out = new Set<string>();
-  for (const value of incoming) {
-    if (current.size + out.size >= max) break;
-    if (!current.has(value)) out.add(value);
-  }
-  return out;
+/** `reads/YYYY/MM/DD/HH/`: the prefix of the objects of the hour starting at `hour`. */
+const hourPrefix = (hour: number) => {
+  const d = new Date(hour);
+  return `${PREFIX}${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/${pad(d.getUTCHours())}/`;
 };
 
+const digestOf = (source: string) => createHash('sha256').update(source).digest('hex').slice(0, 32);
+
+/** `<hour prefix><first minute>-<last minute>-<digest of the log file>.json.gz`, minutes of the hour (00–59). */
+const objectKey = (hour: number, first: number, last: number, source: string) =>
+  `${hourPrefix(hour)}${pad(new Date(first).getUTCMinutes())}-${pad(new Date(last).getUTCMinutes())}-${digestOf(source)}.json.gz`;
+
+/** The minutes [first, last] an object key covers. */
+const rangeOfKey = (key: string): { first: number; last: number } | undefined => {
+  const match = /^reads\/(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\/(\d{2})-(\d{2})-[0-9a-f]+\.json\.gz$/.exec(key);
+  if (!match) return undefined;
+  const [, y, mo, d, h, a, b] = match;
+  const hour = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h));
+  return { first: hour + Number(a) * MINUTE_MS, last: hour + Number(b) * MINUTE_MS };
+};
+
+const limited = (values: Iterable<string>, max: number) => [...new Set(values)].slice(0, max);
+
 const createCounters = ({
-  ddb,
-  tableName,
-  retentionSeconds = COUNTER_RETENTION_SECONDS,
-  maxIdsPerBucket = 16_000,
-  maxPrincipalsPerBucket = 100,
-  maxValuesPerBucket = 50,
-  maxAttempts = 5,
-  usageConcurrency = 8,
+  s3,
+  bucket,
+  maxPrincipals = 100,
+  maxValues = 50,
+  cacheObjects = 2000,
+  concurrency = 16,
 }: CounterOptions) => {
-  const expiresAt = (minute: number) => Math.floor(minute / 1000) + retentionSeconds;
+  const cache = new Map<string, { etag: string; object: ReadObject }>();
 
   /**
-   * Adds the reads of one bucket that were not counted before; returns those reads (the ones that proved new).
-   * Read, then write on the version read: a concurrent writer makes the condition fail and we start over.
+   * Writes the reads of one log file (`source`: its bucket and key), one object per hour they fall in, leaving out
+   * reads another log file's objects already counted (CloudTrail may deliver an event twice; objects of the same file
+   * are its own earlier attempt and are written again whole). Writing the same file again writes the same objects.
    */
-  const addBucket = async (bucket: BucketAggregate): Promise<Read[]> => {
-    const Key = bucketKey(bucket.secretArn, bucket.minute);
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const current = await ddb.send(
-        new GetCommand({
-          TableName: tableName,
-          Key,
-          ConsistentRead: true,
-          ProjectionExpression: 'v, ids, pl, ips, uas, regions',
-        }),
-      );
-      const item = current.Item ?? {};
-      const version = (item.v as number | undefined) ?? 0;
-      const seen = asSet(item.ids);
+  const writeFile = async (
+    source: string,
+    buckets: Iterable<BucketAggregate>,
+  ): Promise<{
+    keys: string[];
+    /** Reads counted for the first time (not in another file's objects, nor in this file's earlier attempt). */
+    counted: number;
+    /** Reads another log file's objects had counted already. */
+    duplicates: number;
+  }> => {
+    const all = [...buckets];
+    const own = digestOf(source);
+    const hours = [...new Set(all.map((b) => Math.floor(b.minute / HOUR_MS) * HOUR_MS))];
+    const seen = new Set<string>();
+    /** This file's objects written by an earlier attempt: written again, their reads not counted as new. */
+    const earlier = new Set<string>();
+    for (const hour of hours) {
+      const listed = await keysFor(hour, hour + HOUR_MS - MINUTE_MS);
+      for (const k of listed) if (k.key.endsWith(`-${own}.json.gz`)) earlier.add(k.key);
+      for (const object of await fetchAll(listed.filter((k) => !earlier.has(k.key)))) {
+        const ids = object?.ids ?? '';
+        for (let i = 0; i + 16 <= ids.length; i += 16) seen.add(ids.slice(i, i + 16));
+      }
+    }
+    const byHour = new Map<number, { first: number; last: number; secrets: ReadObject['secrets']; ids: string[] }>();
+    let duplicates = 0;
+    for (const bucket of all) {
       const fresh = [...bucket.reads].filter(([id]) => !seen.has(id));
-      if (fresh.length === 0) return [];
+      duplicates += bucket.reads.size - fresh.length;
+      if (fresh.length === 0) continue;
+      const hour = Math.floor(bucket.minute / HOUR_MS) * HOUR_MS;
+      const entry = byHour.get(hour) ?? { first: bucket.minute, last: bucket.minute, secrets: {}, ids: [] };
+      entry.first = Math.min(entry.first, bucket.minute);
+      entry.last = Math.max(entry.last, bucket.minute);
       const reads = fresh.map(([, read]) => read);
-      const byPrincipal = countByPrincipal(reads);
-      const known = asSet(item.pl);
-      const newNames = additions(known, byPrincipal.keys(), maxPrincipalsPerBucket);
-      const counts = new Map<string, number>();
-      for (const [principal, p] of byPrincipal) {
-        const name = known.has(principal) || newNames.has(principal) ? principal : OTHER_PRINCIPALS;
-        counts.set(name, (counts.get(name) ?? 0) + p.count);
+      for (const [id] of fresh) entry.ids.push(id);
+      const p: Record<string, number> = {};
+      let named = 0;
+      for (const [principal, count] of countByPrincipal(reads)) {
+        const name = named < maxPrincipals ? principal : OTHER_PRINCIPALS;
+        if (name === principal) named++;
+        p[name] = (p[name] ?? 0) + count.count;
       }
-      const sets = {
-        ids: seen.size + fresh.length <= maxIdsPerBucket ? new Set(fresh.map(([id]) => id)) : new Set<string>(),
-        pl: newNames,
-        ips: additions(
-          asSet(item.ips),
+      const minutes = entry.secrets[bucket.secretArn] ?? {};
+      minutes[String(bucket.minute)] = {
+        n: reads.length,
+        p,
+        ips: limited(
           reads.map((r) => r.sourceIp),
-          maxValuesPerBucket,
+          maxValues,
         ),
-        uas: additions(
-          asSet(item.uas),
+        uas: limited(
           reads.map((r) => r.userAgent),
-          maxValuesPerBucket,
+          maxValues,
         ),
-        regions: additions(
-          asSet(item.regions),
+        regions: limited(
           reads.map((r) => r.region),
-          maxValuesPerBucket,
+          maxValues,
         ),
       };
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {
-        ':next': version + 1,
-        ':exp': expiresAt(bucket.minute),
-        ':count': fresh.length,
-        ...(version === 0 ? {} : { ':version': version }),
-      };
-      const adds = ['n :count'];
-      [...counts].forEach(([principal, count], i) => {
-        names[`#p${i}`] = `${PRINCIPAL_PREFIX}${principal}`;
-        values[`:p${i}`] = count;
-        adds.push(`#p${i} :p${i}`);
-      });
-      // An empty set is not a DynamoDB value: only sets with something to add are written.
-      for (const [attribute, set] of Object.entries(sets)) {
-        if (set.size === 0) continue;
-        values[`:${attribute}`] = set;
-        adds.push(`${attribute} :${attribute}`);
-      }
-      try {
-        await ddb.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key,
-            UpdateExpression: `SET v = :next, expiresAt = :exp ADD ${adds.join(', ')}`,
-            ConditionExpression: version === 0 ? 'attribute_not_exists(pk)' : 'v = :version',
-            ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-            ExpressionAttributeValues: values,
-          }),
-        );
-        return reads;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+      entry.secrets[bucket.secretArn] = minutes;
+      byHour.set(hour, entry);
     }
-    throw new CounterContentionError(`${Key.pk} ${Key.sk}`);
+    const keys: string[] = [];
+    let counted = 0;
+    for (const [hour, { first, last, secrets, ids }] of byHour) {
+      const key = objectKey(hour, first, last, source);
+      if (!earlier.has(key)) counted += ids.length;
+      const object = { version: 1, source, secrets, ids: ids.join('') } satisfies ReadObject;
+      const body = await gzip(JSON.stringify(object));
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/gzip' }));
+      keys.push(key);
+    }
+    return { keys, counted, duplicates };
   };
 
-  /** Records which secrets were read in a minute, so the detector knows which secrets to update. */
-  const markActive = async (minute: number, secretArns: ReadonlySet<string>): Promise<void> => {
-    await ddb.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: activeKey(minute),
-        UpdateExpression: 'SET expiresAt = :exp ADD secrets :arns',
-        ExpressionAttributeValues: { ':exp': expiresAt(minute), ':arns': new Set(secretArns) },
-      }),
-    );
-  };
-
-  /** The secrets read in each of the given minutes (one BatchGetItem per 100 minutes). */
-  const activeSecrets = async (minutes: readonly number[]): Promise<Map<number, string[]>> => {
-    const out = new Map<number, string[]>();
-    for (let i = 0; i < minutes.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = minutes.slice(i, i + 100).map(activeKey);
-      while (keys && keys.length > 0) {
-        const page: BatchGetCommandOutput = await ddb.send(
-          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ProjectionExpression: 'pk, secrets' } } }),
+  /** The keys (with ETags) of the objects whose minutes overlap [from, to]. */
+  const keysFor = async (from: number, to: number) => {
+    const out: { key: string; etag: string }[] = [];
+    for (let hour = Math.floor(from / HOUR_MS) * HOUR_MS; hour <= to; hour += HOUR_MS) {
+      let token: string | undefined;
+      do {
+        const page: ListObjectsV2CommandOutput = await s3.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: hourPrefix(hour), ContinuationToken: token }),
         );
-        for (const item of page.Responses?.[tableName] ?? []) {
-          out.set(Date.parse(String(item.pk).slice(2)), [...asSet(item.secrets)]);
+        for (const item of page.Contents ?? []) {
+          const range = item.Key ? rangeOfKey(item.Key) : undefined;
+          if (item.Key && range && range.last >= from && range.first <= to)
+            out.push({ key: item.Key, etag: item.ETag ?? '' });
         }
-        keys = page.UnprocessedKeys?.[tableName]?.Keys;
-      }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
     }
     return out;
   };
 
-  const queryAll = async (
-    secretArn: string,
-    from: number,
-    to: number,
-    projection?: string,
-    names?: Record<string, string>,
-  ) => {
-    const { lo, hi } = minuteRange(from, to);
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await ddb.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
-          ExpressionAttributeValues: { ':pk': `S#${secretArn}`, ':lo': lo, ':hi': hi },
-          ...(projection ? { ProjectionExpression: projection } : {}),
-          ...(names ? { ExpressionAttributeNames: names } : {}),
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+  const fetch = async ({ key, etag }: { key: string; etag: string }): Promise<ReadObject | undefined> => {
+    const hit = cache.get(key);
+    if (hit && hit.etag === etag) return hit.object;
+    let bytes: Uint8Array;
+    try {
+      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      bytes = (await out.Body?.transformToByteArray()) ?? new Uint8Array();
+    } catch (error) {
+      // Expired (lifecycle) between the listing and the read: nothing to count any more.
+      if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+    const object = JSON.parse((await gunzip(bytes)).toString('utf8')) as ReadObject;
+    if (object.version !== 1) throw new Error(`s3://${bucket}/${key} is not a read object`);
+    if (cache.size >= cacheObjects) cache.delete(cache.keys().next().value as string);
+    cache.set(key, { etag, object });
+    return object;
   };
 
-  /** Read counts of a secret per minute in [from, to]; minutes without reads are absent. */
-  const bucketCounts = async (secretArn: string, from: number, to: number): Promise<Map<number, number>> => {
-    const items = await queryAll(secretArn, from, to, 'sk, n');
-    return new Map(items.map((item) => [minuteOfKey(String(item.sk)), Number(item.n ?? 0)]));
+  const fetchAll = async (keys: readonly { key: string; etag: string }[]) => {
+    const objects: (ReadObject | undefined)[] = [];
+    for (let i = 0; i < keys.length; i += concurrency)
+      objects.push(...(await Promise.all(keys.slice(i, i + concurrency).map(fetch))));
+    return objects;
   };
 
-  /** Who read a secret in [from, to] (most reads first), from where, with what, in which regions. */
-  const readers = async (secretArn: string, from: number, to: number): Promise<WindowReaders> => {
-    const counts = new Map<string, number>();
-    const ips = new Set<string>();
-    const uas = new Set<string>();
-    const regions = new Set<string>();
-    for (const item of await queryAll(secretArn, from, to)) {
-      for (const [attribute, value] of Object.entries(item)) {
-        if (!attribute.startsWith(PRINCIPAL_PREFIX)) continue;
-        const principal = attribute.slice(PRINCIPAL_PREFIX.length);
-        counts.set(principal, (counts.get(principal) ?? 0) + Number(value));
+  /** Every (secret, minute, reads) in [from, to], of one secret or of all. */
+  const minutesIn = async (from: number, to: number, secretArn?: string) => {
+    const objects = await fetchAll(await keysFor(from, to));
+    const out: { secretArn: string; minute: number; reads: MinuteReads }[] = [];
+    for (const object of objects) {
+      if (!object) continue;
+      const entries = secretArn ? [[secretArn, object.secrets[secretArn]] as const] : Object.entries(object.secrets);
+      for (const [arn, minutes] of entries) {
+        for (const [text, reads] of Object.entries(minutes ?? {})) {
+          const minute = Number(text);
+          if (minute >= from && minute <= to) out.push({ secretArn: arn, minute, reads });
+        }
       }
-      for (const ip of asSet(item.ips)) ips.add(ip);
-      for (const ua of asSet(item.uas)) uas.add(ua);
-      for (const r of asSet(item.regions)) regions.add(r);
     }
-    return {
-      principals: [...counts]
-        .map(([principal, count]) => ({ principal, count }))
-        .sort((a, b) => b.count - a.count || a.principal.localeCompare(b.principal)),
-      sourceIps: [...ips].sort(),
-      userAgents: [...uas].sort(),
-      regions: [...regions].sort(),
-    };
-  };
-
-  /** Each bucket's total and principal names in [from, to]: of one secret (a Query) or of all (a Scan). */
-  const bucketTotals = async (from: number, to: number, secretArn?: string) => {
-    const { lo, hi } = minuteRange(from, to);
-    const out = new Map<string, { minutes: Map<number, number>; principals: Set<string> }>();
-    if (secretArn) out.set(secretArn, { minutes: new Map(), principals: new Set() });
-    const add = (item: Record<string, unknown>) => {
-      const arn = String(item.pk).slice(2);
-      const entry = out.get(arn) ?? { minutes: new Map<number, number>(), principals: new Set<string>() };
-      entry.minutes.set(minuteOfKey(String(item.sk)), Number(item.n ?? 0));
-      for (const name of asSet(item.pl)) entry.principals.add(name);
-      out.set(arn, entry);
-    };
-    if (secretArn) {
-      for (const item of await queryAll(secretArn, from, to, 'pk, sk, n, pl')) add(item);
-      return out;
-    }
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page: ScanCommandOutput = await ddb.send(
-        new ScanCommand({
-          TableName: tableName,
-          FilterExpression: 'begins_with(pk, :s) AND sk BETWEEN :lo AND :hi',
-          ExpressionAttributeValues: { ':s': 'S#', ':lo': lo, ':hi': hi },
-          ProjectionExpression: 'pk, sk, n, pl',
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) add(item);
-      start = page.LastEvaluatedKey;
-    } while (start);
     return out;
   };
 
   /**
-   * Reads per minute in [from, to] with the count per principal, for the read-cost report: of one secret, or of
-   * every secret read in the window. Two passes keep the dedup ids (most of a busy bucket's bytes) off the wire: the
-   * first reads each bucket's total and the names of its principals (`pl`), the second only the counts those name.
+   * The reads of [from, to] — of one secret or of all — fetched once and answered from memory: detect-spikes asks
+   * for the secrets of its look-back and then each one's counts, which must not list the bucket once per secret.
    */
-  const usage = async (from: number, to: number, secretArn?: string): Promise<SecretUsage[]> => {
-    const totals = [...(await bucketTotals(from, to, secretArn))];
-    const countsOf = async ([arn, { minutes, principals }]: (typeof totals)[number]): Promise<SecretUsage> => {
-      const byMinute = new Map<number, Record<string, number>>();
-      const names = [...principals, OTHER_PRINCIPALS];
-      // 100 names per query keep the projection well inside DynamoDB's expression limits.
-      for (let i = 0; i < names.length; i += 100) {
-        const chunk = names.slice(i, i + 100);
-        const attributes = Object.fromEntries(chunk.map((name, j) => [`#p${j}`, `${PRINCIPAL_PREFIX}${name}`]));
-        const projection = ['sk', ...Object.keys(attributes)].join(', ');
-        for (const item of await queryAll(arn, from, to, projection, attributes)) {
-          const minute = minuteOfKey(String(item.sk));
-          const counts = byMinute.get(minute) ?? {};
-          for (const [attribute, value] of Object.entries(item)) {
-            if (attribute.startsWith(PRINCIPAL_PREFIX))
-              counts[attribute.slice(PRINCIPAL_PREFIX.length)] = Number(value);
-          }
-          byMinute.set(minute, counts);
-        }
+  const window = async (from: number, to: number, secretArn?: string) => {
+    const entries = await minutesIn(minuteOf(from), to, secretArn);
+    const bySecret = new Map<string, { minute: number; reads: MinuteReads }[]>();
+    for (const { secretArn: arn, minute, reads } of entries) {
+      const list = bySecret.get(arn) ?? [];
+      list.push({ minute, reads });
+      bySecret.set(arn, list);
+    }
+    const within = (arn: string, a: number, b: number) =>
+      (bySecret.get(arn) ?? []).filter(({ minute }) => minute >= minuteOf(a) && minute <= b);
+
+    /** The secrets read in each of the given minutes. */
+    const activeSecrets = (minutes: readonly number[]): Map<number, string[]> => {
+      const wanted = new Set(minutes);
+      const out = new Map<number, Set<string>>();
+      for (const { secretArn: arn, minute } of entries) {
+        if (!wanted.has(minute)) continue;
+        const set = out.get(minute) ?? new Set<string>();
+        set.add(arn);
+        out.set(minute, set);
+      }
+      return new Map([...out].map(([minute, set]) => [minute, [...set]]));
+    };
+
+    /** Read counts of a secret per minute in [a, b]; minutes without reads are absent. */
+    const bucketCounts = (arn: string, a: number, b: number): Map<number, number> => {
+      const out = new Map<number, number>();
+      for (const { minute, reads } of within(arn, a, b)) out.set(minute, (out.get(minute) ?? 0) + reads.n);
+      return out;
+    };
+
+    /** Who read a secret in [a, b] (most reads first), from where, with what, in which regions. */
+    const readers = (arn: string, a: number, b: number): WindowReaders => {
+      const counts = new Map<string, number>();
+      const ips = new Set<string>();
+      const uas = new Set<string>();
+      const regions = new Set<string>();
+      for (const { reads } of within(arn, a, b)) {
+        for (const [principal, count] of Object.entries(reads.p))
+          counts.set(principal, (counts.get(principal) ?? 0) + count);
+        for (const ip of reads.ips) ips.add(ip);
+        for (const ua of reads.uas) uas.add(ua);
+        for (const r of reads.regions) regions.add(r);
       }
       return {
-        secretArn: arn,
-        minutes: [...minutes]
-          .sort(([a], [b]) => a - b)
-          .map(([minute, reads]) => ({ minute, reads, principals: byMinute.get(minute) ?? {} })),
+        principals: [...counts]
+          .map(([principal, count]) => ({ principal, count }))
+          .sort((x, y) => y.count - x.count || x.principal.localeCompare(y.principal)),
+        sourceIps: [...ips].sort(),
+        userAgents: [...uas].sort(),
+        regions: [...regions].sort(),
       };
     };
-    const out: SecretUsage[] = [];
-    for (let i = 0; i < totals.length; i += usageConcurrency) {
-      out.push(...(await Promise.all(totals.slice(i, i + usageConcurrency).map(countsOf))));
-    }
-    return out;
+
+    /** Reads per minute with the count per principal, per secret (the read-cost report's input). */
+    const usage = (): SecretUsage[] => {
+      const out = new Map<string, Map<number, { reads: number; principals: Record<string, number> }>>();
+      if (secretArn) out.set(secretArn, new Map());
+      for (const { secretArn: arn, minute, reads } of entries) {
+        const minutes = out.get(arn) ?? new Map();
+        const entry = minutes.get(minute) ?? { reads: 0, principals: {} };
+        entry.reads += reads.n;
+        for (const [principal, count] of Object.entries(reads.p))
+          entry.principals[principal] = (entry.principals[principal] ?? 0) + count;
+        minutes.set(minute, entry);
+        out.set(arn, minutes);
+      }
+      return [...out].map(([arn, minutes]) => ({
+        secretArn: arn,
+        minutes: [...minutes].sort(([x], [y]) => x - y).map(([minute, m]) => ({ minute, ...m })),
+      }));
+    };
+
+    return { activeSecrets, bucketCounts, readers, usage };
   };
 
-  return { addBucket, markActive, activeSecrets, bucketCounts, readers, usage };
+  // One-off questions (the response workflow, the CLI, the console): each lists and reads what it needs.
+  const activeSecrets = async (minutes: readonly number[]) =>
+    minutes.length === 0
+      ? new Map<number, string[]>()
+      : (await window(Math.min(...minutes), Math.max(...minutes))).activeSecrets(minutes);
+  const bucketCounts = async (secretArn: string, from: number, to: number) =>
+    (await window(from, to, secretArn)).bucketCounts(secretArn, from, to);
+  const readers = async (secretArn: string, from: number, to: number) =>
+    (await window(from, to, secretArn)).readers(secretArn, from, to);
+  const usage = async (from: number, to: number, secretArn?: string) => (await window(from, to, secretArn)).usage();
+
+  return { writeFile, window, activeSecrets, bucketCounts, readers, usage };
 };
 
 type Counters = ReturnType<typeof createCounters>;
+type ReadWindow = Awaited<ReturnType<Counters['window']>>;
 
-export type { Counters, WindowReaders };
-export { createCounters };
+export type { Counters, ReadObject, ReadWindow, WindowReaders };
+export { createCounters, hourPrefix, objectKey, rangeOfKey };

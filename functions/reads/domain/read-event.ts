@@ -1,10 +1,10 @@
-// A CloudTrail read of a secret as it reaches the read-events queue, flattened to what is counted, and who made it.
-// The queue carries the rule's trimmed record or, now and then, the whole event (both schemas: ../schemas.ts).
-import { ReadEvent, type ReadIdentity, ReadRecord } from '../schemas.ts';
+// A CloudTrail read of a secret as a trail's log file holds it (the bare record: what EventBridge would carry as an
+// event's `detail`), flattened to what is counted, and who made it. The schema is ../schemas.ts' CloudTrailRead.
+import { CloudTrailRead, type ReadIdentity } from '../schemas.ts';
 
 /** One read, flattened: what aggregation works on. */
 interface Read {
-  /** The queue record it came from, so a failed write can report exactly its records. */
+  /** The queue message (the log file) it came from, so a failed write returns exactly its files to the queue. */
   readonly recordId: string;
   readonly eventId: string;
   /** As the caller passed it: a name, a partial or a full ARN. */
@@ -43,30 +43,23 @@ const parseEventTime = (text: string): number => {
   return lastTime;
 };
 
-/** The transformer's record and the whole event, as one shape. */
-const flatten = (value: ReadRecord | ReadEvent): ReadRecord => {
-  if ('v' in value) return value;
-  const d = value.detail;
-  return {
-    v: 1,
-    eventID: d.eventID,
-    eventName: d.eventName,
-    eventTime: d.eventTime,
-    region: d.awsRegion,
-    sourceIp: d.sourceIPAddress,
-    userAgent: d.userAgent,
-    userIdentity: d.userIdentity,
-    requestParameters: d.requestParameters,
-  };
+/**
+ * Whether a log-file record is a GetSecretValue of Secrets Manager: the only records counted. A trail holds every
+ * read-only management event of the region, so most records are something else; they are told apart by two fields,
+ * without a schema. BatchGetSecretValue itself is not counted: CloudTrail also records one GetSecretValue per secret
+ * the batch returned (counting both would double).
+ */
+const isSecretRead = (record: unknown): boolean => {
+  if (typeof record !== 'object' || record === null) return false;
+  const r = record as { eventSource?: unknown; eventName?: unknown };
+  return r.eventName === 'GetSecretValue' && r.eventSource === 'secretsmanager.amazonaws.com';
 };
 
-/**
- * A read to count, or undefined for a record that is well-formed but carries no per-secret read: BatchGetSecretValue
- * itself (CloudTrail also records one GetSecretValue per secret the batch returned; counting both would double).
- */
-const toRead = (recordId: string, value: ReadRecord | ReadEvent): Read | undefined => {
-  const r = flatten(value);
-  if (r.eventName !== 'GetSecretValue') return undefined;
+/** Checks a record `isSecretRead` chose against the schema of what is counted. */
+const parseRead = (record: unknown) => CloudTrailRead.safeParse(record);
+
+/** A read to count, or undefined for a well-formed read that names no secret or no readable time. */
+const toRead = (recordId: string, r: CloudTrailRead): Read | undefined => {
   const secretId = r.requestParameters?.secretId;
   if (!secretId) return undefined;
   const time = parseEventTime(r.eventTime);
@@ -77,15 +70,11 @@ const toRead = (recordId: string, value: ReadRecord | ReadEvent): Read | undefin
     secretId,
     time,
     principal: principalOf(r.userIdentity),
-    sourceIp: r.sourceIp ?? 'unknown',
+    sourceIp: r.sourceIPAddress ?? 'unknown',
     userAgent: r.userAgent ?? 'unknown',
-    region: r.region,
+    region: r.awsRegion,
   };
 };
 
-/** Parses a queue message body (already JSON-decoded) in either shape. */
-const parseRead = (body: unknown) =>
-  typeof body === 'object' && body !== null && 'v' in body ? ReadRecord.safeParse(body) : ReadEvent.safeParse(body);
-
 export type { Read };
-export { accessKeyOf, parseRead, principalArnOf, principalOf, toRead };
+export { accessKeyOf, isSecretRead, parseRead, principalArnOf, principalOf, toRead };

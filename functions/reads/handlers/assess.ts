@@ -1,5 +1,5 @@
 // read-anomaly-assess: the workflow's first step (Assess The Spike). Wiring only: see ../steps/assess.ts.
-import { dynamoDocumentClient, secretsManagerClient } from '../../shared/clients.ts';
+import { s3Client, secretsManagerClient } from '../../shared/clients.ts';
 import { requireEnv } from '../../shared/config.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { step } from '../../shared/step.ts';
@@ -12,7 +12,7 @@ const logger = createLogger();
 
 const assess = createAssess({
   logger,
-  counters: createCounters({ ddb: dynamoDocumentClient(), tableName: requireEnv('READ_COUNTERS_TABLE') }),
+  counters: createCounters({ s3: s3Client(), bucket: requireEnv('READ_STATE_BUCKET') }),
   secrets: createSecretPolicies({ sm: secretsManagerClient() }),
   defaultPolicy: requireEnv('READ_ANOMALY_RESPONSE'),
   approvalDefault: requireEnv('APPROVAL_DEFAULT'),

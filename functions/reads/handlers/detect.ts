@@ -4,8 +4,8 @@ import { eventBridgeClient, s3Client } from '../../shared/clients.ts';
 import { requireEnv } from '../../shared/config.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { step } from '../../shared/step.ts';
+import { createCounters } from '../adapters/counters.ts';
 import { createDetectorStore } from '../adapters/detector-store.ts';
-import { createReadLog } from '../adapters/read-log.ts';
 import { detectorParamsFrom } from '../domain/detect-window.ts';
 import { DetectSpikesInput } from '../schemas.ts';
 import { createDetect } from '../steps/detect.ts';
@@ -14,7 +14,7 @@ const logger = createLogger();
 
 const detect = createDetect({
   logger,
-  counters: createReadLog({ s3: s3Client(), bucket: requireEnv('READ_STATE_BUCKET') }),
+  counters: createCounters({ s3: s3Client(), bucket: requireEnv('READ_STATE_BUCKET') }),
   store: createDetectorStore({ s3: s3Client(), bucket: requireEnv('READ_STATE_BUCKET') }),
   bus: createEventPublisher({ events: eventBridgeClient(), busName: requireEnv('EVENT_BUS_NAME') }),
   params: detectorParamsFrom(requireEnv('READ_DETECTOR_PARAMS')),

@@ -6,8 +6,8 @@
 // adapters/detector-store.ts), only when the run fed one.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
+import type { Counters, ReadWindow } from '../adapters/counters.ts';
 import type { DetectorStore } from '../adapters/detector-store.ts';
-import type { ReadLog, ReadWindow } from '../adapters/read-log.ts';
 import { MINUTE_MS, minuteOf } from '../domain/aggregate.ts';
 import { type Alert, feedMinutes } from '../domain/detect-window.ts';
 import type { DetectorParams } from '../domain/detector.ts';
@@ -15,7 +15,7 @@ import type { ReadSpikeDetectedDetail } from '../schemas.ts';
 import { describeReaders } from './readers.ts';
 
 interface DetectDeps {
-  readonly counters: Pick<ReadLog, 'window'>;
+  readonly counters: Pick<Counters, 'window'>;
   readonly store: DetectorStore;
   readonly bus: EventPublisher;
   readonly logger: Logger;

@@ -1,130 +1,250 @@
-// ingest-reads: a batch of CloudTrail read events from the read-events queue → per-minute counters in DynamoDB.
-// Parse every record, resolve secrets to ARNs, aggregate in memory, then one conditional write per (secret, minute)
-// (carrying the per-principal ADDs too) and one per minute for the active-secrets list. A record fails (and comes
-// back after the visibility timeout) only when a write it contributed to failed; a malformed record never comes back.
+// ingest-reads: a batch of log-file notices from the read-log-files queue → the read counters in S3.
+// Each message is S3's `Object Created` event for a log file CloudTrail wrote: read the file (streamed), keep the
+// GetSecretValue reads of secrets, then resolve the batch's secrets to ARNs and, file by file, aggregate per
+// (secret, minute) and write the file's read objects (adapters/counters.ts: one per hour, never updated). A message
+// comes back (after the visibility timeout) when its file could not be read for a reason that may pass, or its write
+// failed; the whole file is read again then, and writes the same objects again: nothing counts twice. A message that is not a notice, or a file that is gone or
+// not a log file, is dead-lettered and never comes back.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { DeadLetterQueue } from '../../shared/adapters/dead-letters.ts';
 import type { Counters } from '../adapters/counters.ts';
+import type { LogFiles } from '../adapters/log-files.ts';
 import type { SecretResolver } from '../adapters/secrets.ts';
 import { aggregateReads } from '../domain/aggregate.ts';
-import { parseRead, type Read, toRead } from '../domain/read-event.ts';
-import { RecordWriteFailedError } from '../errors.ts';
+import { isLogFileKey, objectKeyOf } from '../domain/log-file.ts';
+import { isSecretRead, parseRead, type Read, toRead } from '../domain/read-event.ts';
+import { LogFileGoneError, LogFileUnreadableError, RecordWriteFailedError } from '../errors.ts';
+import { LogFileCreated } from '../schemas.ts';
 
 interface IngestDeps {
+  readonly logFiles: LogFiles;
   readonly counters: Counters;
   readonly resolver: SecretResolver;
   readonly deadLetters: DeadLetterQueue;
   readonly logger: Logger;
+  /** The trail's bucket: a notice of any other bucket is dead-lettered, not read. */
+  readonly trailBucket: string;
 }
 
 interface IngestSummary {
+  /** Log files read whole. */
+  readonly files: number;
+  /** CloudTrail records in them. */
   readonly records: number;
+  /** Of those, GetSecretValue reads of a secret. */
   readonly reads: number;
+  /** Reads that proved new (not counted before: a file read again counts nothing). */
   readonly counted: number;
+  /** Records that are not reads of a secret: the trail's other events, BatchGetSecretValue, reads naming none. */
+  readonly skipped: number;
+  /** Secrets Manager reads that do not match the schema of what is counted, and messages that are not notices. */
   readonly malformed: number;
+  /** Objects under AWSLogs/ that are not log files (digests, Insights): not read. */
+  readonly otherObjects: number;
+  /** Messages dead-lettered: not a notice, another bucket, the file gone or unreadable. */
+  readonly deadLettered: number;
   readonly unknownSecrets: number;
-  /** Queue message ids whose writes failed: returned to the queue. */
+  /** Queue message ids to retry: their file could not be read now, or a write their reads contributed to failed. */
   readonly failed: ReadonlySet<string>;
 }
 
-type Parsed = { ok: true; read: Read | undefined } | { ok: false; reason: string; issues: string[] };
+type Notice = { ok: true; bucket: string; key: string } | { ok: false; reason: string; issues: string[] };
 
-/** Parses one queue record; never throws. */
-const parseRecord = (record: SQSRecord): Parsed => {
+/** Parses one queue message as S3's notice of a new object; never throws. */
+const parseNotice = (record: SQSRecord): Notice => {
   let body: unknown;
   try {
     body = JSON.parse(record.body);
   } catch {
     return { ok: false, reason: 'Body is not JSON', issues: [] };
   }
-  const parsed = parseRead(body);
+  const parsed = LogFileCreated.safeParse(body);
   if (!parsed.success) {
     return {
       ok: false,
-      reason: 'Not a CloudTrail read of a secret',
+      reason: 'Not an S3 Object Created event',
       issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
     };
   }
-  return { ok: true, read: toRead(record.messageId, parsed.data) };
+  const key = objectKeyOf(parsed.data.detail.object.key);
+  if (key === undefined) return { ok: false, reason: 'The object key is not URL-encoded text', issues: [] };
+  return { ok: true, bucket: parsed.data.detail.bucket.name, key };
 };
 
-const createIngest = ({ counters, resolver, deadLetters, logger }: IngestDeps) => {
-  const reportMalformed = async (record: SQSRecord, reason: string, issues: string[]) => {
-    // Ids and the reason only in the log; the dead letter keeps the body (reads carry no values) for a look later.
-    logger.error('Malformed read record skipped', { messageId: record.messageId, reason, issues });
-    await deadLetters.send({
-      source: 'ingest-reads',
-      reason,
-      issues,
-      messageId: record.messageId,
-      ...(record.body.length <= 200_000 ? { body: record.body } : {}),
-    });
+/** What one file held, before anything is written. */
+interface FileTally {
+  records: number;
+  reads: Read[];
+  skipped: number;
+  malformed: number;
+  /** The first malformed read's schema issues (field paths and zod's words, never a value). */
+  issues: string[];
+}
+
+const tallyRecord = (tally: FileTally, messageId: string, record: unknown) => {
+  if (!isSecretRead(record)) {
+    tally.skipped++;
+    return;
+  }
+  const parsed = parseRead(record);
+  if (!parsed.success) {
+    if (tally.malformed++ === 0)
+      tally.issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`);
+    return;
+  }
+  const read = toRead(messageId, parsed.data);
+  if (read) tally.reads.push(read);
+  else tally.skipped++;
+};
+
+const createIngest = ({ logFiles, counters, resolver, deadLetters, logger, trailBucket }: IngestDeps) => {
+  const deadLetter = async (record: SQSRecord, letter: { reason: string; [key: string]: unknown }) => {
+    await deadLetters.send({ source: 'ingest-reads', messageId: record.messageId, ...letter });
   };
 
   return async (event: SQSEvent): Promise<IngestSummary> => {
     const reads: Read[] = [];
+    /** Each log file read whole, by its message: where its reads are written from. */
+    const sources = new Map<string, string>();
+    const failed = new Set<string>();
+    let files = 0;
+    let records = 0;
+    let skipped = 0;
     let malformed = 0;
-    for (const record of event.Records) {
-      const parsed = parseRecord(record);
-      if (parsed.ok) {
-        if (parsed.read) reads.push(parsed.read);
+    let otherObjects = 0;
+    let deadLettered = 0;
+
+    for (const message of event.Records) {
+      const notice = parseNotice(message);
+      if (!notice.ok) {
+        // Ids and the reason only in the log; the dead letter keeps the body (a notice names a file, nothing more).
+        logger.error('Malformed log-file notice skipped', {
+          messageId: message.messageId,
+          reason: notice.reason,
+          issues: notice.issues,
+        });
+        malformed++;
+        deadLettered++;
+        await deadLetter(message, {
+          reason: notice.reason,
+          issues: notice.issues,
+          ...(message.body.length <= 200_000 ? { body: message.body } : {}),
+        });
         continue;
       }
-      malformed++;
-      await reportMalformed(record, parsed.reason, parsed.issues);
+      const { bucket, key } = notice;
+      if (bucket !== trailBucket) {
+        logger.error('Notice of another bucket skipped', { messageId: message.messageId, bucket, key });
+        deadLettered++;
+        await deadLetter(message, { reason: 'Not the trail bucket', bucket, key });
+        continue;
+      }
+      if (!isLogFileKey(key)) {
+        logger.info('Not a CloudTrail log file; not read', { bucket, key });
+        otherObjects++;
+        continue;
+      }
+
+      const tally: FileTally = { records: 0, reads: [], skipped: 0, malformed: 0, issues: [] };
+      const started = performance.now();
+      try {
+        tally.records = await logFiles.read(bucket, key, (record) => tallyRecord(tally, message.messageId, record));
+      } catch (error) {
+        if (error instanceof LogFileGoneError || error instanceof LogFileUnreadableError) {
+          // Never the contents: the file's bytes are neither logged nor dead-lettered.
+          const reason = error instanceof LogFileGoneError ? 'The log file does not exist' : error.reason;
+          logger.error('Log file not read; dead-lettered', { messageId: message.messageId, bucket, key, reason });
+          deadLettered++;
+          await deadLetter(message, { reason, bucket, key });
+        } else {
+          logger.warn('Log file could not be read; its message returns to the queue', {
+            messageId: message.messageId,
+            bucket,
+            key,
+            error: (error as Error).name,
+          });
+          failed.add(message.messageId);
+        }
+        continue;
+      }
+      const ms = performance.now() - started;
+      files++;
+      sources.set(message.messageId, `${bucket}/${key}`);
+      records += tally.records;
+      skipped += tally.skipped;
+      malformed += tally.malformed;
+      // One at a time: a spread of 100,000 arguments would overflow the stack.
+      for (const read of tally.reads) reads.push(read);
+      if (tally.malformed > 0)
+        logger.warn('Malformed reads in a log file not counted', {
+          bucket,
+          key,
+          malformed: tally.malformed,
+          issues: tally.issues,
+        });
+      logger.debug('Log file read', {
+        bucket,
+        key,
+        records: tally.records,
+        reads: tally.reads.length,
+        skipped: tally.skipped,
+        ms: Math.round(ms),
+        recordsPerSecond: ms > 0 ? Math.round((tally.records / ms) * 1000) : undefined,
+      });
     }
 
-    const failed = new Set<string>();
     const arns = await resolver.resolveAll(reads.map((r) => r.secretId));
     const unknownSecrets = reads.filter((r) => arns.get(r.secretId) === undefined).length;
     if (unknownSecrets > 0) logger.warn('Reads of unknown secrets not counted', { reads: unknownSecrets });
-    const buckets = aggregateReads(reads, (id) => arns.get(id));
-
+    // One file at a time, in the batch's order: each file's objects are written before the next file looks for
+    // reads already counted (CloudTrail may put an event in two files).
     let counted = 0;
-    const active = new Map<number, Set<string>>();
-    await Promise.all(
-      [...buckets.values()].map(async (bucket) => {
-        try {
-          const fresh = await counters.addBucket(bucket);
-          // A redelivered batch changes nothing: no counts, no principals, no active mark.
-          if (fresh.length === 0) return;
-          counted += fresh.length;
-          const secrets = active.get(bucket.minute) ?? new Set<string>();
-          secrets.add(bucket.secretArn);
-          active.set(bucket.minute, secrets);
-        } catch (error) {
-          logger.warn('Counter write failed; its records return to the queue', {
-            secretArn: bucket.secretArn,
-            minute: new Date(bucket.minute).toISOString(),
-            error: (error as Error).name,
-          });
-          for (const id of bucket.recordIds) failed.add(id);
-        }
-      }),
-    );
-    // Best effort as well: a secret missing here is still found by the detector once it has state.
-    await Promise.all(
-      [...active].map(([minute, secrets]) =>
-        counters.markActive(minute, secrets).catch((error: unknown) => {
-          logger.warn('Active-secrets write failed', { error: (error as Error).name });
-          for (const bucket of buckets.values())
-            if (bucket.minute === minute) for (const id of bucket.recordIds) failed.add(id);
-        }),
-      ),
-    );
+    let duplicates = 0;
+    let objects = 0;
+    for (const [messageId, source] of sources) {
+      const buckets = aggregateReads(
+        reads.filter((r) => r.recordId === messageId),
+        (id) => arns.get(id),
+      );
+      if (buckets.size === 0) continue;
+      try {
+        const written = await counters.writeFile(source, buckets.values());
+        counted += written.counted;
+        duplicates += written.duplicates;
+        objects += written.keys.length;
+      } catch (error) {
+        logger.warn('Counter write failed; its log file returns to the queue', {
+          messageId,
+          source,
+          error: (error as Error).name,
+        });
+        failed.add(messageId);
+      }
+    }
 
-    const summary = { records: event.Records.length, reads: reads.length, counted, malformed, unknownSecrets, failed };
-    logger.debug('Reads ingested', { ...summary, failed: failed.size, buckets: buckets.size });
+    const summary = {
+      files,
+      records,
+      reads: reads.length,
+      counted,
+      skipped,
+      malformed,
+      otherObjects,
+      deadLettered,
+      unknownSecrets,
+      failed,
+    };
+    logger.info('Reads ingested', { ...summary, failed: failed.size, duplicates, objects });
     return summary;
   };
 };
 
 /**
  * Aggregation needs the whole batch at once, so the batch is ingested first; the Powertools batch processor then
- * turns the records whose writes failed into `batchItemFailures` (and a batch where every record failed into an
- * error, so Lambda retries it whole).
+ * turns the messages to retry into `batchItemFailures` (and a batch where every message failed into an error, so
+ * Lambda retries it whole).
  */
 const batchResponse = (event: SQSEvent, failed: ReadonlySet<string>): Promise<SQSBatchResponse> =>
   processPartialResponse(
@@ -136,4 +256,4 @@ const batchResponse = (event: SQSEvent, failed: ReadonlySet<string>): Promise<SQ
   );
 
 export type { IngestDeps, IngestSummary };
-export { batchResponse, createIngest, parseRecord };
+export { batchResponse, createIngest, parseNotice };

@@ -1,5 +1,5 @@
 // Who read a secret in a window, in the shape an alert and the response workflow name them.
-import type { WindowReaders } from '../adapters/read-log.ts';
+import type { WindowReaders } from '../adapters/counters.ts';
 import { accessKeyOf, principalArnOf } from '../domain/read-event.ts';
 
 /** Who read a secret in a window, as an alert or the workflow names them. */

@@ -442,7 +442,7 @@ const runSoak = async (ctx: RunContext): Promise<RunResult> => {
     );
     const replicaSecrets = await replicas.state();
     const cleanupSecrets = await cleanup.state();
-    for (const logicalId of ['DeadLetterQueue', 'ReadEventsDeadLetterQueue']) {
+    for (const logicalId of ['DeadLetterQueue', 'ReadLogFilesDeadLetterQueue']) {
       const { QueueUrl } = await cloud.clients.sqs.send(
         new GetQueueUrlCommand({ QueueName: queueNamed(stack, logicalId) }),
       );

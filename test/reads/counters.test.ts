@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createReadLog, objectKey, rangeOfKey } from '../../functions/reads/adapters/read-log.ts';
+import { createCounters, objectKey, rangeOfKey } from '../../functions/reads/adapters/counters.ts';
 import { aggregateReads } from '../../functions/reads/domain/aggregate.ts';
 import type { Read } from '../../functions/reads/domain/read-event.ts';
 
@@ -46,10 +46,13 @@ beforeEach(() => {
 });
 
 describe('read log', () => {
-  const log = () => createReadLog({ s3: new S3Client({ region: 'us-east-1' }), bucket: 'read-state' });
+  const log = () => createCounters({ s3: new S3Client({ region: 'us-east-1' }), bucket: 'read-state' });
 
   it('writes one object per hour a log file touches, keyed by its hour and minute range', async () => {
-    const keys = await log().writeFile('trail/AWSLogs/a.json.gz', buckets([read(ARN, T), read(ARN, T + 3 * MINUTE)]));
+    const { keys } = await log().writeFile(
+      'trail/AWSLogs/a.json.gz',
+      buckets([read(ARN, T), read(ARN, T + 3 * MINUTE)]),
+    );
 
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^reads\/2026\/01\/07\/10\/58-58-[0-9a-f]{32}\.json\.gz$/);
