@@ -106,8 +106,16 @@ const simulatePipeline = (input: PipelineInput) => {
   const S = ASSUMPTIONS.s3LatencyMs;
 
   /** Each read object: the hour it covers, its JSON bytes, the minutes it covers and the secrets read in each. */
-  const objects: { hour: number; first: number; last: number; bytes: number; secrets: Map<number, Set<number>> }[] = [];
-  const ingest = { files: 0, records: 0, billedMs: 0, puts: 0, fileBytes: 0, objectBytes: 0 };
+  const objects: {
+    readonly file: number;
+    readonly hour: number;
+    readonly first: number;
+    readonly last: number;
+    readonly bytes: number;
+    readonly secrets: Map<number, Set<number>>;
+    readByIngest?: boolean;
+  }[] = [];
+  const ingest = { files: 0, records: 0, billedMs: 0, puts: 0, lists: 0, gets: 0, fileBytes: 0, objectBytes: 0 };
   let i = 0;
   while (i < reads.length) {
     const file = Math.floor((reads[i]?.time ?? 0) / ASSUMPTIONS.trailFileMs);
@@ -146,13 +154,26 @@ const simulatePipeline = (input: PipelineInput) => {
           active.set(minute, set);
         }
       }
-      objects.push({ hour, first, last, bytes, secrets: active });
+      objects.push({ file, hour, first, last, bytes, secrets: active });
       ingest.puts++;
       ingest.objectBytes += bytes;
     }
-    const cpuMs = n * input.cpuMsPerRecord * cpuScale(input.ingestMemoryMb);
-    // The log file's GetObject, then its objects' PutObjects at once.
-    ingest.billedMs += Math.ceil(cpuMs + 2 * S);
+    // Before writing, the other objects of the hours it touches are read for reads they counted already (one
+    // listing per hour; each object read once by a warm container, at the detectors object's cost per byte).
+    let seenBytes = 0;
+    for (const hour of byHour.keys()) {
+      ingest.lists++;
+      for (const o of objects)
+        if (o.hour === hour && o.file !== file && !o.readByIngest) {
+          o.readByIngest = true;
+          ingest.gets++;
+          seenBytes += o.bytes;
+        }
+    }
+    const cpuMs =
+      (n * input.cpuMsPerRecord + seenBytes * input.detectorObjectMsPerByte) * cpuScale(input.ingestMemoryMb);
+    // The log file's GetObject, the listing, then its objects' PutObjects at once.
+    ingest.billedMs += Math.ceil(cpuMs + 3 * S);
   }
 
   // detect-spikes, every minute, over the trace taken as a steady state that repeats: two rounds are run and the
@@ -225,8 +246,8 @@ const simulatePipeline = (input: PipelineInput) => {
   const gbSeconds = (ms: number, memoryMb: number) => (ms / 1000) * (memoryMb / 1024);
   const ingestGbs = gbSeconds(ingest.billedMs, input.ingestMemoryMb);
   const detectGbs = gbSeconds(detect.billedMs, input.detectMemoryMb);
-  const puts = ingest.files + ingest.puts + detect.s3Puts + detect.lists;
-  const gets = ingest.files + detect.gets + detect.s3Gets;
+  const puts = ingest.files + ingest.puts + ingest.lists + detect.s3Puts + detect.lists;
+  const gets = ingest.files + ingest.gets + detect.gets + detect.s3Gets;
   const storedGb = (ingest.fileBytes + ingest.objectBytes * input.readObjectGzipRatio) / 1024 ** 3;
   const dollars = {
     // CloudTrail's PUT of each log file (billed to the bucket's owner), ingest's PUTs of read objects, the detectors
