@@ -19,6 +19,7 @@ import {
   type Tap,
   type Via,
 } from './bus.ts';
+import { EventLog } from './event-log.ts';
 
 interface BusDeclaration {
   readonly name: string;
@@ -48,7 +49,6 @@ interface PutContext {
 }
 
 const DEFAULT = 'default';
-const RECENT_EVENTS = 10_000;
 const BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/(.+)$/;
 const errors = coralErrors();
 
@@ -78,14 +78,11 @@ const createEventBuses = (options: BusesOptions) => {
   const defaultBus = buses.get(DEFAULT)?.bus as EventBus;
 
   // One log and one count across the buses, in the order events arrived (eventsSince() counts on it).
-  let count = 0;
-  let recent: BusEvent[] = [];
+  const log = new EventLog();
   const taps = new Set<Tap>();
   for (const { bus } of all()) {
     bus.tap((event, via) => {
-      count++;
-      recent.push(event);
-      if (recent.length >= 2 * RECENT_EVENTS) recent = recent.slice(-RECENT_EVENTS);
+      log.add(event);
       for (const tap of taps) tap(event, via);
     });
   }
@@ -249,20 +246,17 @@ const createEventBuses = (options: BusesOptions) => {
       for (const { bus } of all()) bus.stopSchedules();
     },
     rules: () => all().flatMap(({ bus }) => bus.rules()),
-    stats: () => ({ events: count, matched: sum('matched'), delivered: sum('delivered'), failed: sum('failed') }),
-    recentEvents: (): readonly BusEvent[] => recent.slice(-RECENT_EVENTS),
-    eventsSince: (since: number): readonly BusEvent[] => {
-      const missed = count - since;
-      return missed <= 0 ? [] : recent.slice(-Math.min(missed, RECENT_EVENTS));
-    },
+    stats: () => ({ events: log.count, matched: sum('matched'), delivered: sum('delivered'), failed: sum('failed') }),
+    recentEvents: (): readonly BusEvent[] => log.recent(),
+    eventsSince: (since: number): readonly BusEvent[] => log.since(since),
     /** The buses by name, with their ARN and policy (ListEventBuses). */
     buses: () => all().map(describeBus),
     async whenIdle() {
       // A delivery on one bus may put events on another: wait again until a round changes nothing.
       for (;;) {
-        const before = count + sum('delivered') + sum('failed');
+        const before = log.count + sum('delivered') + sum('failed');
         await Promise.all(all().map(({ bus }) => bus.whenIdle()));
-        if (count + sum('delivered') + sum('failed') === before) return;
+        if (log.count + sum('delivered') + sum('failed') === before) return;
       }
     },
   };
