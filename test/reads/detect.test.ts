@@ -114,18 +114,32 @@ describe('detect-spikes', () => {
     expect(bus.publish).not.toHaveBeenCalled();
   });
 
-  it('saves every fed detector in one save, and sends no alert when another run saved first', async () => {
-    const other = `${ARN.slice(0, -6)}OtHeR1`;
+  /** Two warmed secrets both bursting two minutes ago, with the store and the bus a test gives. */
+  const twoBursts = (store: DetectorStore, bus: { publish: () => Promise<void> }) => {
     const burst = LAST_CLOSED - 2 * MINUTE;
-    const states = new Map([
-      [ARN, warmed(LAST_CLOSED - 10 * MINUTE)],
-      [other, warmed(LAST_CLOSED - 10 * MINUTE)],
-    ]);
     const counters = view({
-      activeSecrets: () => new Map([[burst, [ARN, other]]]),
+      activeSecrets: () => new Map([[burst, [ARN, OTHER]]]),
       bucketCounts: () => new Map([[burst, 105]]),
       readers: () => ({ principals: [], sourceIps: [], userAgents: [], regions: [] }),
     });
+    return createDetect({
+      counters,
+      store,
+      bus,
+      logger: createLogger('test'),
+      params: defaultDetectorParams,
+      closeAfterMs: 5 * MINUTE,
+    });
+  };
+  const OTHER = `${ARN.slice(0, -6)}OtHeR1`;
+  const warmedPair = () =>
+    new Map([
+      [ARN, warmed(LAST_CLOSED - 10 * MINUTE)],
+      [OTHER, warmed(LAST_CLOSED - 10 * MINUTE)],
+    ]);
+
+  it('saves every fed detector in one save, and sends no alert when another run saved first', async () => {
+    const states = warmedPair();
     let conflict = true;
     const saved: Map<string, StoredDetector>[] = [];
     const store = {
@@ -137,14 +151,7 @@ describe('detect-spikes', () => {
       },
     } satisfies DetectorStore;
     const bus = { publish: vi.fn(async () => {}) };
-    const detect = createDetect({
-      counters,
-      store,
-      bus,
-      logger: createLogger('test'),
-      params: defaultDetectorParams,
-      closeAfterMs: 5 * MINUTE,
-    });
+    const detect = twoBursts(store, bus);
 
     await expect(detect(new Date(NOW))).rejects.toThrow(DetectorStateConflictError);
     expect(bus.publish).not.toHaveBeenCalled();
@@ -153,22 +160,12 @@ describe('detect-spikes', () => {
     const summary = await detect(new Date(NOW));
     expect(summary.secrets).toBe(2);
     expect(saved).toHaveLength(1);
-    expect([...(saved[0]?.keys() ?? [])].sort()).toEqual([ARN, other].sort());
+    expect([...(saved[0]?.keys() ?? [])].sort()).toEqual([ARN, OTHER].sort());
     expect(bus.publish).toHaveBeenCalledTimes(2);
   });
 
   it('tries every alert when one cannot be sent, and then fails the run', async () => {
-    const other = `${ARN.slice(0, -6)}OtHeR1`;
-    const burst = LAST_CLOSED - 2 * MINUTE;
-    const states = new Map([
-      [ARN, warmed(LAST_CLOSED - 10 * MINUTE)],
-      [other, warmed(LAST_CLOSED - 10 * MINUTE)],
-    ]);
-    const counters = view({
-      activeSecrets: () => new Map([[burst, [ARN, other]]]),
-      bucketCounts: () => new Map([[burst, 105]]),
-      readers: () => ({ principals: [], sourceIps: [], userAgents: [], regions: [] }),
-    });
+    const states = warmedPair();
     const store = {
       load: async () => ({ detectors: new Map(states), etag: undefined }),
       save: async (snapshot: { detectors: Map<string, StoredDetector> }) => ({
@@ -179,16 +176,8 @@ describe('detect-spikes', () => {
     const bus = {
       publish: vi.fn<() => Promise<void>>().mockRejectedValueOnce(new Error('throttled')).mockResolvedValue(undefined),
     };
-    const detect = createDetect({
-      counters,
-      store,
-      bus,
-      logger: createLogger('test'),
-      params: defaultDetectorParams,
-      closeAfterMs: 5 * MINUTE,
-    });
 
-    await expect(detect(new Date(NOW))).rejects.toThrow('throttled');
+    await expect(twoBursts(store, bus)(new Date(NOW))).rejects.toThrow('throttled');
     expect(bus.publish).toHaveBeenCalledTimes(2);
   });
 });
