@@ -17,6 +17,17 @@ const LAST_CLOSED = Date.parse('2026-01-07T10:14:00Z');
 /** The counters as one run sees them (`window`), from plain functions. */
 const view = (answers: Omit<ReadWindow, 'usage'>) => ({ window: async () => ({ ...answers, usage: () => [] }) });
 
+/** detect-spikes over the given counters, store and bus, with the default parameters and a 5-minute allowance. */
+const detectWith = (counters: ReturnType<typeof view>, store: DetectorStore, bus: { publish: () => Promise<void> }) =>
+  createDetect({
+    counters,
+    store,
+    bus,
+    logger: createLogger('test'),
+    params: defaultDetectorParams,
+    closeAfterMs: 5 * MINUTE,
+  });
+
 const fakes = (counts: Map<number, number>, stored?: StoredDetector) => {
   const states = new Map<string, StoredDetector>(stored ? [[ARN, stored]] : []);
   const counters = view({
@@ -41,15 +52,7 @@ const fakes = (counts: Map<number, number>, stored?: StoredDetector) => {
     },
   } satisfies DetectorStore;
   const bus = { publish: vi.fn(async () => {}) };
-  const detect = createDetect({
-    counters,
-    store,
-    bus,
-    logger: createLogger('test'),
-    params: defaultDetectorParams,
-    closeAfterMs: 5 * MINUTE,
-  });
-  return { detect, states, bus, saves };
+  return { detect: detectWith(counters, store, bus), states, bus, saves };
 };
 
 /** A detector that has seen two days of ~5 reads a minute, up to `last`. */
@@ -122,14 +125,7 @@ describe('detect-spikes', () => {
       bucketCounts: () => new Map([[burst, 105]]),
       readers: () => ({ principals: [], sourceIps: [], userAgents: [], regions: [] }),
     });
-    return createDetect({
-      counters,
-      store,
-      bus,
-      logger: createLogger('test'),
-      params: defaultDetectorParams,
-      closeAfterMs: 5 * MINUTE,
-    });
+    return detectWith(counters, store, bus);
   };
   const OTHER = `${ARN.slice(0, -6)}OtHeR1`;
   const warmedPair = () =>

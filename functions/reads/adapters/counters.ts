@@ -202,7 +202,7 @@ const createCounters = ({
     return out;
   };
 
-  const fetch = async ({ key, etag }: { key: string; etag: string }): Promise<ReadObject | undefined> => {
+  const readObject = async ({ key, etag }: { key: string; etag: string }): Promise<ReadObject | undefined> => {
     const hit = cache.get(key);
     if (hit && hit.etag === etag) return hit.object;
     let bytes: Uint8Array;
@@ -224,7 +224,7 @@ const createCounters = ({
   const fetchAll = async (keys: readonly { key: string; etag: string }[]) => {
     const objects: (ReadObject | undefined)[] = [];
     for (let i = 0; i < keys.length; i += concurrency)
-      objects.push(...(await Promise.all(keys.slice(i, i + concurrency).map(fetch))));
+      objects.push(...(await Promise.all(keys.slice(i, i + concurrency).map(readObject))));
     return objects;
   };
 

@@ -106,8 +106,8 @@ const createIngest = ({ logFiles, counters, resolver, deadLetters, logger, trail
 
   return async (event: SQSEvent): Promise<IngestSummary> => {
     const reads: Read[] = [];
-    /** Each log file read whole, by its message: where its reads are written from. */
-    const sources = new Map<string, string>();
+    /** Each log file read whole, by its message: where its reads are written from, and those reads. */
+    const sources = new Map<string, { source: string; reads: readonly Read[] }>();
     const failed = new Set<string>();
     let files = 0;
     let records = 0;
@@ -171,7 +171,7 @@ const createIngest = ({ logFiles, counters, resolver, deadLetters, logger, trail
       }
       const ms = performance.now() - started;
       files++;
-      sources.set(message.messageId, `${bucket}/${key}`);
+      sources.set(message.messageId, { source: `${bucket}/${key}`, reads: tally.reads });
       records += tally.records;
       skipped += tally.skipped;
       malformed += tally.malformed;
@@ -203,11 +203,8 @@ const createIngest = ({ logFiles, counters, resolver, deadLetters, logger, trail
     let counted = 0;
     let duplicates = 0;
     let objects = 0;
-    for (const [messageId, source] of sources) {
-      const buckets = aggregateReads(
-        reads.filter((r) => r.recordId === messageId),
-        (id) => arns.get(id),
-      );
+    for (const [messageId, { source, reads: fileReads }] of sources) {
+      const buckets = aggregateReads(fileReads, (id) => arns.get(id));
       if (buckets.size === 0) continue;
       try {
         const written = await counters.writeFile(source, buckets.values());
