@@ -28,7 +28,6 @@ const PRICES = {
   asOf: '2026-12-01',
   secretsManagerPer10kCalls: 0.05,
   sqsPerMillionRequests: 0.4,
-  sqsChunkBytes: 64 * 1024,
   lambdaArmPerGbSecond: 0.0000133334,
   lambdaPerMillionRequests: 0.2,
   s3PerThousandPuts: 0.005,
