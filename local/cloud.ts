@@ -39,7 +39,7 @@ import { createSns, type SnsEmulator } from './sns/index.ts';
 import { createSnsQueryRoute } from './sns/route.ts';
 import { createSqs, type SqsEmulator } from './sqs/index.ts';
 import { buildStack, type LocalStack } from './stack/build.ts';
-import { loadServiceConfig } from './stack/service-config.ts';
+import { loadServiceConfig, type ParamOverrides } from './stack/service-config.ts';
 import { createStepFunctions, type StepFunctions } from './stepfunctions/index.ts';
 import { createStsRoute } from './sts/index.ts';
 
@@ -49,6 +49,8 @@ interface LocalCloudOptions {
   /** Where state survives restarts; omit for an in-memory cloud (tests). */
   readonly dataDir?: string;
   readonly stage?: string;
+  /** Stage params over serverless.yml's, as `serverless --param="name=value"` gives them (e.g. `readsTrailBucket`). */
+  readonly params?: ParamOverrides;
   readonly region?: string;
   readonly clock?: Clock;
   /** SMCP_FAULTS syntax; see local/faults.ts. */
@@ -135,7 +137,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
 
   const stage = options.stage ?? 'local';
   const operator = options.operator ?? 'local-operator';
-  const config = await loadServiceConfig({ root, stage });
+  const config = await loadServiceConfig({ root, stage, ...(options.params ? { params: options.params } : {}) });
   const dynamodb = createDynamoDb(dataDir ? { path: join(dataDir, 'dynamodb') } : {});
   // Listening, not serving yet: requests wait until everything below exists.
   const endpoint = await openEndpoint({ port: options.port ?? 0 });
@@ -245,7 +247,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
       operator,
       stage,
       region,
-      stageParams: { ...config.params?.default, ...config.params?.[stage] },
+      stageParams: { ...config.params?.default, ...config.params?.[stage], ...options.params },
       environment: stack.environment,
       approveFunction: stack.functions.find((fn) => fn.key === 'approve')?.name,
       onChange: consoleChanges({ bus, lambda }),

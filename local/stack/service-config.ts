@@ -42,22 +42,36 @@ const listFiles = (root: string, path: string): string[] => {
     .flatMap((entry) => listFiles(root, join(path, entry)));
 };
 
-const digestInputs = (root: string, stage: string): string => {
-  const hash = createHash('sha256').update(stage);
+/** Stage params given on the command line (`--param="name=value"`), over serverless.yml's `params`. */
+type ParamOverrides = Readonly<Record<string, string>>;
+
+const digestInputs = (root: string, stage: string, params: ParamOverrides): string => {
+  const hash = createHash('sha256')
+    .update(stage)
+    .update(JSON.stringify(Object.entries(params).sort()));
   for (const file of INPUTS.flatMap((input) => listFiles(root, input))) {
     hash.update(relative(root, join(root, file))).update(readFileSync(join(root, file)));
   }
   return hash.digest('hex').slice(0, 16);
 };
 
-const loadServiceConfig = async ({ root, stage }: { root: string; stage: string }): Promise<ServiceConfig> => {
+const loadServiceConfig = async ({
+  root,
+  stage,
+  params = {},
+}: {
+  root: string;
+  stage: string;
+  params?: ParamOverrides;
+}): Promise<ServiceConfig> => {
   const cacheDir = join(root, 'node_modules', '.cache', 'smcp');
-  const cacheFile = join(cacheDir, `service-${digestInputs(root, stage)}.json`);
+  const cacheFile = join(cacheDir, `service-${digestInputs(root, stage, params)}.json`);
   if (existsSync(cacheFile)) return JSON.parse(readFileSync(cacheFile, 'utf8')) as ServiceConfig;
   const bin = join(root, 'node_modules', 'osls', 'bin', 'serverless.js');
   let stdout: string;
   try {
-    ({ stdout } = await run(process.execPath, [bin, 'print', '--format', 'json', '--stage', stage], {
+    const paramArgs = Object.entries(params).map(([name, value]) => `--param=${name}=${value}`);
+    ({ stdout } = await run(process.execPath, [bin, 'print', '--format', 'json', '--stage', stage, ...paramArgs], {
       cwd: root,
       maxBuffer: 64 * 1024 * 1024,
       env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
@@ -77,5 +91,5 @@ const loadServiceConfig = async ({ root, stage }: { root: string; stage: string 
   return config;
 };
 
-export type { FunctionConfig, ServiceConfig, StateMachineConfig };
+export type { FunctionConfig, ParamOverrides, ServiceConfig, StateMachineConfig };
 export { loadServiceConfig };

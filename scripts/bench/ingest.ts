@@ -214,6 +214,8 @@ const ingestLogFiles = async (files: ReturnType<typeof logFiles>, written = new 
     deadLetters: { send: async () => {} },
     logger: new Logger({ logLevel: 'SILENT' }),
     trailBucket: BUCKET,
+    account: ACCOUNT,
+    region: 'us-east-1',
   });
   const batch = (slice: typeof files): SQSEvent => ({
     Records: slice.map((f, i) => ({

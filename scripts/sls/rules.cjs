@@ -3,6 +3,7 @@
 // CommonJS because serverless.yml's ${file(...)} loads JavaScript with require().
 const { readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
+const { bucketSubText } = require('./read-trail.cjs');
 
 const RULES_DIR = join(__dirname, '..', '..', 'events', 'rules');
 
@@ -28,15 +29,20 @@ const STATES = ['ENABLED', 'DISABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_E
  * What a rule file cannot know (the stage, the account, the region) it names with a placeholder, filled in here with
  * pseudo parameters and references, so packaging needs no credentials: `{{stateMachineArnPrefix}}` is the ARN prefix
  * of this stack's state machines (`arn:…:stateMachine:<service>-<stage>-`), `{{executionArnPrefix}}` that of their
- * executions, `{{readTrailBucket}}` the name of the read trail's bucket (serverless/reads.yml).
+ * executions, `{{account}}` and `{{region}}` the stack's, `{{readTrailBucket}}` the name of the bucket the read trail's
+ * log files are in (scripts/sls/read-trail.cjs: the stack's own, `${ReadTrailBucket}`, or the stage's
+ * `readsTrailBucket`).
  */
 const PLACEHOLDERS = {
-  stateMachineArnPrefix: (service, stage) =>
+  stateMachineArnPrefix: ({ service, stage }) =>
     `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${service}-${stage}-`,
-  executionArnPrefix: (service, stage) =>
+  executionArnPrefix: ({ service, stage }) =>
     `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${service}-${stage}-`,
-  // Fn::Sub's reference to a resource: its Ref, the bucket's name.
-  readTrailBucket: () => `\${ReadTrailBucket}`,
+  account: () => `\${AWS::AccountId}`,
+  region: () => `\${AWS::Region}`,
+  // Fn::Sub's reference to a resource (its Ref, the bucket's name) or a bucket's name as it is; the stack's own when
+  // the caller does not say.
+  readTrailBucket: ({ readTrailBucket = `\${ReadTrailBucket}` }) => readTrailBucket,
 };
 const PLACEHOLDER = /\{\{([A-Za-z]+)\}\}/g;
 
@@ -49,16 +55,25 @@ const unknownPlaceholders = (value) => {
   return Object.values(value).flatMap(unknownPlaceholders);
 };
 
-/** A string with placeholders becomes an Fn::Sub of the stack's ARNs; anything else is copied as it is. */
-const fillPlaceholders = (value, service, stage) => {
-  if (typeof value === 'string') {
-    if (!value.includes('{{')) return value;
-    // Fn::Sub would read a literal ${ as a variable: the rule files never hold one.
-    return { 'Fn::Sub': value.replace(PLACEHOLDER, (_, name) => PLACEHOLDERS[name](service, stage)) };
-  }
-  if (Array.isArray(value)) return value.map((v) => fillPlaceholders(v, service, stage));
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillPlaceholders(v, service, stage)]));
+/**
+ * A string with placeholders becomes an Fn::Sub of the stack's ARNs; anything else is copied as it is. `readTrailBucket`
+ * is Fn::Sub text for the trail bucket (scripts/sls/read-trail.cjs), the stack's own when omitted.
+ */
+const fillPlaceholders = (value, service, stage, readTrailBucket) => {
+  const context = { service, stage, ...(readTrailBucket === undefined ? {} : { readTrailBucket }) };
+  const fill = (v) => {
+    if (typeof v === 'string') {
+      if (!v.includes('{{')) return v;
+      // Fn::Sub would read a literal ${ as a variable: the rule files never hold one. A placeholder filled with plain
+      // text (an existing trail's bucket name) needs no Fn::Sub.
+      const filled = v.replace(PLACEHOLDER, (_, name) => PLACEHOLDERS[name](context));
+      return filled.includes('${') ? { 'Fn::Sub': filled } : filled;
+    }
+    if (Array.isArray(v)) return v.map(fill);
+    if (v === null || typeof v !== 'object') return v;
+    return Object.fromEntries(Object.entries(v).map(([k, inner]) => [k, fill(inner)]));
+  };
+  return fill(value);
 };
 
 /**
@@ -123,6 +138,7 @@ const dispatchInputTemplate = (ruleName) => `{"rule":"${ruleName}","event":<aws.
 const resources = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   const service = await resolveVariable('self:service');
+  const readTrailBucket = await bucketSubText(resolveVariable);
   const out = {};
   for (const rule of loadRules()) {
     const target = TARGETS[rule.target];
@@ -135,7 +151,7 @@ const resources = async ({ resolveVariable }) => {
         ...(rule.bus === 'smcp' && { EventBusName: { Ref: BUS_LOGICAL_ID } }),
         State: rule.state,
         ...(rule.eventPattern
-          ? { EventPattern: fillPlaceholders(rule.eventPattern, service, stage) }
+          ? { EventPattern: fillPlaceholders(rule.eventPattern, service, stage, readTrailBucket) }
           : { ScheduleExpression: rule.scheduleExpression }),
         Targets: [
           {

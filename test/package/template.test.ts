@@ -27,13 +27,19 @@ const statements = (): { role: string; Action: string | string[] }[] =>
     ),
   );
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'smcp-package-'));
-  await run('npx', ['serverless', 'package', '--stage', 'test', '--package', dir], {
+/** `serverless package` of the test stage into `into`, with `params` (`--param`); the template's text. */
+const packageService = async (into: string, params: Record<string, string> = {}) => {
+  const paramArgs = Object.entries(params).map(([name, value]) => `--param=${name}=${value}`);
+  await run('npx', ['serverless', 'package', '--stage', 'test', '--package', into, ...paramArgs], {
     cwd: ROOT,
     env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'smcp-no-such-profile' },
   });
-  resources = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+  return readFileSync(join(into, 'cloudformation-template-update-stack.json'), 'utf8');
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'smcp-package-'));
+  resources = JSON.parse(await packageService(dir)).Resources;
 }, 180_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -262,24 +268,39 @@ describe('packaged CloudFormation template', () => {
         EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true }],
       },
     });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+    const here = '${AWS::AccountId}/CloudTrail/${AWS::Region}';
     expect(props('RuleReadLogFiles')).toMatchObject({
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
-      EventPattern: { source: ['aws.s3'], detail: { bucket: { name: [{ 'Fn::Sub': '${ReadTrailBucket}' }] } } },
+      EventPattern: {
+        source: ['aws.s3'],
+        detail: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+          bucket: { name: [{ 'Fn::Sub': '${ReadTrailBucket}' }] },
+          // This account's and region's log files, in an account trail's layout or an organisation trail's.
+          object: {
+            key: [{ prefix: { 'Fn::Sub': `AWSLogs/${here}/` } }, { wildcard: { 'Fn::Sub': `AWSLogs/o-*/${here}/*` } }],
+          },
+        },
+      },
       Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': ['ReadLogFilesQueue', 'Arn'] } })],
     });
     expect(JSON.stringify(props('ReadLogFilesQueuePolicy'))).toContain(
       '{"ArnEquals":{"aws:SourceArn":{"Fn::GetAtt":["RuleReadLogFiles","Arn"]}}}',
     );
     expect(resources.RuleReadEvents).toBeUndefined();
-    const grants = JSON.stringify(props('IngestDashreadsIamRoleLambdaExecution').Policies);
-    expect(grants).toContain(
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
-      '{"Effect":"Allow","Action":["s3:GetObject"],"Resource":{"Fn::Sub":"${ReadTrailBucket.Arn}/AWSLogs/*"}}',
-    );
-    // ingest-reads writes only its read objects, never into the trail's bucket.
+    // ingest-reads reads the trail bucket's log files (and may list it, for NoSuchKey); no key: the bucket is SSE-S3.
     const policies = props('IngestDashreadsIamRoleLambdaExecution').Policies as {
       PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] };
     }[];
+    const trailGrants = policies
+      .flatMap((p) => p.PolicyDocument.Statement)
+      .filter((st) => JSON.stringify(st).match(/ReadTrailBucket|kms:/));
+    expect(trailGrants).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: { 'Fn::Sub': '${ReadTrailBucket.Arn}/AWSLogs/*' } },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: { 'Fn::GetAtt': ['ReadTrailBucket', 'Arn'] } },
+    ]);
+    // ingest-reads writes only its read objects, never into the trail's bucket.
     const puts = policies.flatMap((p) => p.PolicyDocument.Statement).filter((st) => st.Action.includes('s3:PutObject'));
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
     expect(puts.map((st) => st.Resource)).toEqual([{ 'Fn::Sub': '${ReadStateBucket.Arn}/reads/*' }]);
@@ -354,6 +375,86 @@ describe('packaged CloudFormation template', () => {
       });
     } finally {
       server.close();
+    }
+  });
+});
+
+// The same service with the stage params that point the read pipeline at an existing trail's bucket: no trail, no
+// trail bucket, no policy of the stack's own; the rule and ingest-reads on that bucket, their grants scoped to it.
+describe('packaged CloudFormation template with readsTrailBucket', () => {
+  const BUCKET = 'org-trail-logs-111122223333';
+  const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+  let existingDir: string;
+  let template: string;
+  let existing: Record<string, Resource>;
+  const idsOf = (type: string) =>
+    Object.entries(existing)
+      .filter(([, r]) => r.Type === type)
+      .map(([id]) => id)
+      .sort();
+  const statementsOf = (roleId: string): Statement[] =>
+    ((existing[roleId]?.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]) ?? []).flatMap(
+      (policy) => policy.PolicyDocument.Statement,
+    );
+
+  // After the default package, not beside it: serverless-esbuild builds in the service's .esbuild/, and two packages
+  // at once overwrite each other's bundles.
+  beforeAll(async () => {
+    existingDir = mkdtempSync(join(tmpdir(), 'smcp-package-trail-'));
+    template = await packageService(existingDir, { readsTrailBucket: BUCKET, readsTrailKmsKeyArn: KEY });
+    existing = JSON.parse(template).Resources;
+  }, 180_000);
+  afterAll(() => rmSync(existingDir, { recursive: true, force: true }));
+
+  it('creates no trail, no trail bucket and no trail bucket policy, and refers to none', () => {
+    expect(idsOf('AWS::CloudTrail::Trail')).toEqual([]);
+    expect(idsOf('AWS::S3::Bucket')).toEqual(['ReadStateBucket', 'ServerlessDeploymentBucket']);
+    expect(idsOf('AWS::S3::BucketPolicy')).toEqual(['ReadStateBucketPolicy', 'ServerlessDeploymentBucketPolicy']);
+    expect(template).not.toContain('ReadTrailBucket');
+    expect(template).not.toContain('read-trail');
+  });
+
+  it('matches the Object Created events of that bucket: log files of this account and region under AWSLogs/', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+    const here = '${AWS::AccountId}/CloudTrail/${AWS::Region}';
+
+    expect(existing.RuleReadLogFiles?.Properties.EventPattern).toEqual({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: {
+        bucket: { name: [BUCKET] },
+        object: {
+          key: [{ prefix: { 'Fn::Sub': `AWSLogs/${here}/` } }, { wildcard: { 'Fn::Sub': `AWSLogs/o-*/${here}/*` } }],
+        },
+      },
+    });
+  });
+
+  it('lets ingest-reads GetObject under the bucket’s AWSLogs/ and Decrypt with the trail’s key, and nothing more of either', () => {
+    const ingest = existing.IngestDashreadsLambdaFunction?.Properties as {
+      Environment: { Variables: Record<string, unknown> };
+    };
+    const trailGrants = statementsOf('IngestDashreadsIamRoleLambdaExecution').filter((s) =>
+      JSON.stringify(s).match(new RegExp(`${BUCKET}|kms:`)),
+    );
+
+    expect(ingest.Environment.Variables).toMatchObject({
+      READ_TRAIL_BUCKET: BUCKET,
+      READ_ACCOUNT_ID: { Ref: 'AWS::AccountId' },
+    });
+    expect(trailGrants).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['s3:GetObject'],
+        Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${BUCKET}/AWSLogs/*` },
+      },
+      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: KEY },
+    ]);
+    // No other role reads the bucket or uses the key.
+    for (const role of idsOf('AWS::IAM::Role').filter((id) => id !== 'IngestDashreadsIamRoleLambdaExecution')) {
+      expect(JSON.stringify(statementsOf(role)), role).not.toContain(BUCKET);
+      expect(JSON.stringify(statementsOf(role)), role).not.toContain(KEY);
     }
   });
 });

@@ -62,6 +62,8 @@ const deadLetters = () =>
 beforeAll(async () => {
   vi.stubEnv('READ_STATE_BUCKET', STATE);
   vi.stubEnv('READ_TRAIL_BUCKET', BUCKET);
+  vi.stubEnv('READ_ACCOUNT_ID', '000000000000');
+  vi.stubEnv('AWS_REGION', 'us-east-1');
   vi.stubEnv('DEAD_LETTER_QUEUE_URL', 'http://127.0.0.1:1/000000000000/dead-letters');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
   ingest = (await import('../../functions/reads/handlers/ingest.ts')).handler as never;
@@ -266,6 +268,77 @@ describe('ingest-reads handler', () => {
         key: logFileKey(),
       },
     ]);
+  });
+
+  it('reads an organisation trail’s log files of this account and region, and none of other accounts or regions', async () => {
+    const org = (account: string, region: string) =>
+      `AWSLogs/o-aa111bb222/${account}/CloudTrail/${region}/2026/01/07/${account}_CloudTrail_${region}_20260107T1005Z_AbCdEfGhIjKlMnOp.json.gz`;
+    const ours = org('000000000000', 'us-east-1');
+    const otherAccount = org('111122223333', 'us-east-1');
+    const otherRegion = logFileKey().replaceAll('us-east-1', 'eu-west-1');
+    // Were they read, their reads by name would be counted against this region's secret of that name.
+    bucketHolds({
+      [ours]: [readRecord(A, ARN)],
+      [otherAccount]: [readRecord(B, 'app/db')],
+      [otherRegion]: [readRecord(C, 'app/db')],
+    });
+
+    const response = await ingest(
+      { Records: [notice('m-1', ours), notice('m-2', otherAccount), notice('m-3', otherRegion)] },
+      context,
+    );
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Key)).toEqual([ours]);
+    expect(written().map((o) => o.object.secrets[ARN]?.[MINUTE_10_03]?.n)).toEqual([1]);
+    expect(deadLetters()).toEqual([]);
+    const summary = logged.map((l) => JSON.parse(l)).find((l) => l.message === 'Reads ingested');
+    expect(summary).toMatchObject({ files: 1, reads: 1, counted: 1, elsewhere: 2, deadLettered: 0 });
+  });
+
+  it('skips digest files, an account trail’s and an organisation trail’s, without reading them or an error', async () => {
+    const digests = [
+      'AWSLogs/000000000000/CloudTrail-Digest/us-east-1/2026/01/07/000000000000_CloudTrail-Digest_us-east-1_trail_us-east-1_20260107T100500Z.json.gz',
+      'AWSLogs/o-aa111bb222/000000000000/CloudTrail-Digest/us-east-1/2026/01/07/000000000000_CloudTrail-Digest_us-east-1_org-trail_us-east-1_20260107T100500Z.json.gz',
+    ];
+
+    const response = await ingest({ Records: digests.map((key, i) => notice(`m-${i}`, key)) }, context);
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 0);
+    expect(deadLetters()).toEqual([]);
+    const summary = logged.map((l) => JSON.parse(l)).find((l) => l.message === 'Reads ingested');
+    expect(summary).toMatchObject({ files: 0, otherObjects: 2, deadLettered: 0, malformed: 0, failed: 0 });
+  });
+
+  it('counts only Secrets Manager’s GetSecretValue among the data events and every other service’s events a trail holds', async () => {
+    const record = (eventSource: string, eventName: string, extra: Record<string, unknown> = {}) => ({
+      ...readRecord(crypto.randomUUID(), ARN),
+      eventSource,
+      eventName,
+      ...extra,
+    });
+    bucketHolds({
+      [logFileKey()]: [
+        readRecord(A, ARN),
+        // Data events: S3 objects, Lambda invocations.
+        record('s3.amazonaws.com', 'GetObject', { managementEvent: false, eventCategory: 'Data', readOnly: true }),
+        record('lambda.amazonaws.com', 'Invoke', { managementEvent: false, eventCategory: 'Data' }),
+        // The KMS Decrypt that accompanies a read, another service's read, Secrets Manager's other calls.
+        record('kms.amazonaws.com', 'Decrypt'),
+        record('ssm.amazonaws.com', 'GetSecretValue'),
+        record('secretsmanager.amazonaws.com', 'ListSecrets'),
+        sample('DescribeSecret'),
+        sample('PutResourcePolicy'),
+        sample('CreateSecret'),
+      ],
+    });
+
+    await ingest({ Records: [notice('m-1', logFileKey())] }, context);
+
+    expect(written().map((o) => o.object.secrets[ARN]?.[MINUTE_10_03])).toEqual([expect.objectContaining({ n: 1 })]);
+    const summary = logged.map((l) => JSON.parse(l)).find((l) => l.message === 'Reads ingested');
+    expect(summary).toMatchObject({ records: 9, reads: 1, counted: 1, skipped: 8, malformed: 0 });
   });
 
   it('reads the key S3 URL-encoded in its notice', async () => {

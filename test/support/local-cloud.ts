@@ -61,6 +61,8 @@ const startTestCloud = async (
     /** Trails of the test's own, and how often they deliver (local clock seconds). */
     trails?: LocalCloudOptions['trails'];
     trailDeliverySeconds?: number;
+    /** Stage params over serverless.yml's (`--param`), e.g. `readsTrailBucket`. */
+    params?: LocalCloudOptions['params'];
     /** The handlers' log level, and where their log lines go (default: the terminal). */
     logLevel?: string;
     functionLogs?: LocalCloudOptions['functionLogs'];
@@ -77,6 +79,7 @@ const startTestCloud = async (
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.slackWebhookUrl ? { slackWebhookUrl: options.slackWebhookUrl } : {}),
     ...(options.trails ? { trails: options.trails } : {}),
+    ...(options.params ? { params: options.params } : {}),
     ...(options.trailDeliverySeconds === undefined ? {} : { trailDeliverySeconds: options.trailDeliverySeconds }),
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     ...(options.functionLogs ? { functionLogs: options.functionLogs } : {}),

@@ -8,7 +8,7 @@ import { ruleFiles } from '../../functions/dispatch/domain/rules.ts';
 
 const require = createRequire(import.meta.url);
 const { fillPlaceholders, loadRules } = require('../../scripts/sls/rules.cjs') as {
-  fillPlaceholders: (value: unknown, service: string, stage: string) => unknown;
+  fillPlaceholders: (value: unknown, service: string, stage: string, readTrailBucket?: string) => unknown;
   loadRules: (dir?: string) => ({
     name: string;
     target: string;
@@ -102,9 +102,23 @@ describe('rules and dispatch routes', () => {
       plain: 'x',
     });
     expect(() => loadRules(dir)).toThrow(
-      'events/rules/bad.json: unknown placeholder {{stackPrefix}}; known: stateMachineArnPrefix, executionArnPrefix, readTrailBucket',
+      'events/rules/bad.json: unknown placeholder {{stackPrefix}}; known: stateMachineArnPrefix, executionArnPrefix, account, region, readTrailBucket',
     );
     rmSync(dir, { recursive: true });
+  });
+
+  it('fills the trail bucket with the stack’s own bucket, or with an existing trail’s bucket name as plain text', () => {
+    const pattern = { name: ['{{readTrailBucket}}'], key: [{ prefix: 'AWSLogs/{{account}}/CloudTrail/{{region}}/' }] };
+
+    const own = fillPlaceholders(pattern, 'smcp', 'prod');
+    const existing = fillPlaceholders(pattern, 'smcp', 'prod', 'org-trail-logs');
+
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+    const key = [{ prefix: { 'Fn::Sub': 'AWSLogs/${AWS::AccountId}/CloudTrail/${AWS::Region}/' } }];
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+    expect(own).toEqual({ name: [{ 'Fn::Sub': '${ReadTrailBucket}' }], key });
+    // No Fn::Sub without a variable in it (cfn-lint W1020).
+    expect(existing).toEqual({ name: ['org-trail-logs'], key });
   });
 
   it('refuses a rule for the control plane’s own events unless it listens on the smcp bus', () => {

@@ -16,6 +16,8 @@ const ingest = createIngest({
   logger,
   logFiles: createLogFiles({ s3: s3Client() }),
   trailBucket: requireEnv('READ_TRAIL_BUCKET'),
+  account: requireEnv('READ_ACCOUNT_ID'),
+  region: requireEnv('AWS_REGION'),
   counters: createCounters({ s3: s3Client(), bucket: requireEnv('READ_STATE_BUCKET') }),
   resolver: createSecretResolver({ sm: secretsManagerClient() }),
   deadLetters: createDeadLetterQueue({ sqs: sqsClient(), queueUrl: requireEnv('DEAD_LETTER_QUEUE_URL') }),

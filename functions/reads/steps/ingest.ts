@@ -13,7 +13,7 @@ import type { Counters } from '../adapters/counters.ts';
 import type { LogFiles } from '../adapters/log-files.ts';
 import type { SecretResolver } from '../adapters/secrets.ts';
 import { aggregateReads } from '../domain/aggregate.ts';
-import { isLogFileKey, objectKeyOf } from '../domain/log-file.ts';
+import { logFileOrigin, objectKeyOf } from '../domain/log-file.ts';
 import { isSecretRead, parseRead, type Read, toRead } from '../domain/read-event.ts';
 import { LogFileGoneError, LogFileUnreadableError, RecordWriteFailedError } from '../errors.ts';
 import { LogFileCreated } from '../schemas.ts';
@@ -26,6 +26,12 @@ interface IngestDeps {
   readonly logger: Logger;
   /** The trail's bucket: a notice of any other bucket is dead-lettered, not read. */
   readonly trailBucket: string;
+  /**
+   * The stack's account and region: the secrets counted are theirs (a name resolves to this region's secret), so the
+   * log files of any other (an organisation or multi-region trail's) are not read.
+   */
+  readonly account: string;
+  readonly region: string;
 }
 
 interface IngestSummary {
@@ -43,6 +49,8 @@ interface IngestSummary {
   readonly malformed: number;
   /** Objects under AWSLogs/ that are not log files (digests, Insights): not read. */
   readonly otherObjects: number;
+  /** Log files of another account or region: not read. */
+  readonly elsewhere: number;
   /** Messages dead-lettered: not a notice, another bucket, the file gone or unreadable. */
   readonly deadLettered: number;
   readonly unknownSecrets: number;
@@ -99,7 +107,16 @@ const tallyRecord = (tally: FileTally, messageId: string, record: unknown) => {
   else tally.skipped++;
 };
 
-const createIngest = ({ logFiles, counters, resolver, deadLetters, logger, trailBucket }: IngestDeps) => {
+const createIngest = ({
+  logFiles,
+  counters,
+  resolver,
+  deadLetters,
+  logger,
+  trailBucket,
+  account,
+  region,
+}: IngestDeps) => {
   const deadLetter = async (record: SQSRecord, letter: { reason: string; [key: string]: unknown }) => {
     await deadLetters.send({ source: 'ingest-reads', messageId: record.messageId, ...letter });
   };
@@ -114,6 +131,7 @@ const createIngest = ({ logFiles, counters, resolver, deadLetters, logger, trail
     let skipped = 0;
     let malformed = 0;
     let otherObjects = 0;
+    let elsewhere = 0;
     let deadLettered = 0;
 
     for (const message of event.Records) {
@@ -141,9 +159,15 @@ const createIngest = ({ logFiles, counters, resolver, deadLetters, logger, trail
         await deadLetter(message, { reason: 'Not the trail bucket', bucket, key });
         continue;
       }
-      if (!isLogFileKey(key)) {
+      const origin = logFileOrigin(key);
+      if (!origin) {
         logger.info('Not a CloudTrail log file; not read', { bucket, key });
         otherObjects++;
+        continue;
+      }
+      if (origin.account !== account || origin.region !== region) {
+        logger.info('Log file of another account or region; not read', { bucket, key });
+        elsewhere++;
         continue;
       }
 
@@ -229,6 +253,7 @@ const createIngest = ({ logFiles, counters, resolver, deadLetters, logger, trail
       skipped,
       malformed,
       otherObjects,
+      elsewhere,
       deadLettered,
       unknownSecrets,
       failed,
