@@ -13,13 +13,19 @@
 //   and the last bucket on its own, judged against the long-run distribution of that average, so a key that is bursty
 //   by nature must beat its usual bursts. The score grows with the evidence −log10 p: 0.5 is a one-in-100,000
 //   departure from the key's usual surprise.
+//   A single bucket alarms on its own only if it comes near the largest deviation the key has had (a decaying peak):
+//   a key that bursts by nature must beat its own bursts.
+// - Shape (context.ts): the last three buckets' levels in the range seen, against a table of the contexts the key has
+//   had; new contexts, more of them than the key's own rate of new contexts explains, are evidence too.
 // - Novelty: a value beyond the highest (or lowest) the key has ever had, by a margin of its range, scores 0.75–1.
 // - One alert per episode: the first anomalous bucket alerts; the episode lasts while buckets keep scoring at least a
 //   quarter of the threshold with gaps shorter than `episodeGapMs`.
 //
-// On NAB (scripts/bench/nab.ts) a slow daily profile, the likelihood and novelty are what carry the score; a fast
-// level, a finer or per-hour-dispersion profile, separate likelihoods per direction or per model, and a Poisson-stable
-// square-root transform were all measured and scored lower (docs/read-anomalies.md).
+// On NAB (scripts/bench/nab.ts) a slow daily profile, the likelihood and novelty are what carry the score, the burst
+// bar and shape add about two points; a fast level, a finer or per-hour-dispersion profile, separate likelihoods per
+// direction or per model, a Poisson-stable square-root transform and a CUSUM channel were all measured and scored
+// lower (docs/read-anomalies.md).
+import { type ContextState, emptyContext, updateContext } from './context.ts';
 import { emptyLikelihood, type LikelihoodState, updateLikelihood } from './likelihood.ts';
 
 type DetectorParams = {
@@ -57,6 +63,16 @@ type DetectorParams = {
    * evidence (2: a hundred times less likely).
    */
   readonly burstPenalty: number;
+  /**
+   * A single bucket alarms on its own only if its deviation is at least this fraction of the largest the key has had
+   * (a peak that halves in a week): a key that bursts by nature must beat its own bursts. A sustained departure (the
+   * window's average), a value beyond the range and a new shape are judged as before.
+   */
+  readonly burstPeakFraction: number;
+  /** Levels of the range seen that the shape channel quantises buckets into; three consecutive levels are a context. */
+  readonly contextLevels: number;
+  /** Orders of magnitude the shape channel's evidence gives up: a new shape is weaker evidence than a new value. */
+  readonly contextPenalty: number;
   /** A value beyond the highest (lowest) ever seen by this fraction of the range seen is novel: it scores 0.75–1. */
   readonly rangeTolerance: number;
   /**
@@ -99,6 +115,9 @@ const defaultDetectorParams = {
   historyBuckets: 8640,
   minHistoryDev: 0.01,
   burstPenalty: 2,
+  burstPeakFraction: 0.9,
+  contextLevels: 10,
+  contextPenalty: 1,
   rangeTolerance: 0.05,
   recurrenceDecay: 0.5,
   direction: 'up',
@@ -115,7 +134,7 @@ const defaultDetectorParams = {
  * that keeps it in memory.
  */
 type DetectorState = {
-  readonly v: 4;
+  readonly v: 5;
   /** Buckets seen. */
   readonly n: number;
   /** First and last bucket timestamps (ms). */
@@ -138,6 +157,10 @@ type DetectorState = {
   readonly lo: number;
   /** The anomaly likelihood's window and history. */
   readonly lk: LikelihoodState;
+  /** The largest deviation since the warm-up (decaying, halving in `peakHalfLifeMs`), net of recurrence. */
+  readonly pk: number;
+  /** The shape channel's context table, last levels and window. */
+  readonly cx: ContextState;
   /**
    * Recurring surprise per 10 minutes of the day (UTC), one base-36 digit each (half-deviations, 0–35): what the same
    * time on earlier days has taught the key to expect beyond its profile.
@@ -192,6 +215,9 @@ const episodeFraction = 0.25;
 // The score is 1 − 2^(−evidence / halfScoreEvidence), evidence being −log10 p: 0.5 at p = 1e-5 (where NAB's HTM
 // detector puts it too), 0.75 at 1e-10, and it keeps growing, so a larger incident always scores higher.
 const halfScoreEvidence = 5;
+// The largest deviation a key has had halves in a week: a week-old burst still sets the bar for a single bucket, a
+// month-old one hardly does.
+const peakHalfLifeMs = 7 * day;
 
 /** Rounds to `digits` significant digits: the persisted form, a few characters per number whatever its scale. */
 const sig = (x: number, digits = 6): number => (x === 0 || !Number.isFinite(x) ? 0 : Number(x.toPrecision(digits)));
@@ -203,7 +229,7 @@ const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.m
 const decay = (dt: number, halfLife: number): number => (halfLife <= 0 ? 1 : 1 - 2 ** (-dt / halfLife));
 
 const createDetectorState = (_params: DetectorParams = defaultDetectorParams): DetectorState => ({
-  v: 4,
+  v: 5,
   n: 0,
   t0: 0,
   t: 0,
@@ -217,6 +243,8 @@ const createDetectorState = (_params: DetectorParams = defaultDetectorParams): D
   hi: 0,
   lo: 0,
   lk: emptyLikelihood,
+  pk: 0,
+  cx: emptyContext,
   rc: '0'.repeat(recurrenceSlots),
   rv: 0,
   rx: 0,
@@ -252,7 +280,7 @@ const updateDetector = (
 ): DetectorResult => {
   // A state persisted by an older version has other fields: re-learning costs one warm-up, whereas misreading it
   // could alarm or mute the key for days.
-  if ((state as { readonly v: number }).v !== 4) return updateDetector(createDetectorState(params), bucket, params);
+  if ((state as { readonly v: number }).v !== 5) return updateDetector(createDetectorState(params), bucket, params);
 
   const value = Number.isFinite(bucket.count) ? bucket.count : 0;
   // A key stays a count while every value is a non-negative integer (read counts always are); one fractional or
@@ -390,7 +418,25 @@ const updateDetector = (
   // sensible threshold, and a larger incident scores higher.
   const novelty = novel ? 0.75 + 0.25 * (1 - Math.exp(-excess)) : 0;
 
-  const score = warm ? Math.max(novelty, 1 - 2 ** (-likelihood.evidence / halfScoreEvidence)) : 0;
+  // A single bucket (the likelihood's burst evidence) must also come near the largest deviation the key has had.
+  const deviation = params.direction === 'up' ? Math.max(0, z) : Math.abs(z);
+  const peak = state.pk * 2 ** (-(bucket.timestamp - state.t) / peakHalfLifeMs);
+  const likelihoodEvidence =
+    deviation >= params.burstPeakFraction * peak ? likelihood.evidence : likelihood.windowEvidence;
+
+  // Shape: where the bucket lies in the range seen so far, as one of contextLevels levels (log space for counts).
+  const yLo = transform(state.lo, counts);
+  const shape = updateContext(
+    state.cx,
+    (y - yLo) / Math.max(transform(state.hi, counts) - yLo, Number.MIN_VALUE),
+    params.direction === 'both' || z > 0,
+    { levels: params.contextLevels, windowSize: params.likelihoodBuckets, historySize: params.historyBuckets },
+    warm,
+    sig3,
+  );
+  const evidence = Math.max(likelihoodEvidence, shape.evidence - params.contextPenalty);
+
+  const score = warm ? Math.max(novelty, 1 - 2 ** (-evidence / halfScoreEvidence)) : 0;
   const upward = novel ? above : y > predicted;
   const direction = score === 0 ? 0 : params.direction === 'up' || upward ? 1 : -1;
 
@@ -400,7 +446,7 @@ const updateDetector = (
 
   return {
     state: {
-      v: 4,
+      v: 5,
       n,
       t0: state.t0,
       t: bucket.timestamp,
@@ -414,6 +460,8 @@ const updateDetector = (
       hi: sig(Math.max(state.hi, value)),
       lo: sig(Math.min(state.lo, value)),
       lk: likelihood.state,
+      pk: sig3(warm ? Math.max(peak, deviation) : 0),
+      cx: shape.state,
       rc,
       rv: slot,
       rx,

@@ -59,8 +59,9 @@ const average = (window: readonly number[]): number =>
 
 /**
  * Adds one raw surprise. Returns the evidence, −log10 of the probability that the short average is this high under
- * the key's history (0 when it is not above the history's mean), judged before the history learns from it; and the
- * next state. `learn` false scores without learning (the warm-up's surprises measure the model's ignorance, not the
+ * the key's history (0 when it is not above the history's mean), judged before the history learns from it, or that
+ * the newest bucket alone is (less `burstPenalty`), whichever is larger; the window's evidence alone; and the next
+ * state. `learn` false scores without learning (the warm-up's surprises measure the model's ignorance, not the
  * key).
  */
 const updateLikelihood = (
@@ -69,7 +70,7 @@ const updateLikelihood = (
   params: LikelihoodParams,
   learn: boolean,
   round: (x: number) => number,
-): { evidence: number; state: LikelihoodState } => {
+): { evidence: number; windowEvidence: number; state: LikelihoodState } => {
   const w = [...state.w, round(raw)].slice(-params.windowSize);
   const mean = average(w);
   const dev = Math.max(Math.sqrt(state.s), params.minDev);
@@ -78,11 +79,12 @@ const updateLikelihood = (
   // The window's average, and the newest bucket on its own (a burst should not wait for the window to fill): judged
   // against the same history, its deviation scaled to one bucket (√windowSize), and discounted by `burstPenalty`
   // orders of magnitude because single buckets have heavier tails than averages.
+  const windowEvidence = tail(mean, dev);
   const evidence = Math.max(
-    tail(mean, dev),
+    windowEvidence,
     tail(w[w.length - 1] ?? 0, dev * Math.sqrt(params.windowSize)) - params.burstPenalty,
   );
-  if (!learn) return { evidence, state: { ...state, w } };
+  if (!learn) return { evidence, windowEvidence, state: { ...state, w } };
   // Welford-style running moments with weight 1/k, k capped: a plain average at first, then an exponential one
   // over about `historySize` averages.
   const k = Math.min(state.k + 1, params.historySize);
@@ -91,7 +93,7 @@ const updateLikelihood = (
   const d = (state.k > 0 ? Math.min(mean, state.m + historyClip * dev) : mean) - state.m;
   const m = state.m + d / k;
   const s = (1 - 1 / k) * (state.s + (d * d) / k);
-  return { evidence, state: { w, m: round(m), s: round(s), k } };
+  return { evidence, windowEvidence, state: { w, m: round(m), s: round(s), k } };
 };
 
 export type { LikelihoodParams, LikelihoodState };
