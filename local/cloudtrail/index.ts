@@ -6,11 +6,12 @@
 // period), or as soon as it holds 10,000 records, put through the S3 emulator, so the bucket's EventBridge notification
 // fires.
 //
-// The per-record work on the endpoint's thread is one JSON.stringify and an append: records are kept as text and
+// The per-record work on the endpoint's thread is one JSON.stringify (shared with the bus's log of recent events) and an append: records are kept as text and
 // gzipped in batches on libuv's threads. Buffered records are in memory only: a SIGKILL loses those not delivered
 // yet (CloudTrail's own delivery is not synchronous with the call either); close() delivers them.
 import type { Clock } from '../clock.ts';
 import type { BusEvent, Via } from '../eventbridge/bus.ts';
+import { detailText } from '../eventbridge/recent-events.ts';
 import type { S3Emulator } from '../s3/index.ts';
 import { type LogFile, logFileKey, openLogFile } from './log-file.ts';
 import { type RecordFacts, type TrailDefinition, takes } from './selectors.ts';
@@ -137,7 +138,7 @@ const createCloudTrail = (options: CloudTrailOptions) => {
       if (!takes(definition.selectors, facts)) continue;
       if (json === undefined) {
         try {
-          json = JSON.stringify(detail);
+          json = detailText(detail);
         } catch (error) {
           // Only an in-process caller can hand over what JSON cannot hold; the record is not CloudTrail's.
           log(`[cloudtrail] a record could not be serialised: ${(error as Error)?.name}`);

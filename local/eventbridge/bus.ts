@@ -9,6 +9,7 @@ import { InvalidEventError } from './errors.ts';
 import type { EventBridgeEvent } from './event.ts';
 import { compileInputTransformer, type InputTransformer } from './input-transformer.ts';
 import { type CompiledPattern, compilePattern, matches } from './pattern.ts';
+import { createRecentEvents, isReadOnlyCall } from './recent-events.ts';
 import { parseSchedule, type Schedule } from './schedule.ts';
 
 type BusEvent = EventBridgeEvent;
@@ -138,7 +139,7 @@ const checkEvent = (event: BusEvent) => {
   }
 };
 
-// The bus keeps the latest events it saw, for tests and for looking back at a local run.
+// The bus keeps the latest events it saw (recent-events.ts), for tests and for looking back at a local run.
 const RECENT_EVENTS = 10_000;
 // The local bus retries a failing target a few times with short backoff; AWS's own policy is hours long.
 const LOCAL_RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
@@ -171,19 +172,14 @@ const createEventBus = (options: BusOptions) => {
   const allManagementEvents = routable.filter((rule) => rule.state === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
   const inFlight = new Set<Promise<void>>();
   const stats = { events: 0, matched: 0, delivered: 0, failed: 0 };
-  let recent: BusEvent[] = [];
-  // Trim in chunks, not per event: dropping the oldest one at a time would shift the whole array on every publish.
-  const remember = (event: BusEvent) => {
-    recent.push(event);
-    if (recent.length >= 2 * RECENT_EVENTS) recent = recent.slice(-RECENT_EVENTS);
-  };
+  const recent = createRecentEvents(RECENT_EVENTS);
   let scheduling = false;
   const taps = new Set<Tap>();
 
   // Every way onto the bus passes here. A tap that throws fails the put: taps are for tests, which should hear of it.
   const admit = (event: BusEvent, via: Via) => {
     stats.events++;
-    remember(event);
+    recent.add(event);
     for (const tap of taps) tap(event, via);
   };
 
@@ -299,9 +295,7 @@ const createEventBus = (options: BusOptions) => {
   const route = (event: BusEvent, via: Via): number => {
     if (via !== 'PutEvents') checkEvent(event);
     admit(event, via);
-    const detail = event.detail as { readOnly?: unknown; eventType?: unknown } | null | undefined;
-    const readOnlyManagement = detail?.eventType === 'AwsApiCall' && detail.readOnly === true;
-    const candidates = readOnlyManagement ? allManagementEvents : routable;
+    const candidates = isReadOnlyCall(event) ? allManagementEvents : routable;
     let matched = 0;
     for (const rule of candidates) {
       if (!matches(rule.pattern as CompiledPattern, event)) continue;
@@ -401,12 +395,9 @@ const createEventBus = (options: BusOptions) => {
     rules: () => rules.map(describe),
     stats: () => ({ ...stats }),
     /** The latest events published on the bus (scheduled events included), oldest first. */
-    recentEvents: (): readonly BusEvent[] => recent.slice(-RECENT_EVENTS),
+    recentEvents: (): readonly BusEvent[] => recent.latest(),
     /** The events put on the bus after the first `count` (`stats().events` then), as far as it still keeps them. */
-    eventsSince: (count: number): readonly BusEvent[] => {
-      const missed = stats.events - count;
-      return missed <= 0 ? [] : recent.slice(-Math.min(missed, RECENT_EVENTS));
-    },
+    eventsSince: (count: number): readonly BusEvent[] => recent.latest(stats.events - count),
     /** Resolves when no delivery is in flight (deliveries started by deliveries included). */
     async whenIdle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);

@@ -19,6 +19,7 @@ import {
   type Tap,
   type Via,
 } from './bus.ts';
+import { createRecentEvents } from './recent-events.ts';
 
 interface BusDeclaration {
   readonly name: string;
@@ -79,13 +80,12 @@ const createEventBuses = (options: BusesOptions) => {
 
   // One log and one count across the buses, in the order events arrived (eventsSince() counts on it).
   let count = 0;
-  let recent: BusEvent[] = [];
+  const recent = createRecentEvents(RECENT_EVENTS);
   const taps = new Set<Tap>();
   for (const { bus } of all()) {
     bus.tap((event, via) => {
       count++;
-      recent.push(event);
-      if (recent.length >= 2 * RECENT_EVENTS) recent = recent.slice(-RECENT_EVENTS);
+      recent.add(event);
       for (const tap of taps) tap(event, via);
     });
   }
@@ -250,11 +250,8 @@ const createEventBuses = (options: BusesOptions) => {
     },
     rules: () => all().flatMap(({ bus }) => bus.rules()),
     stats: () => ({ events: count, matched: sum('matched'), delivered: sum('delivered'), failed: sum('failed') }),
-    recentEvents: (): readonly BusEvent[] => recent.slice(-RECENT_EVENTS),
-    eventsSince: (since: number): readonly BusEvent[] => {
-      const missed = count - since;
-      return missed <= 0 ? [] : recent.slice(-Math.min(missed, RECENT_EVENTS));
-    },
+    recentEvents: (): readonly BusEvent[] => recent.latest(),
+    eventsSince: (since: number): readonly BusEvent[] => recent.latest(count - since),
     /** The buses by name, with their ARN and policy (ListEventBuses). */
     buses: () => all().map(describeBus),
     async whenIdle() {

@@ -83,6 +83,21 @@ describe('read log', () => {
     expect(who.sourceIps).toEqual(['198.51.100.7']);
   });
 
+  it('looks for reads counted already only in objects whose minutes overlap the file’s', async () => {
+    const early = T - 50 * MINUTE; // 10:08
+    const repeated = read(ARN, T - 20 * MINUTE); // 10:38, CloudTrail's event in two files
+    await log().writeFile('trail/early.json.gz', buckets([read(ARN, early)]));
+    await log().writeFile('trail/a.json.gz', buckets([repeated, read(ARN, T - 21 * MINUTE)]));
+    s3.resetHistory();
+
+    const written = await log().writeFile('trail/b.json.gz', buckets([repeated, read(ARN, T - 20 * MINUTE + 1000)]));
+
+    expect(written).toMatchObject({ counted: 1, duplicates: 1 });
+    const fetched = s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input.Key);
+    expect(fetched).toHaveLength(1);
+    expect(rangeOfKey(fetched[0] ?? '')).toEqual({ first: T - 21 * MINUTE, last: T - 20 * MINUTE });
+  });
+
   it('answers a window from one listing per hour, whatever the number of secrets asked about', async () => {
     await log().writeFile('trail/a.json.gz', buckets([read(ARN, T), read(OTHER, T)]));
     s3.resetHistory();

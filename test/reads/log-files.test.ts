@@ -1,5 +1,7 @@
 // The log-file reader (functions/reads/adapters/log-files.ts) over a mocked S3: what it hands on from a gzipped
-// CloudTrail log file, and which failures it names (gone, not gzip, not JSON) and which it leaves to be retried.
+// CloudTrail log file, and which failures it names (gone, not gzip, not JSON) and which it leaves to be retried —
+// the same whichever way the file is read: whole (a small object), streamed (a large one, or one whose size S3 did
+// not say), or streamed after it inflated beyond what is parsed whole.
 import 'aws-sdk-client-mock-vitest/extend';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -13,24 +15,38 @@ import { logFile, logFileKey, readRecord, sample } from './log-file-fixtures.ts'
 const BUCKET = 'smcp-test-read-trail-000000000000-us-east-1';
 const KEY = logFileKey();
 const s3 = mockClient(S3Client);
-const logFiles = createLogFiles({ s3: new S3Client({ region: 'us-east-1' }) });
+const client = new S3Client({ region: 'us-east-1' });
 
-/** GetObject answers with `bytes`, handed out in chunks of `chunk` bytes, as a socket would. */
-const serve = (bytes: Buffer, chunk = 1024) => {
-  const chunks: Buffer[] = [];
-  for (let i = 0; i < bytes.length; i += chunk) chunks.push(bytes.subarray(i, i + chunk));
-  s3.on(GetObjectCommand).callsFake(() => ({ Body: Readable.from(chunks, { objectMode: false }) }));
-};
-
-const readAll = async () => {
-  const records: unknown[] = [];
-  const count = await logFiles.read(BUCKET, KEY, (r) => records.push(r));
-  return { count, records };
-};
+const READERS = [
+  { way: 'whole', logFiles: createLogFiles({ s3: client }), sized: true },
+  { way: 'streamed (a large object)', logFiles: createLogFiles({ s3: client, wholeFileBytes: 10 }), sized: true },
+  { way: 'streamed (no size given)', logFiles: createLogFiles({ s3: client }), sized: false },
+  {
+    way: 'streamed (inflated beyond what is parsed whole)',
+    logFiles: createLogFiles({ s3: client, wholeFileText: 16 }),
+    sized: true,
+  },
+] as const;
 
 beforeEach(() => s3.reset());
 
-describe('log-file reader', () => {
+describe.each(READERS)('log-file reader, $way', ({ logFiles, sized }) => {
+  /** GetObject answers with `bytes`, handed out in chunks of `chunk` bytes, as a socket would. */
+  const serve = (bytes: Buffer, chunk = 1024) => {
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += chunk) chunks.push(bytes.subarray(i, i + chunk));
+    s3.on(GetObjectCommand).callsFake(() => ({
+      Body: Readable.from(chunks, { objectMode: false }),
+      ...(sized ? { ContentLength: bytes.length } : {}),
+    }));
+  };
+
+  const readAll = async () => {
+    const records: unknown[] = [];
+    const count = await logFiles.read(BUCKET, KEY, (r) => records.push(r));
+    return { count, records };
+  };
+
   it('hands on every record of the file, whole and in order, from one GetObject', async () => {
     const records = [
       readRecord('11111111-1111-4111-8111-111111111111', 'app/db'),
@@ -47,7 +63,7 @@ describe('log-file reader', () => {
     expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: BUCKET, Key: KEY });
   });
 
-  it('streams a large file record by record', async () => {
+  it('reads a file of 20,000 records', async () => {
     const records = Array.from({ length: 20_000 }, (_, i) =>
       readRecord(`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, `app/db-${i % 50}`),
     );
@@ -109,6 +125,7 @@ describe('log-file reader', () => {
           throw dropped;
         })(),
       ),
+      ...(sized ? { ContentLength: bytes.length } : {}),
     }));
     const error = await readAll().catch((e: unknown) => e);
     expect(error).toBe(dropped);

@@ -118,16 +118,34 @@ const createCounters = ({
   }> => {
     const all = [...buckets];
     const own = digestOf(source);
-    const hours = [...new Set(all.map((b) => Math.floor(b.minute / HOUR_MS) * HOUR_MS))];
+    // A read's minute comes from its eventTime, so a read another file counted is in an object of the same hour whose
+    // minutes include it: only objects overlapping this file's minutes of that hour can hold one.
+    const hours = new Map<number, { first: number; last: number }>();
+    for (const { minute } of all) {
+      const hour = Math.floor(minute / HOUR_MS) * HOUR_MS;
+      const range = hours.get(hour);
+      if (!range) hours.set(hour, { first: minute, last: minute });
+      else {
+        range.first = Math.min(range.first, minute);
+        range.last = Math.max(range.last, minute);
+      }
+    }
+    // The other objects' ids are only looked up in this file's, never collected: they can be many times more.
+    const mine = new Set<string>();
+    for (const bucket of all) for (const id of bucket.reads.keys()) mine.add(id);
+    /** This file's reads that another file's objects counted. */
     const seen = new Set<string>();
     /** This file's objects written by an earlier attempt: written again, their reads not counted as new. */
     const earlier = new Set<string>();
-    for (const hour of hours) {
-      const listed = await keysFor(hour, hour + HOUR_MS - MINUTE_MS);
+    for (const { first, last } of hours.values()) {
+      const listed = await keysFor(first, last);
       for (const k of listed) if (k.key.endsWith(`-${own}.json.gz`)) earlier.add(k.key);
       for (const object of await fetchAll(listed.filter((k) => !earlier.has(k.key)))) {
         const ids = object?.ids ?? '';
-        for (let i = 0; i + 16 <= ids.length; i += 16) seen.add(ids.slice(i, i + 16));
+        for (let i = 0; i + 16 <= ids.length; i += 16) {
+          const id = ids.slice(i, i + 16);
+          if (mine.has(id)) seen.add(id);
+        }
       }
     }
     const byHour = new Map<number, { first: number; last: number; secrets: ReadObject['secrets']; ids: string[] }>();
