@@ -1,14 +1,14 @@
 // A CloudTrail log file as CloudTrail writes it: the key
 // `[<prefix>/]AWSLogs/<account>/CloudTrail/<region>/<YYYY>/<MM>/<DD>/<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<16 random>.json.gz`
 // and the body, gzip of `{"Records":[…]}`. A file being filled holds no record objects: each record arrives as its
-// JSON text, a batch of them goes to a gzip stream (compressed on libuv's threads, off the endpoint's), and only the
-// compressed bytes stay until the file is delivered.
+// JSON text, is copied into a batch of bytes, a batch at a time goes to a gzip stream (compressed on libuv's threads,
+// off the endpoint's), and only the compressed bytes stay until the file is delivered.
 import { randomBytes } from 'node:crypto';
 import { createGzip } from 'node:zlib';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-// Records per write to the gzip stream: ~100 KB of JSON, one hand-over to zlib instead of one per record.
-const BATCH = 100;
+// Bytes of JSON per write to the gzip stream: one hand-over to zlib for about a hundred records, not one per record.
+const BATCH_BYTES = 128 * 1024;
 
 const randomSuffix = (): string => {
   let suffix = '';
@@ -48,30 +48,46 @@ const openLogFile = () => {
   });
   // Nobody may wait for a file that fails (it is logged where it is delivered).
   done.catch(() => {});
-  let batch: string[] = [];
-  let written = false;
+  // The text waiting for zlib is written into a buffer outside the heap as it comes, not kept as strings: a record's
+  // text dies at once, and nothing of it is left for the collector to copy (docs/benchmarks.md).
+  let batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  let used = 0;
   let count = 0;
 
   const flush = () => {
-    if (batch.length === 0) return;
-    gzip.write(`${written ? ',' : '{"Records":['}${batch.join(',')}`);
-    written = true;
-    batch = [];
+    if (used === 0) return;
+    // zlib takes the bytes as they are; the next batch is a buffer of its own.
+    gzip.write(batch.subarray(0, used));
+    batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+    used = 0;
+  };
+
+  /** Appends text, handing a full batch to zlib first; text longer than a batch goes to zlib on its own. */
+  const put = (text: string) => {
+    const length = Buffer.byteLength(text);
+    if (used + length > BATCH_BYTES) flush();
+    if (length > BATCH_BYTES) {
+      gzip.write(text);
+      return;
+    }
+    used += batch.write(text, used, length, 'utf8');
   };
 
   return {
     append: (json: string) => {
-      batch.push(json);
+      put(count === 0 ? '{"Records":[' : ',');
+      put(json);
       count += 1;
-      if (batch.length >= BATCH) flush();
     },
     get count() {
       return count;
     },
     /** The gzipped body; the file takes no more records. */
     finish: (): Promise<Buffer> => {
+      if (count === 0) put('{"Records":[');
+      put(']}');
       flush();
-      gzip.end(written ? ']}' : '{"Records":[]}');
+      gzip.end();
       return done;
     },
   };
