@@ -63,6 +63,8 @@ interface BusOptions {
   readonly region: string;
   readonly account: string;
   readonly rules: readonly RuleDefinition[];
+  /** How many of the latest events the bus keeps (RECENT_EVENTS unless given; buses.ts keeps one log for all). */
+  readonly recentEvents?: number;
   /**
    * Hands a target its input; throwing (or rejecting) counts as a failed delivery (retried, then dead-lettered). A
    * target that takes it at once (a queue) returns nothing: the delivery is over within the turn, no promise made.
@@ -172,7 +174,7 @@ const createEventBus = (options: BusOptions) => {
   const allManagementEvents = routable.filter((rule) => rule.state === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
   const inFlight = new Set<Promise<void>>();
   const stats = { events: 0, matched: 0, delivered: 0, failed: 0 };
-  const recent = createRecentEvents(RECENT_EVENTS);
+  const recent = createRecentEvents(options.recentEvents ?? RECENT_EVENTS);
   let scheduling = false;
   const taps = new Set<Tap>();
 

@@ -65,6 +65,8 @@ const createEventBuses = (options: BusesOptions) => {
         bus: createEventBus({
           ...options,
           name: declaration.name,
+          // The buses keep one log of recent events across them (below), not one more per bus.
+          recentEvents: 0,
           rules: options.rules.filter((r) => (r.eventBusName ?? DEFAULT) === declaration.name),
         }),
       },

@@ -45,7 +45,7 @@ const eventText = (event: BusEvent): string => {
 const CHUNK_BYTES = 1024 * 1024;
 
 /**
- * The latest `limit` events, in order. Read-only calls are kept as text in at most `ringBytes` (rounded up to whole
+ * The latest `limit` events (none for 0), in order. Read-only calls are kept as text in at most `ringBytes` (rounded up to whole
  * chunks; 32 MiB unless given, the text of some 20,000 reads): one whose bytes were written over since is no longer
  * kept. Chunks are allocated as the ring first reaches them.
  */
@@ -96,6 +96,7 @@ const createRecentEvents = (limit: number, ringBytes = 32 * CHUNK_BYTES) => {
 
   return {
     add: (event: BusEvent): void => {
+      if (limit <= 0) return;
       let entry: BusEvent | string | number = event;
       if (isReadOnlyCall(event)) {
         try {

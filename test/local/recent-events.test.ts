@@ -47,6 +47,14 @@ describe('recent events', () => {
     expect(log.latest(100)).toHaveLength(5);
   });
 
+  it('keeps nothing with a limit of 0 (a bus whose buses keep the log)', () => {
+    const log = createRecentEvents(0);
+    for (let n = 0; n < 5; n++) log.add(n % 2 === 0 ? write(n) : read(n));
+
+    expect(log.latest()).toEqual([]);
+    expect(log.latest(5)).toEqual([]);
+  });
+
   it('no longer gives back reads whose text the ring wrote over, and keeps the others whole', () => {
     // One chunk of 1 MiB; each read's text about 100 KB (multi-byte characters included).
     const log = createRecentEvents(100, 1);
