@@ -45,9 +45,9 @@ const eventText = (event: BusEvent): string => {
 const CHUNK_BYTES = 1024 * 1024;
 
 /**
- * The latest `limit` events (none for 0), in order. Read-only calls are kept as text in at most `ringBytes` (rounded up to whole
- * chunks; 32 MiB unless given, the text of some 20,000 reads): one whose bytes were written over since is no longer
- * kept. Chunks are allocated as the ring first reaches them.
+ * The latest `limit` events (none for 0), in order. Read-only calls are kept as text in at most `ringBytes` (rounded
+ * up to whole chunks; 32 MiB unless given, the text of some 20,000 reads): one whose bytes were written over since is
+ * no longer kept. Chunks are allocated as the ring first reaches them.
  */
 const createRecentEvents = (limit: number, ringBytes = 32 * CHUNK_BYTES) => {
   const chunkCount = Math.max(1, Math.ceil(ringBytes / CHUNK_BYTES));
