@@ -11,12 +11,10 @@ const isReadOnlyCall = (event: BusEvent): boolean => {
   return detail?.eventType === 'AwsApiCall' && detail.readOnly === true;
 };
 
-// The last detail and event serialised: the bus's log, the buses' log and the trail each want the same event's text
+// The last detail serialised: the buses' log (in the event's text) and the trail each want the same read's detail
 // within one publish, and serialise it once between them.
 let lastDetail: unknown;
 let lastDetailText = '';
-let lastEvent: BusEvent | undefined;
-let lastEventText = '';
 
 /** JSON.stringify(detail), computed once for the same detail object in a row. */
 const detailText = (detail: unknown): string => {
@@ -27,17 +25,11 @@ const detailText = (detail: unknown): string => {
   return lastDetailText;
 };
 
-/** The event's JSON text, its detail last, computed once for the same event object in a row. */
+/** The event's JSON text, its detail last. */
 const eventText = (event: BusEvent): string => {
-  if (event !== lastEvent) {
-    const { detail, ...envelope } = event;
-    const head = JSON.stringify(envelope);
-    const text =
-      detail === undefined ? head : `${head.slice(0, -1)}${head === '{}' ? '' : ','}"detail":${detailText(detail)}}`;
-    lastEvent = event;
-    lastEventText = text;
-  }
-  return lastEventText;
+  const { detail, ...envelope } = event;
+  const head = JSON.stringify(envelope);
+  return detail === undefined ? head : `${head.slice(0, -1)}${head === '{}' ? '' : ','}"detail":${detailText(detail)}}`;
 };
 
 // Texts are written into 1 MiB chunks of memory outside the JavaScript heap, reused in a ring: the collector never
