@@ -1,11 +1,13 @@
 // Write-through of the local S3 to the local cloud's store: a bucket is one row (its name, region, creation date,
-// notification switch and policy), an object one row (its metadata and its body, base64). An operation that changed
-// something answers once its rows are on disk: an acknowledged PutObject survives a SIGKILL.
+// notification switch and policy), an object two rows written in one transaction: its metadata (JSON) and its body
+// (bytes as they are). An operation that changed something answers once its rows are on disk: an acknowledged
+// PutObject survives a SIGKILL. Rows an older version wrote, with the body as base64 in the metadata, still load.
 import type { Store } from '../store/index.ts';
 import { type Bucket, newBucket, type S3Object } from './state.ts';
 
 const BUCKET = 's3.bucket';
 const OBJECT = 's3.object';
+const BODY = 's3.object.body';
 
 interface BucketRow {
   readonly name: string;
@@ -15,7 +17,10 @@ interface BucketRow {
   readonly policy?: string;
 }
 
-type ObjectRow = Omit<S3Object, 'body'> & { readonly body: string };
+/** `body` only in rows of older versions (base64); now the body is a row of its own. */
+type ObjectRow = Omit<S3Object, 'body'> & { readonly body?: string };
+
+const EMPTY = Buffer.alloc(0);
 
 const objectKey = (bucket: string, key: string) => `${bucket}\u0000${key}`;
 
@@ -38,11 +43,13 @@ const createS3Persistence = (store: Store) => ({
       bucket.policy = row.policy;
       buckets.set(row.name, bucket);
     }
+    const bodies = new Map(store.byteRows(BODY));
     for (const [key, value] of store.rows(OBJECT)) {
       const bucket = buckets.get(key.slice(0, key.indexOf('\u0000')));
       if (!bucket) continue;
-      const row = JSON.parse(value) as ObjectRow;
-      bucket.objects.set(row.key, { ...row, body: Buffer.from(row.body, 'base64') });
+      const { body, ...row } = JSON.parse(value) as ObjectRow;
+      const bytes = body === undefined ? (bodies.get(key) ?? EMPTY) : Buffer.from(body, 'base64');
+      bucket.objects.set(row.key, { ...row, body: bytes });
       bucket.keys.push(row.key);
     }
     return [...buckets.values()];
@@ -51,14 +58,18 @@ const createS3Persistence = (store: Store) => ({
   bucketRemoved: (name: string) => {
     store.remove(BUCKET, name);
     store.removePrefix(OBJECT, `${name}\u0000`);
+    store.removePrefix(BODY, `${name}\u0000`);
   },
-  object: (bucket: string, object: S3Object) =>
-    store.put(
-      OBJECT,
-      objectKey(bucket, object.key),
-      JSON.stringify({ ...object, body: object.body.toString('base64') }),
-    ),
-  objectRemoved: (bucket: string, key: string) => store.remove(OBJECT, objectKey(bucket, key)),
+  object: (bucket: string, object: S3Object) => {
+    const { body, ...row } = object;
+    const key = objectKey(bucket, object.key);
+    store.put(OBJECT, key, JSON.stringify(row));
+    store.putBytes(BODY, key, body);
+  },
+  objectRemoved: (bucket: string, key: string) => {
+    store.remove(OBJECT, objectKey(bucket, key));
+    store.remove(BODY, objectKey(bucket, key));
+  },
   commit: () => store.commit(),
 });
 

@@ -1,5 +1,5 @@
 // The data directory's database: one SQLite file (node:sqlite) in WAL mode holding every emulator's records as
-// (kind, key) → JSON rows. Opened twice: by the writer thread, which applies every change, and once at start-up on the
+// (kind, key) → JSON rows, and bytes as they are (an S3 object's body: a BLOB in the same column, never base64). Opened twice: by the writer thread, which applies every change, and once at start-up on the
 // main thread, to read what the last run left.
 //
 // synchronous=FULL, not NORMAL: in WAL mode NORMAL syncs the log only at checkpoints, so a committed write survives
@@ -10,8 +10,20 @@ import { DatabaseSync } from 'node:sqlite';
 
 const FILE = 'smcp.db';
 
-/** put: [0, kind, key, value] · remove: [1, kind, key] · remove every key starting with prefix: [2, kind, prefix] */
-type Op = readonly [0, string, string, string] | readonly [1, string, string] | readonly [2, string, string];
+/**
+ * put: [0, kind, key, value] (JSON text, or bytes stored as a BLOB) · remove: [1, kind, key] · remove every key
+ * starting with prefix: [2, kind, prefix]
+ */
+type Op =
+  | readonly [0, string, string, string | Uint8Array]
+  | readonly [1, string, string]
+  | readonly [2, string, string];
+
+/** What the last run left: text rows and byte rows, each grouped by kind in key order. */
+interface Saved {
+  readonly text: Map<string, [string, string][]>;
+  readonly bytes: Map<string, [string, Buffer][]>;
+}
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS records (
@@ -32,25 +44,27 @@ const openDatabase = (file: string) => {
   return db;
 };
 
+const append = <T>(rows: Map<string, [string, T][]>, kind: string, row: [string, T]) => {
+  const list = rows.get(kind);
+  if (list) list.push(row);
+  else rows.set(kind, [row]);
+};
+
 /** Every row, grouped by kind, each kind in key order. */
-const readAll = (file: string): Map<string, [string, string][]> => {
+const readAll = (file: string): Saved => {
   const db = openDatabase(file);
   try {
-    const rows = new Map<string, [string, string][]>();
+    const saved: Saved = { text: new Map(), bytes: new Map() };
     const all = db.prepare('SELECT kind, key, value FROM records ORDER BY kind, key').all() as {
       kind: string;
       key: string;
-      value: string;
+      value: string | Uint8Array;
     }[];
     for (const { kind, key, value } of all) {
-      let list = rows.get(kind);
-      if (!list) {
-        list = [];
-        rows.set(kind, list);
-      }
-      list.push([key, value]);
+      if (typeof value === 'string') append(saved.text, kind, [key, value]);
+      else append(saved.bytes, kind, [key, Buffer.from(value.buffer, value.byteOffset, value.byteLength)]);
     }
-    return rows;
+    return saved;
   } finally {
     db.close();
   }
@@ -82,5 +96,5 @@ const createApplier = (db: DatabaseSync) => {
   };
 };
 
-export type { Op };
+export type { Op, Saved };
 export { createApplier, FILE, openDatabase, readAll };

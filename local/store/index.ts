@@ -3,8 +3,10 @@
 // writer thread (writer.ts) that commits them to SQLite with an fsync, so the thread answering requests never waits
 // on the disk: it hands the rows over and carries on with other requests until the writer says they are durable.
 //
-// Rows are (kind, key) → JSON text. Kinds belong to the emulators (`secretsmanager.secret`, `sqs.message`,
-// `stepfunctions.history`, …); each one reads its rows back at start-up with rows(kind).
+// Rows are (kind, key) → JSON text, or bytes (putBytes: an S3 object's body, kept as it is rather than as base64 inside
+// JSON, which would cost the endpoint's thread a copy a third larger and a scan of it per log file). Kinds belong to
+// the emulators (`secretsmanager.secret`, `sqs.message`, `stepfunctions.history`, …); each one reads its rows back at
+// start-up with rows(kind) or byteRows(kind).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -13,9 +15,13 @@ import { FILE, type Op, readAll } from './database.ts';
 interface Store {
   /** The rows of one kind the last run left, in key order. */
   rows(kind: string): readonly (readonly [key: string, value: string])[];
+  /** The byte rows (putBytes) of one kind the last run left, in key order. */
+  byteRows(kind: string): readonly (readonly [key: string, value: Buffer])[];
   /** True when the data directory had a database before this run. */
   readonly existed: boolean;
   put(kind: string, key: string, value: string): void;
+  /** Puts bytes (copied: the caller may go on using its buffer). */
+  putBytes(kind: string, key: string, value: Uint8Array): void;
   remove(kind: string, key: string): void;
   /** Removes every row of `kind` whose key starts with `prefix`. */
   removePrefix(kind: string, prefix: string): void;
@@ -61,6 +67,8 @@ const openStore = (dataDir: string, log: (line: string) => void = console.error)
 
   let seq = 0;
   let ops: Op[] = [];
+  // The byte rows' own copies, handed to the writer rather than cloned for it.
+  let transfer: ArrayBuffer[] = [];
   const waiters: Waiter[] = [];
   /** row → the seq of the batch holding its latest write, until that batch is durable. */
   const inflight = new Map<string, number>();
@@ -103,6 +111,7 @@ const openStore = (dataDir: string, log: (line: string) => void = console.error)
   };
 
   const commit = (): Promise<void> | undefined => {
+    if (shut || broken) transfer = [];
     if (shut) ops = [];
     if (ops.length === 0) return undefined;
     if (broken) {
@@ -111,12 +120,14 @@ const openStore = (dataDir: string, log: (line: string) => void = console.error)
     }
     seq += 1;
     const batch = { seq, ops };
+    const transferList = transfer;
     ops = [];
+    transfer = [];
     const { promise, resolve, reject } = Promise.withResolvers<void>();
     // Nobody may be listening (background writes): a failure is logged by fail(), not left unhandled.
     promise.catch(() => {});
     waiters.push({ seq, promise, resolve, reject });
-    worker.postMessage({ batch });
+    worker.postMessage({ batch }, transferList);
     return promise;
   };
 
@@ -133,10 +144,18 @@ const openStore = (dataDir: string, log: (line: string) => void = console.error)
   return {
     existed,
     commitSoon,
-    rows: (kind) => saved.get(kind) ?? [],
+    rows: (kind) => saved.text.get(kind) ?? [],
+    byteRows: (kind) => saved.bytes.get(kind) ?? [],
     put: (kind, key, value) => {
       track(kind, key);
       ops.push([0, kind, key, value]);
+    },
+    putBytes: (kind, key, value) => {
+      track(kind, key);
+      // A copy of exactly these bytes (a Buffer may be a view into a larger pool), moved to the writer, not cloned.
+      const copy = new Uint8Array(value);
+      transfer.push(copy.buffer);
+      ops.push([0, kind, key, copy]);
     },
     remove: (kind, key) => {
       track(kind, key);
@@ -157,7 +176,8 @@ const openStore = (dataDir: string, log: (line: string) => void = console.error)
       shut = true;
       if (!broken) worker.postMessage({ close: true });
       await closed;
-      saved.clear();
+      saved.text.clear();
+      saved.bytes.clear();
     },
   };
 };

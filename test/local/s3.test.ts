@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import {
@@ -563,6 +564,65 @@ describe('local S3 across a restart', () => {
       expect(listed.Contents?.map((c) => c.Key)).toEqual(['a/b', 'a/c']);
       expect([body, got.Metadata]).toEqual(['body of a/c', { k: 'a/c' }]);
       expect(config.EventBridgeConfiguration).toEqual({});
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('keeps bodies byte for byte as bytes, not base64, and still loads the base64 rows an older version wrote', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'smcp-s3-'));
+    const port = await freePort();
+    const everyByte = Buffer.from(Array.from({ length: 512 }, (_, i) => i % 256));
+    try {
+      const first = await startTestCloud({ dataDir, port });
+      const client = s3For(first.cloud.url);
+      await client.send(new CreateBucketCommand({ Bucket: 'bytes' }));
+      await client.send(new PutObjectCommand({ Bucket: 'bytes', Key: 'every-byte', Body: everyByte }));
+      await client.send(new PutObjectCommand({ Bucket: 'bytes', Key: 'empty', Body: '' }));
+      await client.send(new CreateBucketCommand({ Bucket: 'gone' }));
+      await client.send(new PutObjectCommand({ Bucket: 'gone', Key: 'k', Body: 'x' }));
+      await client.send(new DeleteObjectCommand({ Bucket: 'gone', Key: 'k' }));
+      await client.send(new DeleteBucketCommand({ Bucket: 'gone' }));
+      await first.cloud.stop();
+
+      const db = new DatabaseSync(join(dataDir, 'smcp.db'));
+      const stored = db
+        .prepare("SELECT key, typeof(value) AS type, length(value) AS bytes FROM records WHERE kind = 's3.object.body'")
+        .all();
+      // A row as the version before this one wrote it: the body base64 inside the object's JSON.
+      db.prepare('INSERT INTO records (kind, key, value) VALUES (?, ?, ?)').run(
+        's3.object',
+        'bytes\u0000legacy',
+        JSON.stringify({
+          key: 'legacy',
+          body: Buffer.from('written by an older version').toString('base64'),
+          etag: createHash('md5').update('written by an older version').digest('hex'),
+          lastModified: 0,
+          contentType: 'text/plain',
+          headers: {},
+          metadata: {},
+          sequencer: '0',
+        }),
+      );
+      db.close();
+
+      const second = await startTestCloud({ dataDir, port });
+      const read = async (key: string) => {
+        const got = await client.send(new GetObjectCommand({ Bucket: 'bytes', Key: key }));
+        return Buffer.from((await got.Body?.transformToByteArray()) ?? []);
+      };
+      const [bytes, empty, legacy] = [await read('every-byte'), await read('empty'), await read('legacy')];
+      const buckets = await client.send(new ListBucketsCommand({}));
+      client.destroy();
+      await second.cloud.stop();
+
+      expect(stored).toEqual([
+        { key: 'bytes\u0000empty', type: 'blob', bytes: 0 },
+        { key: 'bytes\u0000every-byte', type: 'blob', bytes: 512 },
+      ]);
+      expect(bytes.equals(everyByte)).toBe(true);
+      expect([empty.length, legacy.toString()]).toEqual([0, 'written by an older version']);
+      expect(buckets.Buckets?.map((b) => b.Name)).not.toContain('gone');
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

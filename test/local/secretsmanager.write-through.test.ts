@@ -29,6 +29,10 @@ const memoryStore = () => {
   const kind = (name: string) => rows.get(name) ?? rows.set(name, new Map()).get(name) ?? new Map<string, string>();
   const store: Store = {
     rows: () => [],
+    byteRows: () => [],
+    putBytes: () => {
+      throw new Error('this emulator writes no byte rows');
+    },
     existed: false,
     put: (name, key, value) => void kind(name).set(key, value),
     remove: (name, key) => void kind(name).delete(key),

@@ -31,6 +31,10 @@ const memoryStore = (): Store => {
   const kind = (name: string) => rows.get(name) ?? rows.set(name, new Map()).get(name) ?? new Map<string, string>();
   return {
     rows: (name) => [...kind(name)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    byteRows: () => [],
+    putBytes: () => {
+      throw new Error('this emulator writes no byte rows');
+    },
     existed: true,
     put: (name, key, value) => void kind(name).set(key, value),
     remove: (name, key) => void kind(name).delete(key),
