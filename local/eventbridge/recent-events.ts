@@ -25,11 +25,17 @@ const detailText = (detail: unknown): string => {
   return lastDetailText;
 };
 
-/** The event's JSON text, its detail last. */
-const eventText = (event: BusEvent): string => {
+type Pieces = readonly [string, string, string, string];
+
+/**
+ * The event's JSON text, its detail last, in pieces: written one after the other they are the text, so the text is
+ * never concatenated (and flattened, a copy of it on the heap) only to be copied once more into a chunk.
+ */
+const eventPieces = (event: BusEvent): Pieces => {
   const { detail, ...envelope } = event;
   const head = JSON.stringify(envelope);
-  return detail === undefined ? head : `${head.slice(0, -1)}${head === '{}' ? '' : ','}"detail":${detailText(detail)}}`;
+  if (detail === undefined) return [head, '', '', ''];
+  return [head.slice(0, -1), head === '{}' ? '"detail":' : ',"detail":', detailText(detail), '}'];
 };
 
 // Texts are written into 1 MiB chunks of memory outside the JavaScript heap, reused in a ring: the collector never
@@ -54,15 +60,19 @@ const createRecentEvents = (limit: number, ringBytes = 32 * CHUNK_BYTES) => {
   let head = 0;
   let entries: (BusEvent | string | number)[] = [];
 
-  /** Writes a text into the ring; returns its slot, or undefined when it is too long for a chunk. */
-  const store = (text: string): number | undefined => {
-    const length = Buffer.byteLength(text);
+  /** Writes a text (its pieces in order) into the ring; returns its slot, or undefined when it is too long for a chunk. */
+  const store = ([a, b, c, d]: Pieces): number | undefined => {
+    const length = Buffer.byteLength(a) + Buffer.byteLength(b) + Buffer.byteLength(c) + d.length;
     if (length > CHUNK_BYTES) return undefined;
     if ((head % CHUNK_BYTES) + length > CHUNK_BYTES) head = Math.ceil(head / CHUNK_BYTES) * CHUNK_BYTES;
     const index = Math.floor(head / CHUNK_BYTES) % chunkCount;
     const chunk = chunks[index] ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
     chunks[index] = chunk;
-    chunk.write(text, head % CHUNK_BYTES, length, 'utf8');
+    let at = head % CHUNK_BYTES;
+    at += chunk.write(a, at, 'utf8');
+    at += chunk.write(b, at, 'utf8');
+    at += chunk.write(c, at, 'utf8');
+    chunk.write(d, at, 'utf8');
     const slot = nextSlot;
     nextSlot = (nextSlot + 1) % slots;
     positions[slot] = head;
@@ -92,8 +102,8 @@ const createRecentEvents = (limit: number, ringBytes = 32 * CHUNK_BYTES) => {
       let entry: BusEvent | string | number = event;
       if (isReadOnlyCall(event)) {
         try {
-          const text = eventText(event);
-          entry = store(text) ?? text;
+          const pieces = eventPieces(event);
+          entry = store(pieces) ?? pieces.join('');
         } catch {
           // What JSON cannot hold (only an in-process caller could hand it over) stays an object.
         }

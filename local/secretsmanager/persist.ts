@@ -29,8 +29,17 @@ const arnsIn = (output: unknown): string[] => {
   return arns;
 };
 
-// `arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>`
-const regionOf = (arn: string) => arn.split(':')[3] ?? '';
+// `arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>`: the fourth field (found, not split: every read
+// answered passes here).
+const regionOf = (arn: string) => {
+  let at = -1;
+  for (let field = 0; field < 3; field++) {
+    at = arn.indexOf(':', at + 1);
+    if (at < 0) return '';
+  }
+  const end = arn.indexOf(':', at + 1);
+  return end < 0 ? arn.slice(at + 1) : arn.slice(at + 1, end);
+};
 
 /** The write operations that can add, remove or replace a secret under its key; the others change one in place. */
 const MEMBERSHIP = new Set(['CreateSecret', 'DeleteSecret', 'StopReplicationToReplica']);
@@ -194,17 +203,22 @@ const createSecretsPersistence = (core: Core, store: Store) => {
         writeTouched(current, output);
         return commit();
       }
-      const touched = new Set<string>();
+      // Nearly always one secret: a list, not a set (a key twice only waits twice for the same write).
+      const touched: string[] = [];
       for (const secret of answered(output)) {
         const key = secret && keyOf(secret);
         if (!secret || !key) continue;
         // A read stamps LastAccessedDate and nothing else: unless a stamp moved, the row on disk is this secret.
         if (written.get(key) !== secret || stamped.get(key) !== stampsOf(secret)) writeSecret(key, secret);
-        touched.add(key);
+        touched.push(key);
       }
       const durable = commit();
       if (durable) return durable;
-      const waits = [...touched].map((key) => secrets.pending(key)).filter((p) => p !== undefined);
+      const waits: Promise<void>[] = [];
+      for (const key of touched) {
+        const pending = secrets.pending(key);
+        if (pending) waits.push(pending);
+      }
       return waits.length > 0 ? Promise.all(waits).then(() => {}) : undefined;
     },
     /** After something outside an operation changed the state (test hooks, the clock's tick). */
