@@ -6,11 +6,13 @@ import { parseArgs } from 'node:util';
 const USAGE = `Usage: smcp <command> [options]
 
 Commands:
-  local [--port N] [--data-dir DIR] [--no-demo] [--stage NAME] [--faults SPEC] [--operator NAME] [--verbose]
+  local [--port N] [--data-dir DIR] [--no-demo] [--stage NAME] [--param NAME=VALUE]... [--faults SPEC]
+        [--operator NAME] [--verbose]
         Run the control plane offline: one AWS-compatible endpoint (default http://127.0.0.1:4566, or SMCP_PORT)
         with Secrets Manager, EventBridge, Step Functions, SQS, SNS and DynamoDB, driven by serverless.yml and
         events/rules/, and the console at <endpoint>/console/, which decides approvals as --operator (default
-        local-operator). State is kept in the data directory (default .smcp/); the functions' JSON logs go to
+        local-operator). --param sets a stage param over serverless.yml's, as \`serverless --param\` does (e.g.
+        readsTrailBucket=NAME). State is kept in the data directory (default .smcp/); the functions' JSON logs go to
         <data-dir>/logs/<function>.jsonl (--verbose prints them too). Ctrl-C stops it.
   replay <event files or folders...> [--endpoint URL] [--json] [--fresh-ids] [--timeout SECONDS] [--verbose]
         Put recorded EventBridge events on a local bus (a running \`smcp local\` at --endpoint or SMCP_ENDPOINT, or an
@@ -48,6 +50,20 @@ Commands:
 
 class UsageError extends Error {}
 
+/** `--param name=value`, as `serverless --param` takes it: stage params over serverless.yml's (the last one wins). */
+const parseParams = (given: readonly string[]): Record<string, string> => {
+  const params: Record<string, string> = {};
+  for (const param of given) {
+    const at = param.indexOf('=');
+    const name = at < 0 ? '' : param.slice(0, at);
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name)) {
+      throw new UsageError(`--param must be name=value with a param name of letters and digits, got ${param}`);
+    }
+    params[name] = param.slice(at + 1);
+  }
+  return params;
+};
+
 const local = async (args: string[]): Promise<number> => {
   const { values } = parseArgs({
     args,
@@ -57,6 +73,7 @@ const local = async (args: string[]): Promise<number> => {
       'no-demo': { type: 'boolean', default: false },
       stage: { type: 'string' },
       faults: { type: 'string' },
+      param: { type: 'string', multiple: true, default: [] },
       operator: { type: 'string', default: 'local-operator' },
       verbose: { type: 'boolean', default: false },
     },
@@ -68,6 +85,7 @@ const local = async (args: string[]): Promise<number> => {
   const operator = values.operator.trim();
   if (operator === '' || operator.length > 256)
     throw new UsageError('--operator must be a name of 1 to 256 characters');
+  const params = parseParams(values.param);
   const { startLocalCloud } = await import('../local/cloud.ts');
   // A bug left in a background path is logged and the endpoint keeps serving (local/crash-guard.ts).
   (await import('../local/crash-guard.ts')).installCrashGuard();
@@ -89,6 +107,7 @@ const local = async (args: string[]): Promise<number> => {
       ...(values.verbose ? {} : { onLine: printWarnings((line) => console.log(line)) }),
     },
     ...(values.stage ? { stage: values.stage } : {}),
+    ...(Object.keys(params).length > 0 ? { params } : {}),
     ...((values.faults ?? process.env.SMCP_FAULTS) ? { faults: values.faults ?? process.env.SMCP_FAULTS } : {}),
     ...(process.env.SMCP_SLACK_WEBHOOK_URL ? { slackWebhookUrl: process.env.SMCP_SLACK_WEBHOOK_URL } : {}),
   });

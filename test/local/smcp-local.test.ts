@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/local-cloud.ts';
@@ -116,6 +117,59 @@ describe('smcp local', () => {
       expect.stringContaining(`Approved ${approvalId} as local-operator`),
     ]);
     expect([again.code, again.stderr]).toEqual([1, expect.stringContaining('already decided')]);
+  });
+
+  it('takes stage params with --param: with readsTrailBucket it builds no trail bucket of its own', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'smcp-local-param-'));
+    const child = spawn(
+      process.execPath,
+      [
+        'scripts/smcp.ts',
+        'local',
+        '--no-demo',
+        '--port',
+        String(port),
+        '--data-dir',
+        own,
+        '--param',
+        'readsTrailBucket=acme-org-trail',
+      ],
+      { cwd: ROOT, env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' } },
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk;
+          if (output.includes(' ready at ')) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`smcp local exited with ${code}:\n${output}`)));
+      });
+      const s3 = new S3Client({
+        endpoint: `http://127.0.0.1:${port}`,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      });
+      const { Buckets = [] } = await s3.send(new ListBucketsCommand({}));
+      s3.destroy();
+      const names = Buckets.map((b) => b.Name);
+
+      expect(names).toContain('smcp-local-read-state-000000000000-us-east-1');
+      expect(names).not.toContain('smcp-local-read-trail-000000000000-us-east-1');
+    } finally {
+      await stop(child);
+      rmSync(own, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('refuses a --param that is not name=value', async () => {
+    const { code, stderr } = await cli('local', '--param', 'readsTrailBucket');
+
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      '--param must be name=value with a param name of letters and digits, got readsTrailBucket',
+    );
   });
 
   it('refuses a bad port with a clear message', async () => {
