@@ -25,9 +25,9 @@
 //   quarter of the threshold with gaps shorter than `episodeGapMs`.
 //
 // On NAB (scripts/bench/nab.ts) a slow daily profile, the likelihood and novelty are what carry the score, the burst
-// bar and shape add about two points, the hourly and daily novelty about two more; a fast level, a finer or per-hour-dispersion profile, separate likelihoods per
-// direction or per model, a Poisson-stable square-root transform and a CUSUM channel were all measured and scored
-// lower (docs/read-anomalies.md).
+// bar and shape add about two points, the hourly and daily novelty about two more; a fast level, a finer or
+// per-hour-dispersion profile, separate likelihoods per direction or per model, an hourly likelihood, a Poisson-stable
+// square-root transform and a CUSUM channel were all measured and scored lower (docs/read-anomalies.md).
 import { type ContextState, emptyContext, updateContext } from './context.ts';
 import { emptyLikelihood, type LikelihoodState, updateLikelihood } from './likelihood.ts';
 
@@ -186,14 +186,14 @@ type DetectorState = {
 };
 
 type CoarseState = {
-  /** Sums of the hour under way: values, expectations, buckets. */
+  /** Sums of the period (hour or day) under way: values, expectations, buckets. */
   readonly o: number;
   readonly e: number;
   readonly b: number;
-  /** Mean and mean absolute deviation of the hourly residual. */
+  /** Mean and mean absolute deviation of the period's residual. */
   readonly m: number;
   readonly d: number;
-  /** Highest and lowest hourly value seen, and how many hours judged. */
+  /** Highest and lowest period mean seen, and how many periods judged. */
   readonly hi: number;
   readonly lo: number;
   readonly k: number;
@@ -311,9 +311,9 @@ type CoarseInput = {
 };
 
 /**
- * The coarse channels: when a period of the clock (an hour, a day; UTC) ends, its mean value against its mean expectation, for a
- * slow rise or level shift that no single bucket takes beyond the key's noise (an hour 2–3× the usual of a noisy
- * key). Judged as novelty only, as a bucket is: a period beyond the range of periods seen by `rangeTolerance` of it,
+ * The coarse channels: when a period of the clock (an hour, a day; UTC) ends, its mean value against its mean
+ * expectation, for a slow rise or level shift that no single bucket takes beyond the key's noise (an hour 2–3× the
+ * usual of a noisy key). Judged as novelty only, as a bucket is: a period beyond the range of periods seen by `rangeTolerance` of it,
  * and a clear surprise against the period's residual's own dispersion (a mean absolute deviation, as the bucket's), for
  * counts never more extreme than Poisson noise of the period's sum allows. Scored at the first bucket after the period.
  */
