@@ -151,6 +151,22 @@ describe('read-spike detector', () => {
     }
   });
 
+  it('catches an hour above every hour before it when no bucket of it is beyond the range, once, when it ends', () => {
+    // Five-minute buckets alternating 2 and 98 (a metric, not counts); for one hour they alternate 50 and 98: every
+    // bucket is within the range seen and within a deviation of the key's noise, the hour's mean (74) is not.
+    const riseAt = start + 3 * day + 14 * hour;
+    const buckets = Array.from({ length: (5 * 24 * 60) / 5 }, (_, i) => {
+      const timestamp = start + i * 5 * minute;
+      const low = timestamp >= riseAt && timestamp < riseAt + hour ? 50 : 2;
+      return { timestamp, count: i % 2 === 0 ? low + 0.5 : 98.5 };
+    });
+
+    const results = run(buckets);
+
+    expect(alertTimes(buckets, results)).toEqual([riseAt + hour]);
+    expect(results.at(-1)?.state.hc.k).toBeGreaterThan(100);
+  });
+
   it('does not alarm when reads come back after an outage, and scores the outage only when asked to', () => {
     const outageAt = start + 3 * day + 14 * hour;
     const buckets = series(5 * 24 * 60, (t) => (t >= outageAt && t < outageAt + 3 * hour ? 0 : 50));

@@ -18,13 +18,16 @@
 // - Shape (context.ts): the last three buckets' levels in the range seen, against a table of the contexts the key has
 //   had; new contexts, more of them than the key's own rate of new contexts explains, are evidence too.
 // - Novelty: a value beyond the highest (or lowest) the key has ever had, by a margin of its range, scores 0.75–1.
+//   So does an hour, or a day (UTC), whose mean is beyond every hour's (day's) before it and a clear surprise against
+//   the key's hourly (daily) residuals: a slow rise or level shift that stays inside the noise of single buckets. A
+//   period that held an episode was reported with it and does not alert again when it ends.
 // - One alert per episode: the first anomalous bucket alerts; the episode lasts while buckets keep scoring at least a
 //   quarter of the threshold with gaps shorter than `episodeGapMs`.
 //
 // On NAB (scripts/bench/nab.ts) a slow daily profile, the likelihood and novelty are what carry the score, the burst
-// bar and shape add about two points; a fast level, a finer or per-hour-dispersion profile, separate likelihoods per
-// direction or per model, a Poisson-stable square-root transform and a CUSUM channel were all measured and scored
-// lower (docs/read-anomalies.md).
+// bar and shape add about two points, the hourly and daily novelty about two more; a fast level, a finer or
+// per-hour-dispersion profile, separate likelihoods per direction or per model, an hourly likelihood, a Poisson-stable
+// square-root transform and a CUSUM channel were all measured and scored lower (docs/read-anomalies.md).
 import { type ContextState, emptyContext, updateContext } from './context.ts';
 import { emptyLikelihood, type LikelihoodState, updateLikelihood } from './likelihood.ts';
 
@@ -134,7 +137,7 @@ const defaultDetectorParams = {
  * that keeps it in memory.
  */
 type DetectorState = {
-  readonly v: 5;
+  readonly v: 6;
   /** Buckets seen. */
   readonly n: number;
   /** First and last bucket timestamps (ms). */
@@ -177,7 +180,27 @@ type DetectorState = {
   readonly rp: number;
   /** Timestamp of the last anomalous bucket of the current episode, 0 when none is under way. */
   readonly ep: number;
+  /** The coarse channels' hour and day. */
+  readonly hc: CoarseState;
+  readonly dc: CoarseState;
 };
+
+type CoarseState = {
+  /** Sums of the period (hour or day) under way: values, expectations, buckets. */
+  readonly o: number;
+  readonly e: number;
+  readonly b: number;
+  /** Mean and mean absolute deviation of the period's residual. */
+  readonly m: number;
+  readonly d: number;
+  /** Highest and lowest period mean seen, and how many periods judged. */
+  readonly hi: number;
+  readonly lo: number;
+  readonly k: number;
+  /** 1 once a bucket of the period under way belonged to an episode: the period was reported already. */
+  readonly a: 0 | 1;
+};
+const emptyCoarse: CoarseState = { o: 0, e: 0, b: 0, m: 0, d: 0, hi: 0, lo: 0, k: 0, a: 0 };
 
 type Bucket = { readonly timestamp: number; readonly count: number };
 
@@ -229,7 +252,7 @@ const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.m
 const decay = (dt: number, halfLife: number): number => (halfLife <= 0 ? 1 : 1 - 2 ** (-dt / halfLife));
 
 const createDetectorState = (_params: DetectorParams = defaultDetectorParams): DetectorState => ({
-  v: 5,
+  v: 6,
   n: 0,
   t0: 0,
   t: 0,
@@ -251,6 +274,8 @@ const createDetectorState = (_params: DetectorParams = defaultDetectorParams): D
   rb: 0,
   rp: 0,
   ep: 0,
+  hc: emptyCoarse,
+  dc: emptyCoarse,
 });
 
 const slotsOf = (timestamp: number): { h: number; d: number } => {
@@ -273,6 +298,80 @@ const surprise = (value: number, y: number, predicted: number, sigma: number, co
   return Math.abs(z) < Math.abs(zPoisson) ? z : zPoisson;
 };
 
+type CoarseInput = {
+  readonly timestamp: number;
+  /** The previous bucket's timestamp. */
+  readonly last: number;
+  readonly value: number;
+  readonly expected: number;
+  readonly counts: boolean;
+  /** The bucket's lowest deviation, used for the period's too. */
+  readonly floor: number;
+  readonly warm: boolean;
+};
+
+/**
+ * The coarse channels: when a period of the clock (an hour, a day; UTC) ends, its mean value against its mean
+ * expectation, for a slow rise or level shift that no single bucket takes beyond the key's noise (an hour 2–3× the
+ * usual of a noisy key). Judged as novelty only, as a bucket is: a period beyond the range of periods seen by `rangeTolerance` of it,
+ * and a clear surprise against the period's residual's own dispersion (a mean absolute deviation, as the bucket's), for
+ * counts never more extreme than Poisson noise of the period's sum allows. Scored at the first bucket after the period.
+ */
+const coarse = (
+  hc: CoarseState,
+  period: number,
+  input: CoarseInput,
+  params: DetectorParams,
+): { state: CoarseState; novelty: number } => {
+  const { timestamp, last, value, expected, counts, floor, warm } = input;
+  let next = hc;
+  let novelty = 0;
+  if (Math.floor(timestamp / period) !== Math.floor(last / period) && hc.b > 0) {
+    const o = hc.o / hc.b;
+    const e = hc.e / hc.b;
+    // Centred on its own mean: for counts the expectation is a geometric mean, below the period's mean.
+    const r = transform(o, counts) - transform(e, counts) - hc.m;
+    const sigma = Math.max(madToSigma * hc.d, floor);
+    let z = hc.k > 0 ? r / sigma : 0;
+    if (counts && hc.k > 0) {
+      const rate = Math.max(hc.e * Math.exp(hc.m), params.minRate);
+      const zPoisson = (hc.o - rate) / Math.sqrt(rate);
+      z = Math.sign(z) !== Math.sign(zPoisson) ? 0 : Math.abs(z) < Math.abs(zPoisson) ? z : zPoisson;
+    }
+    if (warm && hc.k > 0 && hc.a === 0) {
+      const top = counts ? Math.max(hc.hi, e + params.clipSigmas * Math.sqrt(Math.max(e, params.minRate))) : hc.hi;
+      const range = Math.max(top - hc.lo, Number.MIN_VALUE);
+      const above = z > 0 ? (o - top) * clearSurprise(z, params) : 0;
+      const below = params.direction === 'both' && z < 0 ? (hc.lo - o) * clearSurprise(-z, params) : 0;
+      const excess = Math.max(above, below) / range;
+      novelty = excess > params.rangeTolerance ? 0.75 + 0.25 * (1 - Math.exp(-excess)) : 0;
+    }
+    const k = hc.k + 1;
+    const rate = Math.max(decay(period, params.dispersionHalfLifeMs), 1 / k);
+    const limit = params.clipSigmas * sigma;
+    const clipped = warm ? clamp(r, -limit, limit) : r;
+    next = {
+      o: 0,
+      e: 0,
+      b: 0,
+      m: sig(hc.m + rate * clipped),
+      d: sig(hc.d + rate * (Math.abs(clipped) - hc.d)),
+      hi: sig(hc.k === 0 ? o : Math.max(hc.hi, o)),
+      lo: sig(hc.k === 0 ? o : Math.min(hc.lo, o)),
+      k: Math.min(k, params.historyBuckets),
+      a: 0,
+    };
+  }
+  return { state: { ...next, o: sig(next.o + value), e: sig(next.e + expected), b: next.b + 1 }, novelty };
+};
+
+/** A period that held a bucket of an episode was reported with it: it does not alert again when it ends. */
+const reported = (hc: CoarseState, ep: number): CoarseState => (ep !== 0 && hc.a === 0 ? { ...hc, a: 1 } : hc);
+
+/** How much of a value's excess beyond the range counts: none at 2 deviations or less, all from clipSigmas. */
+const clearSurprise = (sigmas: number, params: DetectorParams): number =>
+  clamp((sigmas - 2) / (params.clipSigmas - 2), 0, 1);
+
 const updateDetector = (
   state: DetectorState,
   bucket: Bucket,
@@ -280,7 +379,7 @@ const updateDetector = (
 ): DetectorResult => {
   // A state persisted by an older version has other fields: re-learning costs one warm-up, whereas misreading it
   // could alarm or mute the key for days.
-  if ((state as { readonly v: number }).v !== 5) return updateDetector(createDetectorState(params), bucket, params);
+  if ((state as { readonly v: number }).v !== 6) return updateDetector(createDetectorState(params), bucket, params);
 
   const value = Number.isFinite(bucket.count) ? bucket.count : 0;
   // A key stays a count while every value is a non-negative integer (read counts always are); one fractional or
@@ -408,7 +507,7 @@ const updateDetector = (
   const rate = Math.max(expected, params.minRate);
   const top = counts ? Math.max(state.hi, rate + params.clipSigmas * Math.sqrt(rate)) : state.hi;
   const range = Math.max(top - state.lo, Number.MIN_VALUE);
-  const weight = (sigmas: number): number => clamp((sigmas - 2) / (params.clipSigmas - 2), 0, 1);
+  const weight = (sigmas: number): number => clearSurprise(sigmas, params);
   const excessAbove = z > 0 ? (value - top) * weight(z) : 0;
   const excessBelow = params.direction === 'both' && z < 0 ? (state.lo - value) * weight(-z) : 0;
   const excess = Math.max(excessAbove, excessBelow) / range;
@@ -434,19 +533,29 @@ const updateDetector = (
     warm,
     sig3,
   );
+  // The coarse channels: the hour and the day (UTC) that just ended, judged as novelty against the hours and days seen.
+  const coarseInput = { timestamp: bucket.timestamp, last: state.t, value, expected, counts, floor, warm };
+  const hourly = coarse(state.hc, hour, coarseInput, params);
+  const daily = coarse(state.dc, day, coarseInput, params);
   const evidence = Math.max(likelihoodEvidence, shape.evidence - params.contextPenalty);
 
-  const score = warm ? Math.max(novelty, 1 - 2 ** (-evidence / halfScoreEvidence)) : 0;
+  const score = warm ? Math.max(novelty, hourly.novelty, daily.novelty, 1 - 2 ** (-evidence / halfScoreEvidence)) : 0;
   const upward = novel ? above : y > predicted;
   const direction = score === 0 ? 0 : params.direction === 'up' || upward ? 1 : -1;
 
   const isAnomaly = warm && score >= params.threshold;
   const inEpisode = state.ep !== 0 && bucket.timestamp - state.ep <= params.episodeGapMs;
   const alert = isAnomaly && !inEpisode;
+  const ep =
+    isAnomaly || (inEpisode && score >= params.threshold * episodeFraction)
+      ? bucket.timestamp
+      : inEpisode
+        ? state.ep
+        : 0;
 
   return {
     state: {
-      v: 5,
+      v: 6,
       n,
       t0: state.t0,
       t: bucket.timestamp,
@@ -467,12 +576,9 @@ const updateDetector = (
       rx,
       rb,
       rp,
-      ep:
-        isAnomaly || (inEpisode && score >= params.threshold * episodeFraction)
-          ? bucket.timestamp
-          : inEpisode
-            ? state.ep
-            : 0,
+      hc: reported(hourly.state, ep),
+      dc: reported(daily.state, ep),
+      ep,
     },
     score: sig(score),
     expected: sig(expected, 4),
