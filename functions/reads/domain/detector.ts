@@ -313,9 +313,10 @@ type CoarseInput = {
 /**
  * The coarse channels: when a period of the clock (an hour, a day; UTC) ends, its mean value against its mean
  * expectation, for a slow rise or level shift that no single bucket takes beyond the key's noise (an hour 2–3× the
- * usual of a noisy key). Judged as novelty only, as a bucket is: a period beyond the range of periods seen by `rangeTolerance` of it,
- * and a clear surprise against the period's residual's own dispersion (a mean absolute deviation, as the bucket's), for
- * counts never more extreme than Poisson noise of the period's sum allows. Scored at the first bucket after the period.
+ * usual of a noisy key). Judged as novelty only, as a bucket is: a period beyond the range of periods seen by
+ * `rangeTolerance` of it, and a clear surprise against the period's residual's own dispersion (a mean absolute
+ * deviation, as the bucket's), for counts never more extreme than Poisson noise of the period's sum allows. Scored at
+ * the first bucket after the period.
  */
 const coarse = (
   hc: CoarseState,
