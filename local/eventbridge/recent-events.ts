@@ -60,7 +60,7 @@ const createRecentEvents = (limit: number, ringBytes = 32 * CHUNK_BYTES) => {
   let head = 0;
   let entries: (BusEvent | string | number)[] = [];
 
-  /** Writes a text (its pieces in order) into the ring; returns its slot, or undefined when it is too long for a chunk. */
+  /** Writes a text (its pieces in order) into the ring; returns its slot, or undefined when too long for a chunk. */
   const store = ([a, b, c, d]: Pieces): number | undefined => {
     const length = Buffer.byteLength(a) + Buffer.byteLength(b) + Buffer.byteLength(c) + d.length;
     if (length > CHUNK_BYTES) return undefined;

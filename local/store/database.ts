@@ -1,6 +1,7 @@
 // The data directory's database: one SQLite file (node:sqlite) in WAL mode holding every emulator's records as
-// (kind, key) → JSON rows, and bytes as they are (an S3 object's body: a BLOB in the same column, never base64). Opened twice: by the writer thread, which applies every change, and once at start-up on the
-// main thread, to read what the last run left.
+// (kind, key) → JSON rows, and bytes as they are (an S3 object's body: a BLOB in the same column, never base64).
+// Opened twice: by the writer thread, which applies every change, and once at start-up on the main thread, to read
+// what the last run left.
 //
 // synchronous=FULL, not NORMAL: in WAL mode NORMAL syncs the log only at checkpoints, so a committed write survives
 // the process dying (SIGKILL, a crash) but not the machine losing power; FULL syncs the log at every commit, so a

@@ -3,10 +3,10 @@
 // writer thread (writer.ts) that commits them to SQLite with an fsync, so the thread answering requests never waits
 // on the disk: it hands the rows over and carries on with other requests until the writer says they are durable.
 //
-// Rows are (kind, key) → JSON text, or bytes (putBytes: an S3 object's body, kept as it is rather than as base64 inside
-// JSON, which would cost the endpoint's thread a copy a third larger and a scan of it per log file). Kinds belong to
-// the emulators (`secretsmanager.secret`, `sqs.message`, `stepfunctions.history`, …); each one reads its rows back at
-// start-up with rows(kind) or byteRows(kind).
+// Rows are (kind, key) → JSON text, or bytes (putBytes: an S3 object's body, kept as it is rather than as base64
+// inside JSON, which would cost the endpoint's thread a copy a third larger and a scan of it per log file). Kinds
+// belong to the emulators (`secretsmanager.secret`, `sqs.message`, `stepfunctions.history`, …); each one reads its
+// rows back at start-up with rows(kind) or byteRows(kind).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';

@@ -250,7 +250,7 @@ const main = async (args: string[]) => {
       bareInSameRound: mid.bare,
       roundRatios: cloud.rounds.map((r) => r.ratio),
       roundP99Ms: cloud.rounds.map((r) => r.cloud.latencyMs.p99),
-      // The goal is a p99: judged by the median of the rounds' p99s, not by the p99 of the round whose ratio is the median.
+      // The goal is a p99: judged by the median of the rounds' p99s, not the p99 of the round of the median ratio.
       medianRoundP99Ms: median(cloud.rounds, (r) => r.cloud.latencyMs.p99).cloud.latencyMs.p99,
       busEvents: mid.busEvents,
       cpuUsPerRequest: mid.cpuUsPerRequest,
