@@ -12,7 +12,8 @@
 // - Anomaly likelihood (likelihood.ts, as Numenta's HTM detector): the surprise averaged over the last few buckets,
 //   and the last bucket on its own, judged against the long-run distribution of that average, so a key that is bursty
 //   by nature must beat its usual bursts. The score grows with the evidence −log10 p: 0.5 is a one-in-100,000
-//   departure from the key's usual surprise.
+//   departure from the key's usual surprise. The average's evidence counts only as far as it has held for a few
+//   buckets (the least of its last five): a brief crossing on a bursty key does not alarm.
 //   A single bucket alarms on its own only if it comes near the largest deviation the key has had (a decaying peak):
 //   a key that bursts by nature must beat its own bursts.
 // - Shape (context.ts): the last three buckets' levels in the range seen, against a table of the contexts the key has
