@@ -368,7 +368,7 @@ describe('read-spike detector contract', () => {
 });
 
 describe('anomaly likelihood', () => {
-  const params = { windowSize: 10, historySize: 8640, minDev: 0.01, burstPenalty: 2 };
+  const params = { windowSize: 10, historySize: 8640, minDev: 0.01, burstPenalty: 2, persistBuckets: 5 };
   const round = (x: number) => Number(x.toPrecision(3));
   const feed = (state: LikelihoodState, raws: readonly number[]) =>
     raws.reduce(
@@ -418,6 +418,27 @@ describe('anomaly likelihood', () => {
     expect(first.evidence).toBeGreaterThan(5);
     expect(first.state.w).toHaveLength(params.windowSize);
     expect(feed(first.state, new Array(50).fill(0.2)).state.w).toHaveLength(params.windowSize);
+  });
+
+  it('counts the window average only as far as it has held for persistBuckets buckets', () => {
+    const calm = feed(emptyLikelihood, new Array(2000).fill(0)).state;
+    const windowEvidence = (persistBuckets: number): number[] => {
+      let state = calm;
+      return new Array(8).fill(0.3).map((raw) => {
+        const next = updateLikelihood(state, raw, { ...params, persistBuckets }, true, round);
+        state = next.state;
+        return next.windowEvidence;
+      });
+    };
+    const held = windowEvidence(params.persistBuckets);
+    const newest = windowEvidence(1);
+
+    // A rising window: the least of the last five is the one four buckets back, and never more than the newest.
+    for (let i = 4; i < 8; i++) expect(held[i]).toBeCloseTo(newest[i - 4] ?? 0, 1);
+    for (let i = 0; i < 8; i++) expect(held[i]).toBeLessThanOrEqual((newest[i] ?? 0) + 1e-9);
+    // Before it has five evidences the window gives none, where the newest window alone already would.
+    expect(held.slice(0, 4)).toEqual([0, 0, 0, 0]);
+    expect(newest[3]).toBeGreaterThan(0);
   });
 
   it('does not let one burst raise the bar for the next', () => {

@@ -12,7 +12,8 @@
 // - Anomaly likelihood (likelihood.ts, as Numenta's HTM detector): the surprise averaged over the last few buckets,
 //   and the last bucket on its own, judged against the long-run distribution of that average, so a key that is bursty
 //   by nature must beat its usual bursts. The score grows with the evidence −log10 p: 0.5 is a one-in-100,000
-//   departure from the key's usual surprise.
+//   departure from the key's usual surprise. The average's evidence counts only as far as it has held for a few
+//   buckets (the least of its last five): a brief crossing on a bursty key does not alarm.
 //   A single bucket alarms on its own only if it comes near the largest deviation the key has had (a decaying peak):
 //   a key that bursts by nature must beat its own bursts.
 // - Shape (context.ts): the last three buckets' levels in the range seen, against a table of the contexts the key has
@@ -67,6 +68,11 @@ type DetectorParams = {
    */
   readonly burstPenalty: number;
   /**
+   * The window's average is evidence only as far as it has held for this many buckets (the least of its last
+   * evidences): a single burst lifts every window that holds it, a sustained departure keeps the average up.
+   */
+  readonly windowPersistBuckets: number;
+  /**
    * A single bucket alarms on its own only if its deviation is at least this fraction of the largest the key has had
    * (a peak that halves in a week): a key that bursts by nature must beat its own bursts. A sustained departure (the
    * window's average), a value beyond the range and a new shape are judged as before.
@@ -118,6 +124,7 @@ const defaultDetectorParams = {
   historyBuckets: 8640,
   minHistoryDev: 0.01,
   burstPenalty: 2,
+  windowPersistBuckets: 5,
   burstPeakFraction: 0.9,
   contextLevels: 10,
   contextPenalty: 1,
@@ -137,7 +144,7 @@ const defaultDetectorParams = {
  * that keeps it in memory.
  */
 type DetectorState = {
-  readonly v: 6;
+  readonly v: 7;
   /** Buckets seen. */
   readonly n: number;
   /** First and last bucket timestamps (ms). */
@@ -252,7 +259,7 @@ const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.m
 const decay = (dt: number, halfLife: number): number => (halfLife <= 0 ? 1 : 1 - 2 ** (-dt / halfLife));
 
 const createDetectorState = (_params: DetectorParams = defaultDetectorParams): DetectorState => ({
-  v: 6,
+  v: 7,
   n: 0,
   t0: 0,
   t: 0,
@@ -380,7 +387,7 @@ const updateDetector = (
 ): DetectorResult => {
   // A state persisted by an older version has other fields: re-learning costs one warm-up, whereas misreading it
   // could alarm or mute the key for days.
-  if ((state as { readonly v: number }).v !== 6) return updateDetector(createDetectorState(params), bucket, params);
+  if ((state as { readonly v: number }).v !== 7) return updateDetector(createDetectorState(params), bucket, params);
 
   const value = Number.isFinite(bucket.count) ? bucket.count : 0;
   // A key stays a count while every value is a non-negative integer (read counts always are); one fractional or
@@ -495,6 +502,7 @@ const updateDetector = (
       historySize: params.historyBuckets,
       minDev: params.minHistoryDev,
       burstPenalty: params.burstPenalty,
+      persistBuckets: params.windowPersistBuckets,
     },
     warm,
     sig3,
@@ -556,7 +564,7 @@ const updateDetector = (
 
   return {
     state: {
-      v: 6,
+      v: 7,
       n,
       t0: state.t0,
       t: bucket.timestamp,

@@ -13,6 +13,8 @@ type LikelihoodState = {
   readonly m: number;
   readonly s: number;
   readonly k: number;
+  /** The window's evidence at the last `persistBuckets` buckets, oldest first. */
+  readonly e: readonly number[];
 };
 
 type LikelihoodParams = {
@@ -22,11 +24,16 @@ type LikelihoodParams = {
   readonly minDev: number;
   /** Orders of magnitude of evidence a single bucket needs beyond what the window's average needs. */
   readonly burstPenalty: number;
+  /**
+   * The window's average counts as evidence only as far as it has held for this many buckets (the smallest of its
+   * last evidences): one burst lifts the average of every window that holds it, a sustained departure keeps it up.
+   */
+  readonly persistBuckets: number;
 };
 
 const historyClip = 8;
 
-const emptyLikelihood: LikelihoodState = { w: [], m: 0, s: 0, k: 0 };
+const emptyLikelihood: LikelihoodState = { w: [], m: 0, s: 0, k: 0, e: [] };
 
 /**
  * −log10 of the upper tail of the standard normal distribution, P(Z > z), accurate far into the tail (no underflow):
@@ -59,7 +66,8 @@ const average = (window: readonly number[]): number =>
 
 /**
  * Adds one raw surprise. Returns the evidence, −log10 of the probability that the short average is this high under
- * the key's history (0 when it is not above the history's mean), judged before the history learns from it, or that
+ * the key's history (0 when it is not above the history's mean), judged before the history learns from it and the
+ * least of its last `persistBuckets` values, or that
  * the newest bucket alone is (less `burstPenalty`), whichever is larger; the window's evidence alone; and the next
  * state. `learn` false scores without learning (the warm-up's surprises measure the model's ignorance, not the
  * key).
@@ -79,12 +87,15 @@ const updateLikelihood = (
   // The window's average, and the newest bucket on its own (a burst should not wait for the window to fill): judged
   // against the same history, its deviation scaled to one bucket (√windowSize), and discounted by `burstPenalty`
   // orders of magnitude because single buckets have heavier tails than averages.
-  const windowEvidence = tail(mean, dev);
+  // The window's evidence is the least of its last persistBuckets (none until it has that many): a single burst
+  // lifts every window that holds it for a bucket or two of the average's tail, a sustained departure holds.
+  const e = [...state.e, round(tail(mean, dev))].slice(-params.persistBuckets);
+  const windowEvidence = e.length < params.persistBuckets ? 0 : Math.min(...e);
   const evidence = Math.max(
     windowEvidence,
     tail(w[w.length - 1] ?? 0, dev * Math.sqrt(params.windowSize)) - params.burstPenalty,
   );
-  if (!learn) return { evidence, windowEvidence, state: { ...state, w } };
+  if (!learn) return { evidence, windowEvidence, state: { ...state, w, e } };
   // Welford-style running moments with weight 1/k, k capped: a plain average at first, then an exponential one
   // over about `historySize` averages.
   const k = Math.min(state.k + 1, params.historySize);
@@ -93,7 +104,7 @@ const updateLikelihood = (
   const d = (state.k > 0 ? Math.min(mean, state.m + historyClip * dev) : mean) - state.m;
   const m = state.m + d / k;
   const s = (1 - 1 / k) * (state.s + (d * d) / k);
-  return { evidence, windowEvidence, state: { w, m: round(m), s: round(s), k } };
+  return { evidence, windowEvidence, state: { w, m: round(m), s: round(s), k, e } };
 };
 
 export type { LikelihoodParams, LikelihoodState };
