@@ -6,8 +6,8 @@
 // period), or as soon as it holds 10,000 records, put through the S3 emulator, so the bucket's EventBridge notification
 // fires.
 //
-// The per-record work on the endpoint's thread is one JSON.stringify (shared with the bus's log of recent events) and an append: records are kept as text and
-// gzipped in batches on libuv's threads. Buffered records are in memory only: a SIGKILL loses those not delivered
+// The per-record work on the endpoint's thread is one JSON.stringify (shared with the bus's log of recent events) and
+// an append: records are kept as text and gzipped in batches on libuv's threads. Buffered records are in memory only: a SIGKILL loses those not delivered
 // yet (CloudTrail's own delivery is not synchronous with the call either); close() delivers them.
 import type { Clock } from '../clock.ts';
 import type { BusEvent, Via } from '../eventbridge/bus.ts';

@@ -12,10 +12,18 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 let dataDir: string;
 let port: number;
 
+/** `smcp local` on the test's port, in the test's data directory unless `--data-dir` is among `args`. */
 const start = (...args: string[]) => {
   const child = spawn(
     process.execPath,
-    ['scripts/smcp.ts', 'local', '--port', String(port), '--data-dir', dataDir, ...args],
+    [
+      'scripts/smcp.ts',
+      'local',
+      '--port',
+      String(port),
+      ...(args.includes('--data-dir') ? [] : ['--data-dir', dataDir]),
+      ...args,
+    ],
     {
       cwd: ROOT,
       env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
@@ -121,30 +129,9 @@ describe('smcp local', () => {
 
   it('takes stage params with --param: with readsTrailBucket it builds no trail bucket of its own', async () => {
     const own = mkdtempSync(join(tmpdir(), 'smcp-local-param-'));
-    const child = spawn(
-      process.execPath,
-      [
-        'scripts/smcp.ts',
-        'local',
-        '--no-demo',
-        '--port',
-        String(port),
-        '--data-dir',
-        own,
-        '--param',
-        'readsTrailBucket=acme-org-trail',
-      ],
-      { cwd: ROOT, env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' } },
-    );
+    const run = start('--no-demo', '--data-dir', own, '--param', 'readsTrailBucket=acme-org-trail');
     try {
-      await new Promise<void>((resolve, reject) => {
-        let output = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          output += chunk;
-          if (output.includes(' ready at ')) resolve();
-        });
-        child.once('exit', (code) => reject(new Error(`smcp local exited with ${code}:\n${output}`)));
-      });
+      await run.ready;
       const s3 = new S3Client({
         endpoint: `http://127.0.0.1:${port}`,
         region: 'us-east-1',
@@ -158,7 +145,7 @@ describe('smcp local', () => {
       expect(names).toContain('smcp-local-read-state-000000000000-us-east-1');
       expect(names).not.toContain('smcp-local-read-trail-000000000000-us-east-1');
     } finally {
-      await stop(child);
+      await stop(run.child);
       rmSync(own, { recursive: true, force: true });
     }
   }, 90_000);
