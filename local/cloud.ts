@@ -236,6 +236,8 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
     });
     persistence = opened;
     await opened.open();
+    // After the objects the last run left are back: what fell due while stopped goes now.
+    s3.startExpiry(clock);
 
     const background = createBackground();
     const whenIdle = createWhenIdle({ bus, background, secretsmanager, sqs, stepfunctions, sns, s3, cloudTrail });
@@ -309,6 +311,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
       persist: opened.flush,
       async stop() {
         bus.stopSchedules();
+        s3.stopExpiry();
         console_.close();
         await endpoint.close();
         // Before the store closes: the trails' buffered records become log files, which are kept.

@@ -29,6 +29,7 @@ const createResources = async (stack: LocalStack, { sqs, sns, dynamodb, stepfunc
       region: stack.pseudo.region,
       eventBridge: bucket.eventBridge,
       ...(bucket.policy === undefined ? {} : { policy: bucket.policy }),
+      lifecycle: bucket.lifecycle,
     });
   }
   for (const table of stack.tables) await dynamodb.createTable(table.properties as never);

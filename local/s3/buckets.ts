@@ -112,7 +112,7 @@ const contentsOf = (listing: Listing, encode: (text: string) => string, owner: s
       el('Key', encode(object.key)),
       el('LastModified', isoDate(object.lastModified)),
       el('ETag', `"${object.etag}"`),
-      el('Size', String(object.body.length)),
+      el('Size', String(object.size)),
       ...(owner ? [el('Owner', owner)] : []),
       el('StorageClass', 'STANDARD'),
     ]),

@@ -39,14 +39,22 @@ const objectCreatedEvent = (event: ObjectEvent, object: S3Object): EventBridgeEv
   envelope('Object Created', event, {
     version: '0',
     bucket: { name: event.bucket },
-    object: { key: encodeKey(object.key), size: object.body.length, etag: object.etag, sequencer: object.sequencer },
+    object: { key: encodeKey(object.key), size: object.size, etag: object.etag, sequencer: object.sequencer },
     'request-id': event.by.requestId,
     requester: event.by.requester,
     'source-ip-address': event.by.sourceIp,
     reason: 'PutObject',
   });
 
-const objectDeletedEvent = (event: ObjectEvent, key: string, sequencer: string): EventBridgeEvent =>
+/** Why an object went: a DeleteObject(s) request, or a lifecycle rule (S3's `reason` field). */
+type DeletionReason = 'DeleteObject' | 'Lifecycle Expiration';
+
+const objectDeletedEvent = (
+  event: ObjectEvent,
+  key: string,
+  sequencer: string,
+  reason: DeletionReason = 'DeleteObject',
+): EventBridgeEvent =>
   envelope('Object Deleted', event, {
     version: '0',
     bucket: { name: event.bucket },
@@ -54,9 +62,9 @@ const objectDeletedEvent = (event: ObjectEvent, key: string, sequencer: string):
     'request-id': event.by.requestId,
     requester: event.by.requester,
     'source-ip-address': event.by.sourceIp,
-    reason: 'DeleteObject',
+    reason,
     'deletion-type': 'Permanently Deleted',
   });
 
-export type { Requester };
+export type { DeletionReason, Requester };
 export { encodeKey, objectCreatedEvent, objectDeletedEvent };

@@ -118,21 +118,21 @@ const objectHeaders = (object: S3Object, query: URLSearchParams): Record<string,
 const getObject = (core: S3Core, request: ObjectRequest, head: boolean): Answer => {
   const object = core.getObject(request.bucket, request.key);
   const headers = objectHeaders(object, request.query);
-  const range = rangeOf(request.header('range'), object.body.length);
+  const range = rangeOf(request.header('range'), object.size);
   if (!range) {
     return {
       status: 200,
-      headers: { ...headers, 'content-length': object.body.length },
-      body: head ? '' : object.body,
+      headers: { ...headers, 'content-length': object.size },
+      body: head ? '' : core.bodyOf(request.bucket, object),
     };
   }
-  const body = object.body.subarray(range.start, range.end + 1);
+  const body = head ? Buffer.alloc(0) : core.bodyOf(request.bucket, object).subarray(range.start, range.end + 1);
   return {
     status: 206,
     headers: {
       ...headers,
-      'content-length': body.length,
-      'content-range': `bytes ${range.start}-${range.end}/${object.body.length}`,
+      'content-length': range.end - range.start + 1,
+      'content-range': `bytes ${range.start}-${range.end}/${object.size}`,
     },
     body: head ? '' : body,
   };

@@ -1,8 +1,9 @@
 // Write-through of the local S3 to the local cloud's store: a bucket is one row (its name, region, creation date,
-// notification switch and policy), an object two rows written in one transaction: its metadata (JSON) and its body
+// notification switch, policy and lifecycle rules), an object two rows written in one transaction: its metadata (JSON) and its body
 // (bytes as they are). An operation that changed something answers once its rows are on disk: an acknowledged
 // PutObject survives a SIGKILL. Rows an older version wrote, with the body as base64 in the metadata, still load.
 import type { Store } from '../store/index.ts';
+import type { LifecycleRule } from './lifecycle.ts';
 import { type Bucket, newBucket, type S3Object } from './state.ts';
 
 const BUCKET = 's3.bucket';
@@ -15,10 +16,11 @@ interface BucketRow {
   readonly created: number;
   readonly eventBridge: boolean;
   readonly policy?: string;
+  readonly lifecycle?: readonly LifecycleRule[];
 }
 
 /** `body` only in rows of older versions (base64); now the body is a row of its own. */
-type ObjectRow = Omit<S3Object, 'body'> & { readonly body?: string };
+type ObjectRow = Omit<S3Object, 'body' | 'size'> & { readonly body?: string };
 
 const EMPTY = Buffer.alloc(0);
 
@@ -30,6 +32,7 @@ const bucketRow = (bucket: Bucket): BucketRow => ({
   created: bucket.created,
   eventBridge: bucket.eventBridge,
   ...(bucket.policy === undefined ? {} : { policy: bucket.policy }),
+  ...(bucket.lifecycle.length === 0 ? {} : { lifecycle: bucket.lifecycle }),
 });
 
 const createS3Persistence = (store: Store) => ({
@@ -41,15 +44,22 @@ const createS3Persistence = (store: Store) => ({
       const bucket = newBucket(row.name, row.region, row.created);
       bucket.eventBridge = row.eventBridge;
       bucket.policy = row.policy;
+      bucket.lifecycle = row.lifecycle ?? [];
       buckets.set(row.name, bucket);
     }
-    const bodies = new Map(store.byteRows(BODY));
+    // Bodies stay on disk until asked for (readBody); a body row missing is an empty body.
+    const sizes = new Map(store.byteSizes(BODY));
     for (const [key, value] of store.rows(OBJECT)) {
       const bucket = buckets.get(key.slice(0, key.indexOf('\u0000')));
       if (!bucket) continue;
       const { body, ...row } = JSON.parse(value) as ObjectRow;
-      const bytes = body === undefined ? (bodies.get(key) ?? EMPTY) : Buffer.from(body, 'base64');
-      bucket.objects.set(row.key, { ...row, body: bytes });
+      const size = sizes.get(key);
+      const old = body === undefined ? undefined : Buffer.from(body, 'base64');
+      bucket.objects.set(row.key, {
+        ...row,
+        body: old ?? (size === undefined ? EMPTY : undefined),
+        size: old?.length ?? size ?? 0,
+      });
       bucket.keys.push(row.key);
     }
     return [...buckets.values()];
@@ -60,12 +70,15 @@ const createS3Persistence = (store: Store) => ({
     store.removePrefix(OBJECT, `${name}\u0000`);
     store.removePrefix(BODY, `${name}\u0000`);
   },
-  object: (bucket: string, object: S3Object) => {
-    const { body, ...row } = object;
+  /** Writes an object whose body is in memory (a put). */
+  object: (bucket: string, object: S3Object & { readonly body: Buffer }) => {
+    const { body, size: _size, ...row } = object;
     const key = objectKey(bucket, object.key);
     store.put(OBJECT, key, JSON.stringify(row));
     store.putBytes(BODY, key, body);
   },
+  /** A body from disk (once its write is durable); undefined when the store has none. */
+  readBody: (bucket: string, key: string): Buffer | undefined => store.readBytes(BODY, objectKey(bucket, key)),
   objectRemoved: (bucket: string, key: string) => {
     store.remove(OBJECT, objectKey(bucket, key));
     store.remove(BODY, objectKey(bucket, key));

@@ -1,8 +1,15 @@
 // What the local S3 holds: buckets, each with its objects by key and the keys in S3's listing order.
+import type { LifecycleRule } from './lifecycle.ts';
 
 interface S3Object {
   readonly key: string;
-  readonly body: Buffer;
+  /**
+   * The bytes, while they are in memory: always without a store; with one, from the put until the body has been on
+   * disk a while (core.ts keeps the newest bodies up to a budget), then undefined and read from the store when asked.
+   */
+  body: Buffer | undefined;
+  /** Bytes in the body. */
+  readonly size: number;
   /** MD5 of the body, hex (S3's ETag of a single-part upload, without the quotes). */
   readonly etag: string;
   /** Epoch milliseconds of the local clock. */
@@ -25,6 +32,8 @@ interface Bucket {
   eventBridge: boolean;
   /** The bucket policy's JSON text, kept and answered, not enforced. */
   policy: string | undefined;
+  /** LifecycleConfiguration's enabled expiration rules (lifecycle.ts). */
+  lifecycle: readonly LifecycleRule[];
   readonly objects: Map<string, S3Object>;
   /** The keys in S3's order (UTF-8 bytes), kept sorted as objects come and go. */
   readonly keys: string[];
@@ -36,6 +45,7 @@ const newBucket = (name: string, region: string, created: number): Bucket => ({
   created,
   eventBridge: false,
   policy: undefined,
+  lifecycle: [],
   objects: new Map(),
   keys: [],
 });

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { isTrue, selectorsOf, type TrailDefinition } from '../cloudtrail/selectors.ts';
 import type { RuleDefinition } from '../eventbridge/bus.ts';
 import type { LocalFunction } from '../lambda/runtime.ts';
+import { type LifecycleRule, lifecycleRules } from '../s3/lifecycle.ts';
 import { type LocalResource, type Pseudo, resolveIntrinsics } from './intrinsics.ts';
 import type { ServiceConfig } from './service-config.ts';
 
@@ -63,6 +64,8 @@ interface BucketDefinition {
   readonly eventBridge: boolean;
   /** The bucket policy's document as JSON text. */
   readonly policy?: string;
+  /** Its LifecycleConfiguration's enabled expiration rules. */
+  readonly lifecycle: readonly LifecycleRule[];
 }
 
 // serverless's logical id for a function key (`ingest-reads` → `IngestDashreadsLambdaFunction`), from the one place
@@ -278,6 +281,7 @@ const buildStack = (config: ServiceConfig, pseudo: Pseudo, baseUrl: string): Loc
   const bucketDefinitions: BucketDefinition[] = buckets.map(({ logicalId, name }) => {
     const props = (bucketProps.find((b) => b.logicalId === logicalId)?.props ?? {}) as {
       NotificationConfiguration?: { EventBridgeConfiguration?: { EventBridgeEnabled?: unknown } };
+      LifecycleConfiguration?: unknown;
     };
     const eventBridge = props.NotificationConfiguration?.EventBridgeConfiguration;
     const policy = policies.find((p) => p.props.Bucket === name)?.props.PolicyDocument;
@@ -289,6 +293,10 @@ const buildStack = (config: ServiceConfig, pseudo: Pseudo, baseUrl: string): Loc
         eventBridge !== undefined &&
         (eventBridge.EventBridgeEnabled === undefined || isTrue(eventBridge.EventBridgeEnabled)),
       ...(policy === undefined ? {} : { policy: JSON.stringify(policy) }),
+      lifecycle: lifecycleRules(
+        props.LifecycleConfiguration,
+        `Resources.${logicalId}.Properties.LifecycleConfiguration`,
+      ),
     };
   });
   const trails: TrailDefinition[] = resolved('AWS::CloudTrail::Trail').map(({ logicalId, where, props }) => {

@@ -1,7 +1,8 @@
 // The data directory's database: one SQLite file (node:sqlite) in WAL mode holding every emulator's records as
 // (kind, key) → JSON rows, and bytes as they are (an S3 object's body: a BLOB in the same column, never base64).
-// Opened twice: by the writer thread, which applies every change, and once at start-up on the main thread, to read
-// what the last run left.
+// Opened by the writer thread, which applies every change; at start-up on the main thread, to read what the last run
+// left (the text rows, and only the sizes of the byte rows); and read-only on the main thread for the bytes of one row
+// when they are asked for (an S3 object's body no longer held in memory).
 //
 // synchronous=FULL, not NORMAL: in WAL mode NORMAL syncs the log only at checkpoints, so a committed write survives
 // the process dying (SIGKILL, a crash) but not the machine losing power; FULL syncs the log at every commit, so a
@@ -20,10 +21,10 @@ type Op =
   | readonly [1, string, string]
   | readonly [2, string, string];
 
-/** What the last run left: text rows and byte rows, each grouped by kind in key order. */
+/** What the last run left: text rows and the sizes of byte rows, each grouped by kind in key order. */
 interface Saved {
   readonly text: Map<string, [string, string][]>;
-  readonly bytes: Map<string, [string, Buffer][]>;
+  readonly byteSizes: Map<string, [string, number][]>;
 }
 
 const SCHEMA = `
@@ -51,24 +52,47 @@ const append = <T>(rows: Map<string, [string, T][]>, kind: string, row: [string,
   else rows.set(kind, [row]);
 };
 
-/** Every row, grouped by kind, each kind in key order. */
+/** Every text row and the size of every byte row, grouped by kind, each kind in key order. */
 const readAll = (file: string): Saved => {
   const db = openDatabase(file);
   try {
-    const saved: Saved = { text: new Map(), bytes: new Map() };
-    const all = db.prepare('SELECT kind, key, value FROM records ORDER BY kind, key').all() as {
-      kind: string;
-      key: string;
-      value: string | Uint8Array;
-    }[];
-    for (const { kind, key, value } of all) {
-      if (typeof value === 'string') append(saved.text, kind, [key, value]);
-      else append(saved.bytes, kind, [key, Buffer.from(value.buffer, value.byteOffset, value.byteLength)]);
+    const saved: Saved = { text: new Map(), byteSizes: new Map() };
+    // A byte row's bytes stay on disk: a trail's log files can add up to gigabytes.
+    const all = db
+      .prepare(
+        `SELECT kind, key, CASE WHEN typeof(value) = 'blob' THEN NULL ELSE value END AS text, length(value) AS size
+         FROM records ORDER BY kind, key`,
+      )
+      .all() as { kind: string; key: string; text: string | null; size: number }[];
+    for (const { kind, key, text, size } of all) {
+      if (text !== null) append(saved.text, kind, [key, text]);
+      else append(saved.byteSizes, kind, [key, size]);
     }
     return saved;
   } finally {
     db.close();
   }
+};
+
+/** Reads one byte row from what is on disk (committed), for the thread that serves requests; never writes. */
+const createByteReader = (file: string) => {
+  let db: DatabaseSync | undefined;
+  let select: ReturnType<DatabaseSync['prepare']> | undefined;
+  return {
+    read: (kind: string, key: string): Buffer | undefined => {
+      if (!db) {
+        db = new DatabaseSync(file, { readOnly: true });
+        db.exec('PRAGMA busy_timeout = 2000');
+        select = db.prepare("SELECT value FROM records WHERE kind = ? AND key = ? AND typeof(value) = 'blob'");
+      }
+      const row = select?.get(kind, key) as { value: Uint8Array } | undefined;
+      return row && Buffer.from(row.value.buffer, row.value.byteOffset, row.value.byteLength);
+    },
+    close: () => {
+      db?.close();
+      db = undefined;
+    },
+  };
 };
 
 /** Applies batches of ops, each group in one transaction. */
@@ -98,4 +122,4 @@ const createApplier = (db: DatabaseSync) => {
 };
 
 export type { Op, Saved };
-export { createApplier, FILE, openDatabase, readAll };
+export { createApplier, createByteReader, FILE, openDatabase, readAll };

@@ -6,17 +6,23 @@
 // Rows are (kind, key) → JSON text, or bytes (putBytes: an S3 object's body, kept as it is rather than as base64
 // inside JSON, which would cost the endpoint's thread a copy a third larger and a scan of it per log file). Kinds
 // belong to the emulators (`secretsmanager.secret`, `sqs.message`, `stepfunctions.history`, …); each one reads its
-// rows back at start-up with rows(kind) or byteRows(kind).
+// rows back at start-up with rows(kind), and for byte rows their sizes (byteSizes) and, when needed, their bytes
+// (readBytes), which stay on disk.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { FILE, type Op, readAll } from './database.ts';
+import { createByteReader, FILE, type Op, readAll } from './database.ts';
 
 interface Store {
   /** The rows of one kind the last run left, in key order. */
   rows(kind: string): readonly (readonly [key: string, value: string])[];
-  /** The byte rows (putBytes) of one kind the last run left, in key order. */
-  byteRows(kind: string): readonly (readonly [key: string, value: Buffer])[];
+  /** The keys and sizes of the byte rows (putBytes) of one kind the last run left, in key order. */
+  byteSizes(kind: string): readonly (readonly [key: string, size: number])[];
+  /**
+   * A byte row's bytes as they are on disk: only what a commit made durable (a row whose write is still on its way
+   * is not there yet, or is there as it was), undefined when there is none.
+   */
+  readBytes(kind: string, key: string): Buffer | undefined;
   /** True when the data directory had a database before this run. */
   readonly existed: boolean;
   put(kind: string, key: string, value: string): void;
@@ -61,6 +67,7 @@ const openStore = (dataDir: string, log: (line: string) => void = console.error)
   const existed = existsSync(file);
   // Read synchronously before anything serves: the emulators restore from these rows.
   const saved = readAll(file);
+  const bytes = createByteReader(file);
   const worker = new Worker(new URL('./writer.ts', import.meta.url), { workerData: { file } });
   // The endpoint keeps the process alive; the writer alone must not.
   worker.unref();
@@ -145,7 +152,8 @@ const openStore = (dataDir: string, log: (line: string) => void = console.error)
     existed,
     commitSoon,
     rows: (kind) => saved.text.get(kind) ?? [],
-    byteRows: (kind) => saved.bytes.get(kind) ?? [],
+    byteSizes: (kind) => saved.byteSizes.get(kind) ?? [],
+    readBytes: (kind, key) => bytes.read(kind, key),
     put: (kind, key, value) => {
       track(kind, key);
       ops.push([0, kind, key, value]);
@@ -178,8 +186,9 @@ const openStore = (dataDir: string, log: (line: string) => void = console.error)
       shut = true;
       if (!broken) worker.postMessage({ close: true });
       await closed;
+      bytes.close();
       saved.text.clear();
-      saved.bytes.clear();
+      saved.byteSizes.clear();
     },
   };
 };

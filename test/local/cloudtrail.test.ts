@@ -184,6 +184,9 @@ describe('local CloudTrail log files', () => {
   it('delivers each record within a period of it, in a file of that period, and nothing while it is quiet', async () => {
     const before = (await logFiles(s3, 'all/')).length;
     const start = t.clock.now().getTime();
+    // The stack's trail bucket expires earlier tests' log files on a timer of its lifecycle rule: that one may stay,
+    // but quiet adds none.
+    const timersBefore = t.clock.pending();
 
     const first = await t.clients.sm.send(new GetSecretValueCommand({ SecretId: arn }));
     await t.clock.advance(90_000, () => t.cloud.whenIdle());
@@ -201,7 +204,7 @@ describe('local CloudTrail log files', () => {
       [second.$metadata.requestId],
     ]);
     expect(files.map((f) => KEY.exec(f.key)?.[5])).toEqual([`${stamp(start + 60_000)}Z`, `${stamp(start + 150_000)}Z`]);
-    expect(timersLeft).toBe(0);
+    expect(timersLeft).toBeLessThanOrEqual(timersBefore);
   });
 
   it('delivers a trail’s buffer at 10,000 records without waiting for the clock', async () => {
@@ -366,6 +369,7 @@ describe('trails and buckets from the stack', () => {
                 'Fn::Sub': 'smcp-local-trail-${AWS::AccountId}-${AWS::Region}',
               },
               NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+              LifecycleConfiguration: { Rules: [{ Id: 'ExpireLogFiles', Status: 'Enabled', ExpirationInDays: 8 }] },
             },
           },
           PlainBucket: { Type: 'AWS::S3::Bucket' },
@@ -423,8 +427,9 @@ describe('trails and buckets from the stack', () => {
         policy: JSON.stringify({
           Statement: [{ Effect: 'Allow', Resource: 'arn:aws:s3:::smcp-local-trail-000000000000-us-east-1' }],
         }),
+        lifecycle: [{ id: 'ExpireLogFiles', prefix: '', expirationDays: 8 }],
       },
-      { logicalId: 'PlainBucket', name: 'smcp-local-plainbucket', eventBridge: false },
+      { logicalId: 'PlainBucket', name: 'smcp-local-plainbucket', eventBridge: false, lifecycle: [] },
     ]);
     expect(stack.trails).toEqual([
       {

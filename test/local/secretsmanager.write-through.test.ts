@@ -29,7 +29,8 @@ const memoryStore = () => {
   const kind = (name: string) => rows.get(name) ?? rows.set(name, new Map()).get(name) ?? new Map<string, string>();
   const store: Store = {
     rows: () => [],
-    byteRows: () => [],
+    byteSizes: () => [],
+    readBytes: () => undefined,
     putBytes: () => {
       throw new Error('this emulator writes no byte rows');
     },

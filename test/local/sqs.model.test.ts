@@ -31,7 +31,8 @@ const memoryStore = (): Store => {
   const kind = (name: string) => rows.get(name) ?? rows.set(name, new Map()).get(name) ?? new Map<string, string>();
   return {
     rows: (name) => [...kind(name)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    byteRows: () => [],
+    byteSizes: () => [],
+    readBytes: () => undefined,
     putBytes: () => {
       throw new Error('this emulator writes no byte rows');
     },
