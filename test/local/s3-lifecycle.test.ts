@@ -5,21 +5,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../../local/eventbridge/bus.ts';
 import { expiresAt, lifecycleRules } from '../../local/s3/lifecycle.ts';
 import { freePort, startTestCloud, type TestCloud } from '../support/local-cloud.ts';
-
-const s3For = (url: string) =>
-  new S3Client({
-    endpoint: url,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
 
 const bucketOf = (t: TestCloud, logicalId: string): string => {
   const bucket = t.cloud.stack.buckets.find((b) => b.logicalId === logicalId);
@@ -77,9 +68,7 @@ describe('S3 lifecycle rules as S3 counts them', () => {
 describe('the stack’s lifecycle rules in the local cloud', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'smcp-lifecycle-'));
   let t: TestCloud | undefined;
-  let s3: S3Client | undefined;
   afterAll(async () => {
-    s3?.destroy();
     await t?.cloud.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -87,7 +76,7 @@ describe('the stack’s lifecycle rules in the local cloud', () => {
   it('expires the trail’s log files and the read counters at their midnight, with S3’s Object Deleted event', async () => {
     const port = await freePort();
     t = await startTestCloud({ port, dataDir, start: '2026-01-05T09:00:00Z' });
-    s3 = s3For(t.cloud.url);
+    const { s3 } = t.clients;
     const trailBucket = bucketOf(t, 'ReadTrailBucket');
     const stateBucket = bucketOf(t, 'ReadStateBucket');
     const deleted: BusEvent[] = [];
@@ -129,16 +118,16 @@ describe('the stack’s lifecycle rules in the local cloud', () => {
   });
 
   it('expires at start what fell due while the local cloud was stopped', async () => {
-    if (!t || !s3) throw new Error('the first test starts the cloud');
+    if (!t) throw new Error('the first test starts the cloud');
+    const { s3 } = t.clients;
     const stateBucket = bucketOf(t, 'ReadStateBucket');
     await s3.send(new PutObjectCommand({ Bucket: stateBucket, Key: 'reads/stopped-over.json', Body: '{}' }));
     const port = Number(new URL(t.cloud.url).port);
     await t.cloud.stop();
-    s3.destroy();
 
     t = await startTestCloud({ port, dataDir, start: '2026-02-01T12:00:00Z' });
-    s3 = s3For(t.cloud.url);
-    expect(await keysOf(s3, stateBucket, 'reads/stopped-over.json')).toEqual([]);
-    expect(await keysOf(s3, stateBucket, 'detectors/')).toContain('detectors/kept.json');
+    const after = t.clients.s3;
+    expect(await keysOf(after, stateBucket, 'reads/stopped-over.json')).toEqual([]);
+    expect(await keysOf(after, stateBucket, 'detectors/')).toContain('detectors/kept.json');
   });
 });
