@@ -126,7 +126,6 @@ const getObject = (core: S3Core, request: ObjectRequest, head: boolean): Answer 
       body: head ? '' : core.bodyOf(request.bucket, object),
     };
   }
-  const body = head ? Buffer.alloc(0) : core.bodyOf(request.bucket, object).subarray(range.start, range.end + 1);
   return {
     status: 206,
     headers: {
@@ -134,7 +133,7 @@ const getObject = (core: S3Core, request: ObjectRequest, head: boolean): Answer 
       'content-length': range.end - range.start + 1,
       'content-range': `bytes ${range.start}-${range.end}/${object.size}`,
     },
-    body: head ? '' : body,
+    body: head ? '' : core.bodyOf(request.bucket, object).subarray(range.start, range.end + 1),
   };
 };
 

@@ -1,7 +1,8 @@
 // Write-through of the local S3 to the local cloud's store: a bucket is one row (its name, region, creation date,
-// notification switch, policy and lifecycle rules), an object two rows written in one transaction: its metadata (JSON) and its body
-// (bytes as they are). An operation that changed something answers once its rows are on disk: an acknowledged
-// PutObject survives a SIGKILL. Rows an older version wrote, with the body as base64 in the metadata, still load.
+// notification switch, policy and lifecycle rules), an object two rows written in one transaction: its metadata
+// (JSON) and its body (bytes as they are). An operation that changed something answers once its rows are on disk:
+// an acknowledged PutObject survives a SIGKILL. Rows an older version wrote, with the body as base64 in the metadata,
+// still load.
 import type { Store } from '../store/index.ts';
 import type { LifecycleRule } from './lifecycle.ts';
 import { type Bucket, newBucket, type S3Object } from './state.ts';
