@@ -129,11 +129,11 @@ const defaultDetectorParams = {
   contextLevels: 10,
   contextPenalty: 1,
   rangeTolerance: 0.05,
-  recurrenceDecay: 0.5,
+  recurrenceDecay: 0.7,
   direction: 'up',
   warmupMs: 24 * hour,
   warmupBuckets: 30,
-  episodeGapMs: 3 * hour,
+  episodeGapMs: hour,
   threshold: 0.5,
   maxGapMs: 6 * hour,
 } as const satisfies DetectorParams;
