@@ -2,6 +2,7 @@
 // "Secret Label Updated" event. Secret values are stripped from request parameters at any depth: AWS omits them.
 import type { EventBridgeEvent as BusEvent } from '../eventbridge/event.ts';
 import { callerOf, userIdentityOf } from '../iam/identity.ts';
+import { DEFAULT_LIMITS } from '../json-protocol/body.ts';
 import { randomId } from '../json-protocol/uuid.ts';
 import type { CallContext } from '../protocol.ts';
 import { LOCAL_ACCOUNT } from '../protocol.ts';
@@ -43,17 +44,45 @@ const lowerCamel = (key: string) => {
   return member;
 };
 
-/** The caller's parameters the way CloudTrail records them: lowerCamelCase members, secret values removed. */
-const requestParametersOf = (input: unknown): unknown => {
-  if (Array.isArray(input)) return input.map(requestParametersOf);
+// CloudTrail truncates a field too big to keep and says so with `omitted: true`. The parameters sit three levels into an
+// event (the event, its detail, the parameters), and the bus takes events at most DEFAULT_LIMITS.maxDepth + 1 levels
+// deep (local/eventbridge/bus.ts): a body as deep as a request may be would take its record one level further, and the
+// call would fail on its own record. Parameters nesting deeper than this are omitted.
+const MAX_PARAMETER_DEPTH = DEFAULT_LIMITS.maxDepth - 1;
+const OMITTED = { omitted: true } as const;
+const TOO_DEEP: unique symbol = Symbol('too deep');
+
+/** The copy of a member at `depth` (the parameters are depth 1), or TOO_DEEP when it nests past the limit. */
+const parameterCopy = (input: unknown, depth: number): unknown => {
   if (typeof input !== 'object' || input === null) return input;
+  if (depth > MAX_PARAMETER_DEPTH) return TOO_DEEP;
+  if (Array.isArray(input)) {
+    const out: unknown[] = [];
+    for (const item of input) {
+      const copy = parameterCopy(item, depth + 1);
+      if (copy === TOO_DEEP) return TOO_DEEP;
+      out.push(copy);
+    }
+    return out;
+  }
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(input)) {
     const member = lowerCamel(key);
     if (REDACTED_MEMBERS.has(member)) continue;
-    out[member] = requestParametersOf((input as Record<string, unknown>)[key]);
+    const copy = parameterCopy((input as Record<string, unknown>)[key], depth + 1);
+    if (copy === TOO_DEEP) return TOO_DEEP;
+    out[member] = copy;
   }
   return out;
+};
+
+/**
+ * The caller's parameters the way CloudTrail records them: lowerCamelCase members, secret values removed, and
+ * `{ omitted: true }` for parameters nesting deeper than an event may.
+ */
+const requestParametersOf = (input: unknown): unknown => {
+  const copy = parameterCopy(input, 1);
+  return copy === TOO_DEEP ? { ...OMITTED } : copy;
 };
 
 const envelope = (

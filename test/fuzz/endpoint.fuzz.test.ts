@@ -16,17 +16,12 @@ afterAll(async () => {
 
 describe('local endpoint under fuzzing', () => {
   it('answers arbitrary bodies, headers and targets of every protocol with a well-formed error, changing nothing, and stays up', async () => {
-    const failures: string[] = [];
-
+    // The problem is asserted, not returned: fast-check's report then says what went wrong with the counterexample.
     await fc.assert(
       fc.asyncProperty(fuzz.requests, async (request) => {
-        const problem = await fuzz.check(request);
-        if (problem) failures.push(problem);
-        return problem === undefined;
+        expect(await fuzz.check(request)).toBeUndefined();
       }),
       { numRuns: 200 },
     );
-
-    expect(failures).toEqual([]);
   }, 120_000);
 });

@@ -8,6 +8,8 @@ import {
   UpdateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createManualClock } from '../../local/clock.ts';
+import { createEventBus } from '../../local/eventbridge/bus.ts';
 import { type Harness, startSecretsManager } from '../../local/secretsmanager/harness.ts';
 
 let h: Harness;
@@ -248,6 +250,32 @@ describe('secrets manager events', () => {
     const names = h.events.map((e) => e.detail.eventName);
     expect(names.filter((n) => n === 'GetSecretValue')).toHaveLength(2);
     expect(names).toContain('BatchGetSecretValue');
+  });
+
+  it('records parameters as deep as a request may nest, or omits them, so every record fits on the bus', async () => {
+    const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    const bus = createEventBus({
+      clock: createManualClock('2025-03-19T10:00:00Z'),
+      region: 'us-east-1',
+      account: '000000000000',
+      rules: [],
+      deliver: async () => {},
+    });
+
+    // Bodies 99 and 100 levels deep (the object, then the arrays), the deepest a request body may be.
+    const kept = await raw('GetSecretValue', `{"SecretId":"missing","Extra":${nested(98)}}`);
+    const deepest = await raw('RemoveRegionsFromReplication', `{"TableName":${nested(99)}}`);
+
+    expect(kept).toMatchObject({ status: 400, body: { __type: 'ResourceNotFoundException' } });
+    expect(deepest).toMatchObject({ status: 400, body: { __type: 'ValidationException' } });
+    const [keptRecord, deepestRecord] = h.events;
+    expect(JSON.stringify(keptRecord?.detail.requestParameters)).toBe(`{"secretId":"missing","extra":${nested(98)}}`);
+    expect(deepestRecord?.detail).toMatchObject({
+      eventName: 'RemoveRegionsFromReplication',
+      errorCode: 'ValidationException',
+      requestParameters: { omitted: true },
+    });
+    for (const record of h.events) expect(() => bus.publish(record)).not.toThrow();
   });
 
   it('never lets a secret value reach an event or an error message', async () => {
