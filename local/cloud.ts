@@ -132,6 +132,8 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
   const clock = options.clock ?? createRealClock();
   const now = () => clock.now();
   const log = options.log ?? ((line: string) => console.log(line));
+  // A bad fault spec fails the start before anything is made (the data directory, the endpoint, the handlers).
+  const faults = createFaultInjector(options.faults);
   const { dataDir } = options;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
 
@@ -236,12 +238,9 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
     });
     persistence = opened;
     await opened.open();
-    // After the objects the last run left are back: what fell due while stopped goes now.
-    s3.startExpiry(clock);
 
     const background = createBackground();
     const whenIdle = createWhenIdle({ bus, background, secretsmanager, sqs, stepfunctions, sns, s3, cloudTrail });
-    const faults = createFaultInjector(options.faults);
     // `secretsmanager:quota=50` turns on the shared write quota (docs/local-cloud.md, "Replica faults").
     if (faults.quota('secretsmanager') !== undefined) secretsmanager.setWriteQuota(faults.quota('secretsmanager'));
     const console_ = createConsoleRoute({
@@ -289,6 +288,9 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
       ),
       beforeOperation: faults.enabled ? faults.beforeOperation : undefined,
     });
+    // After the objects the last run left are back, and after the last step that may fail (a failed start leaves no
+    // timer behind): what fell due while stopped goes now.
+    s3.startExpiry(clock);
     if (options.schedules) bus.startSchedules();
 
     return {

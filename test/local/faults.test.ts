@@ -1,4 +1,8 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startLocalCloud } from '../../local/cloud.ts';
 import { createFaultInjector, parseFaults } from '../../local/faults.ts';
 import type { CallContext } from '../../local/protocol.ts';
 
@@ -29,6 +33,15 @@ describe('fault injection', () => {
     expect(() => parseFaults('secretsmanager')).toThrow('should look like service:throttle=0.1');
     expect(() => parseFaults('sqs:throttle=2')).toThrow('throttle=2 must be a rate between 0 and 1');
     expect(() => parseFaults('sqs:explode=1')).toThrow('unknown fault "explode"');
+  });
+
+  it('fails the start of a local cloud on a malformed spec before anything is made', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'smcp-faults-')), 'data');
+
+    await expect(startLocalCloud({ faults: 'secretsmanager', dataDir, log: () => {} })).rejects.toThrow(
+      'SMCP_FAULTS: "secretsmanager" should look like service:throttle=0.1',
+    );
+    expect(existsSync(dataDir)).toBe(false);
   });
 
   it('throttles and fails at about the asked rates, the same way for the same seed', async () => {
