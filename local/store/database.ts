@@ -78,8 +78,11 @@ const readAll = (file: string): Saved => {
 const createByteReader = (file: string) => {
   let db: DatabaseSync | undefined;
   let select: ReturnType<DatabaseSync['prepare']> | undefined;
+  let closed = false;
   return {
     read: (kind: string, key: string): Buffer | undefined => {
+      // Not opened again once closed: a handle nobody would close, on a store whose writes have stopped.
+      if (closed) throw new Error(`The local store is closed: ${kind} ${key} cannot be read`);
       if (!db) {
         db = new DatabaseSync(file, { readOnly: true });
         db.exec('PRAGMA busy_timeout = 2000');
@@ -89,6 +92,7 @@ const createByteReader = (file: string) => {
       return row && Buffer.from(row.value.buffer, row.value.byteOffset, row.value.byteLength);
     },
     close: () => {
+      closed = true;
       db?.close();
       db = undefined;
     },

@@ -53,4 +53,12 @@ describe('local S3 bodies beyond the memory budget', () => {
     expect(s3.residentKeys('logs')).toEqual([]);
     for (const [i, body] of bodies.entries()) expect(s3.getObject('logs', `f${i}`)?.body.equals(body)).toBe(true);
   });
+
+  it('refuses to read a body once its store is closed, rather than opening the file again', async () => {
+    const { s3, store } = await open();
+    await stores.pop()?.close();
+
+    expect(() => store.readBytes('s3.object.body', 'logs\u0000f0')).toThrow('The local store is closed');
+    expect(() => s3.getObject('logs', 'f0')).toThrow('The local store is closed');
+  });
 });
