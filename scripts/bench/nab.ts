@@ -1,10 +1,12 @@
-// `npm run bench -- nab [--corpus DIR] [--out DIR]`: runs the read-spike detector over a corpus in NAB's layout
+// `npm run bench -- nab [--corpus DIR] [--out DIR] [--resample MINUTES]`: runs the read-spike detector over a corpus in NAB's layout
 // (data/<category>/<file>.csv and labels/combined_windows.json; every file is scored), online and with one parameter
 // set for every file, and scores it with NAB's own rules (nab-scoring.ts). The default corpus is NAB's 46-file
 // development split, copied into bench/data/nab/ (MIT licence and source in its README). It reports the three profiles
 // for the whole corpus and its count-like subset, in both directions, and a leave-one-category-out figure: the
 // detector's tunable parameters chosen on every category but one and scored on the one left out. `--out` also writes
-// the per-row results in NAB's layout (<dir>/smcp/<category>/smcp_<file>.csv) so NAB itself can score them.
+// the per-row results in NAB's layout (<dir>/smcp/<category>/smcp_<file>.csv) so NAB itself can score them;
+// `--resample` scores the corpus at a coarser bucket width (nab-resample.ts). NAB's Windowed Gaussian baseline
+// (nab-baseline.ts) is scored beside it, for context.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +16,8 @@ import {
   defaultDetectorParams,
   updateDetector,
 } from '../../functions/reads/domain/detector.ts';
+import { windowedGaussianScores } from './nab-baseline.ts';
+import { resampleCorpus } from './nab-resample.ts';
 import {
   type CorpusResult,
   type ProfileName,
@@ -296,29 +300,40 @@ const writeNabResults = (outDir: string, files: readonly DetectedFile[]): void =
   }
 };
 
-const parseArgs = (args: readonly string[]): { corpus: string; out: string | undefined } => {
+const usage = 'Usage: npm run bench -- nab [--corpus DIR] [--out DIR] [--resample MINUTES]';
+
+const parseArgs = (
+  args: readonly string[],
+): { corpus: string; out: string | undefined; resample: number | undefined } => {
   let corpus = defaultCorpus;
   let out: string | undefined;
+  let resample: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     const value = args[i + 1];
-    if (flag !== '--corpus' && flag !== '--out') {
-      throw new Error(`Unknown option "${flag}". Usage: npm run bench -- nab [--corpus DIR] [--out DIR]`);
+    if (flag !== '--corpus' && flag !== '--out' && flag !== '--resample') {
+      throw new Error(`Unknown option "${flag}". ${usage}`);
     }
-    if (value === undefined || value.startsWith('--')) throw new Error(`${flag} needs a directory`);
-    if (flag === '--corpus') corpus = resolve(value);
+    if (flag === '--resample') {
+      resample = Number(value);
+      if (value === undefined || !/^\d+$/.test(value) || resample < 1 || resample > 1440) {
+        throw new Error(`--resample needs a bucket width in whole minutes from 1 to 1440, not "${value ?? ''}"`);
+      }
+    } else if (value === undefined || value.startsWith('--')) {
+      throw new Error(`${flag} needs a directory`);
+    } else if (flag === '--corpus') corpus = resolve(value);
     else out = resolve(value);
     i++;
   }
-  return { corpus, out };
+  return { corpus, out, resample };
 };
 
 const round = (x: number | null | undefined, digits = 2): number | null =>
   x === null || x === undefined ? null : Number(x.toFixed(digits));
 
 const main = async (args: string[]): Promise<void> => {
-  const { corpus: corpusDir, out } = parseArgs(args);
-  const corpus = loadCorpus(corpusDir);
+  const { corpus: corpusDir, out, resample } = parseArgs(args);
+  const corpus = resample === undefined ? loadCorpus(corpusDir) : resampleCorpus(loadCorpus(corpusDir), resample);
   const rows = corpus.files.reduce((n, f) => n + f.values.length, 0);
   const count = (files: readonly DetectedFile[]) => files.filter((f) => corpus.countSubset.has(f.source.path));
 
@@ -331,11 +346,19 @@ const main = async (args: string[]): Promise<void> => {
     up: { all: profileScores(up), count: profileScores(count(up)) },
   };
   const cv = leaveOneCategoryOut(corpus, nabDetectorParams);
+  const baseline = profileScores(
+    corpus.files.map((f) => ({
+      name: f.path,
+      timestamps: f.timestamps,
+      windows: f.windows,
+      scores: windowedGaussianScores(f.values),
+    })),
+  );
   const stateBytes = maxStateBytes(corpus.files, nabDetectorParams);
 
   const line = (label: string, r: Record<ProfileName, CorpusResult> | null) =>
     console.log(
-      `  ${label.padEnd(26)} ${
+      `  ${label.padEnd(30)} ${
         r === null
           ? 'no windows'
           : profileNames
@@ -344,12 +367,13 @@ const main = async (args: string[]): Promise<void> => {
       }`,
     );
   console.log(
-    `NAB corpus ${corpus.dir}: ${corpus.files.length} files, ${rows} rows, ${windowsOf(both)} windows; count subset (${corpus.countSubsetSource}): ${corpus.countSubset.size} files, ${windowsOf(count(both))} windows`,
+    `NAB corpus ${corpus.dir}${resample === undefined ? '' : ` resampled to ${resample}-minute buckets`}: ${corpus.files.length} files, ${rows} rows, ${windowsOf(both)} windows; count subset (${corpus.countSubsetSource}): ${corpus.countSubset.size} files, ${windowsOf(count(both))} windows`,
   );
   line('whole corpus, both', results.both.all);
   line('count subset, both', results.both.count);
   line('whole corpus, up', results.up.all);
   line('count subset, up', results.up.count);
+  line('Windowed Gaussian, for context', baseline);
   console.log(`  leave-one-category-out (${cv.points} grid points of ${Object.keys(cv.grid).join(', ')}), standard:`);
   for (const h of cv.heldOut) {
     console.log(
@@ -364,6 +388,7 @@ const main = async (args: string[]): Promise<void> => {
   const figures = {
     benchmark: 'nab',
     corpus: corpus.dir === defaultCorpus ? 'bench/data/nab (NAB development split)' : corpus.dir,
+    resampledMinutes: resample ?? null,
     nabCommit: existsSync(join(corpus.dir, 'NAB_COMMIT'))
       ? readFileSync(join(corpus.dir, 'NAB_COMMIT'), 'utf8').trim()
       : null,
@@ -397,6 +422,11 @@ const main = async (args: string[]): Promise<void> => {
       strictStandard: round(cv.strictStandard),
       heldOut: cv.heldOut.map((h) => ({ ...h, standard: round(h.standard), raw: round(h.raw, 3) })),
     },
+    reference: {
+      detector: "NAB's Windowed Gaussian baseline (scripts/bench/nab-baseline.ts), whole corpus, standard profile",
+      standard: round(baseline?.standard.normalised),
+      fp: baseline?.standard.fp ?? null,
+    },
     maxStateBytes: stateBytes,
     msPerBucket: Number(msPerBucket.toFixed(5)),
     perFile: both.map((f) => ({
@@ -406,7 +436,9 @@ const main = async (args: string[]): Promise<void> => {
       ...diagnose(f, results.both.all?.standard.threshold ?? nabDetectorParams.threshold),
     })),
   };
-  console.log(`  figures written to ${writeFigures('nab', figures)}`);
+  console.log(
+    `  figures written to ${writeFigures(resample === undefined ? 'nab' : `nab-resampled-${resample}m`, figures)}`,
+  );
 
   if (out !== undefined) {
     writeNabResults(out, both);
