@@ -1,7 +1,8 @@
 // `npm run bench -- nab --resample MINUTES`: the same corpus at a coarser bucket width, to see whether the detector
 // holds up on series sampled more sparsely than the development split's (mostly 5 minutes; NAB's held-out part has
-// hourly series). Each file's rows are summed per bucket when they are all non-negative integers (counts), averaged
-// otherwise; a bucket is stamped with its start (aligned to the epoch), and each window's edges move to the buckets
+// hourly series). Each file's rows are summed per bucket when it is in the corpus's count subset (reads, tweets,
+// requests), averaged otherwise (a speed or a percentage is not a count, even in integers, and its rows per bucket
+// vary where the sampling is irregular); a bucket is stamped with its start (aligned to the epoch), and each window's edges move to the buckets
 // that hold them, as NAB requires windows to start and end on a row.
 import type { Corpus, NabFile } from './nab.ts';
 
@@ -12,8 +13,7 @@ const nabTimestamp = (ms: number): string => {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 };
 
-const resampleFile = (file: NabFile, widthMs: number): NabFile => {
-  const counts = file.values.every((v) => Number.isInteger(v) && v >= 0);
+const resampleFile = (file: NabFile, widthMs: number, counts: boolean): NabFile => {
   const buckets = new Map<number, { sum: number; n: number }>();
   file.timestamps.forEach((t, i) => {
     const start = Math.floor(t / widthMs) * widthMs;
@@ -43,7 +43,7 @@ const resampleFile = (file: NabFile, widthMs: number): NabFile => {
 
 const resampleCorpus = (corpus: Corpus, minutes: number): Corpus => ({
   ...corpus,
-  files: corpus.files.map((f) => resampleFile(f, minutes * 60_000)),
+  files: corpus.files.map((f) => resampleFile(f, minutes * 60_000, corpus.countSubset.has(f.path))),
 });
 
 export { nabTimestamp, resampleCorpus };

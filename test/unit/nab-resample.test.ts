@@ -20,21 +20,24 @@ const fileOf = (path: string, values: number[], windows: [number, number][] = []
 const corpusOf = (...files: NabFile[]): Corpus => ({
   dir: '/corpus',
   files,
-  countSubset: new Set(),
+  countSubset: new Set(['c/counts.csv']),
   countSubsetSource: 'test',
 });
 
 describe('the nab benchmark at a coarser bucket width (--resample)', () => {
-  it('sums a count series per bucket and averages any other, stamping each bucket with its start', () => {
+  it('sums a series of the count subset per bucket and averages any other, stamping each bucket with its start', () => {
     const counts = fileOf('c/counts.csv', [1, 2, 3, 4, 5, 6, 7]);
     const cpu = fileOf('c/cpu.csv', [0.5, 1.5, 2.5, 3.5]);
+    // Integers, but speeds: averaged.
+    const speed = fileOf('c/speed.csv', [60, 62, 64, 30]);
 
-    const [summed, averaged] = resampleCorpus(corpusOf(counts, cpu), 15).files;
+    const [summed, averaged, speeds] = resampleCorpus(corpusOf(counts, cpu, speed), 15).files;
 
     expect(summed?.values).toEqual([6, 15, 7]);
     expect(summed?.rawTimestamps).toEqual(['2015-01-01 00:00:00', '2015-01-01 00:15:00', '2015-01-01 00:30:00']);
     expect(averaged?.values).toEqual([1.5, 3.5]);
     expect(averaged?.timestamps).toEqual([t0, t0 + 15 * minute]);
+    expect(speeds?.values).toEqual([62, 30]);
   });
 
   it('moves each window onto the buckets that hold its edges, stepping over buckets a gap left empty', () => {
