@@ -193,6 +193,7 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
     const secretsmanager = createSecretsManager({
       now,
       emit: bus.publish,
+      log,
       invokeRotation: async (lambdaArn, request) => {
         await lambda.invoke(lambdaArn, request);
       },

@@ -19,6 +19,8 @@ interface SecretsManagerOptions {
   readonly emit: (event: EventBridgeEvent) => void;
   /** Stands in for invoking the rotation Lambda; rejecting fails the rotation at that step. */
   readonly invokeRotation?: (lambdaArn: string, request: RotationRequest) => Promise<void>;
+  /** Where an event the sink refused is reported (default: stderr). */
+  readonly log?: (line: string) => void;
 }
 
 interface Core {

@@ -8,6 +8,9 @@ import { createSecretsManager } from './index.ts';
 interface HarnessOptions {
   readonly start?: Date;
   readonly invokeRotation?: (lambdaArn: string, request: RotationRequest) => Promise<void>;
+  /** Called with each event after it is recorded (a throw stands for a bus that refuses it). */
+  readonly emit?: (event: EventBridgeEvent) => void;
+  readonly log?: (line: string) => void;
 }
 
 const startSecretsManager = async (options: HarnessOptions = {}) => {
@@ -15,8 +18,12 @@ const startSecretsManager = async (options: HarnessOptions = {}) => {
   const events: EventBridgeEvent[] = [];
   const sm = createSecretsManager({
     now: () => now,
-    emit: (event) => events.push(event),
+    emit: (event) => {
+      events.push(event);
+      options.emit?.(event);
+    },
     ...(options.invokeRotation ? { invokeRotation: options.invokeRotation } : {}),
+    ...(options.log ? { log: options.log } : {}),
   });
   const endpoint = await startEndpoint({ services: [sm.service], port: 0 });
   const clients = new Map<string, SecretsManagerClient>();

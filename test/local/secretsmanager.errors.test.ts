@@ -278,6 +278,40 @@ describe('secrets manager events', () => {
     for (const record of h.events) expect(() => bus.publish(record)).not.toThrow();
   });
 
+  it('answers a call with what it did when the bus refuses its events, and says so in the log', async () => {
+    const lines: string[] = [];
+    const refusing = await startSecretsManager({
+      emit: () => {
+        throw new Error('the bus is refusing events');
+      },
+      log: (line) => lines.push(line),
+    });
+    try {
+      const created = await refusing
+        .client()
+        .send(new CreateSecretCommand({ Name: 'refused/events', SecretString: CANARY }));
+      const read = await refusing.client().send(new GetSecretValueCommand({ SecretId: 'refused/events' }));
+      const missing = await failure(refusing.client().send(new GetSecretValueCommand({ SecretId: 'missing' })));
+
+      expect(created.ARN).toContain(':secret:refused/events-');
+      expect(read.SecretString).toBe(CANARY);
+      expect(missing?.name).toBe('ResourceNotFoundException');
+      // Each call's record was made, refused and reported, without any of the secret's value.
+      expect(refusing.events.map((e) => e.detail.eventName)).toEqual([
+        'CreateSecret',
+        'GetSecretValue',
+        'GetSecretValue',
+      ]);
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(
+        /^\[secretsmanager\] AWS API Call via CloudTrail [0-9a-f-]{36} was not published: the bus is refusing events$/,
+      );
+      expect(lines.join('\n')).not.toContain(CANARY);
+    } finally {
+      await refusing.close();
+    }
+  });
+
   it('never lets a secret value reach an event or an error message', async () => {
     const errors: string[] = [];
     const attempt = (promise: Promise<unknown>) =>
