@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAdminRoutes } from './admin.ts';
 import { type Clock, createRealClock } from './clock.ts';
+import { keepClock } from './cloud/clock-persistence.ts';
 import { createDeliveryJournal } from './cloud/deliveries.ts';
 import { handlerEnvironment } from './cloud/environment.ts';
 import { createBackground, createWhenIdle } from './cloud/idle.ts';
@@ -129,13 +130,15 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
   const root = options.root ?? ROOT;
   const region = options.region ?? DEFAULT_REGION;
   const account = LOCAL_ACCOUNT;
-  const clock = options.clock ?? createRealClock();
-  const now = () => clock.now();
   const log = options.log ?? ((line: string) => console.log(line));
   // A bad fault spec fails the start before anything is made (the data directory, the endpoint, the handlers).
   const faults = createFaultInjector(options.faults);
   const { dataDir } = options;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // The real clock's advance is kept with the data directory's state (it resumes before the executions do).
+  const keptClock = options.clock === undefined && dataDir ? keepClock(createRealClock(), log) : undefined;
+  const clock = options.clock ?? keptClock?.clock ?? createRealClock();
+  const now = () => clock.now();
 
   const stage = options.stage ?? 'local';
   const operator = options.operator ?? 'local-operator';
@@ -235,7 +238,15 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
     const opened = createPersistence({
       dataDir,
       log,
-      parts: { secretsmanager, sqs, sns, stepfunctions, s3, deliveries },
+      parts: {
+        ...(keptClock ? { clock: keptClock.part } : {}),
+        secretsmanager,
+        sqs,
+        sns,
+        stepfunctions,
+        s3,
+        deliveries,
+      },
     });
     persistence = opened;
     await opened.open();

@@ -92,6 +92,28 @@ describe('smcp local', () => {
     expect(SecretList.map((s) => s.Name)).toEqual(['survives/restart']);
   });
 
+  it('keeps a clock moved forward across a restart: time never goes back', async () => {
+    const clockUrl = `http://127.0.0.1:${port}/_smcp/clock`;
+    // Three hours: enough to tell from a restart's own seconds, and few schedules fire on the way.
+    const ahead = 3 * 60 * 60;
+    const first = start('--no-demo');
+    await first.ready;
+    const advanced = (await (
+      await fetch(clockUrl, { method: 'POST', body: JSON.stringify({ advanceSeconds: ahead }) })
+    ).json()) as { now: string };
+    await stop(first.child);
+
+    const second = start('--no-demo');
+    await second.ready;
+    const resumed = (await (await fetch(clockUrl)).json()) as { now: string };
+    await stop(second.child);
+
+    expect(Date.parse(resumed.now)).toBeGreaterThanOrEqual(Date.parse(advanced.now));
+    // Still three hours ahead of the wall clock: the offset is kept, not the instant it stopped at.
+    expect(Date.parse(resumed.now) - Date.now()).toBeGreaterThan(ahead * 1000 - 60_000);
+    expect(second.output()).toMatch(/\[clock\] resumed at \S+, \d+ s ahead of the wall clock/);
+  });
+
   it('runs the demo: one rotation completes, one waits for an approval that `smcp approve` gives', async () => {
     const run = start();
     await run.ready;
