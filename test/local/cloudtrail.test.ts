@@ -10,7 +10,7 @@ import {
   GetObjectCommand,
   ListObjectsV2Command,
   PutBucketNotificationConfigurationCommand,
-  S3Client,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import {
   BatchGetSecretValueCommand,
@@ -23,7 +23,7 @@ import type { TrailDefinition } from '../../local/cloudtrail/index.ts';
 import type { BusEvent } from '../../local/eventbridge/bus.ts';
 import { buildStack } from '../../local/stack/build.ts';
 import type { ServiceConfig } from '../../local/stack/service-config.ts';
-import { freePort, startTestCloud, type TestCloud } from '../support/local-cloud.ts';
+import { clientsFor, freePort, startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 
 const BUCKET = 'test-trail-logs';
 const CANARY = 'CANARY-trail-7f3c-do-not-log';
@@ -50,14 +50,7 @@ const TRAILS: TrailDefinition[] = [
   trail('stopped', 'All', { keyPrefix: 'stopped', isLogging: false }),
 ];
 
-const s3For = (url: string) =>
-  new S3Client({
-    endpoint: url,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+const s3For = (url: string) => clientsFor(url).s3;
 
 interface LogFile {
   readonly key: string;

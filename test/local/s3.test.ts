@@ -28,20 +28,13 @@ import {
   PutBucketNotificationConfigurationCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../../local/eventbridge/bus.ts';
-import { freePort, startTestCloud, type TestCloud } from '../support/local-cloud.ts';
+import { clientsFor, freePort, startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 
-const s3For = (url: string, region = 'us-east-1') =>
-  new S3Client({
-    endpoint: url,
-    region,
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+const s3For = (url: string, region = 'us-east-1') => clientsFor(url, region).s3;
 
 /** A raw request signed (in form: the local cloud checks no signature) for S3. */
 const signed = (url: string, path: string, init: RequestInit = {}, region = 'us-east-1') =>
