@@ -83,6 +83,24 @@ describe('detect-spikes', () => {
     );
   });
 
+  it('after a 40-minute outage of its runs, feeds a burst that fell in the outage, though nothing was read since', async () => {
+    // The last run fed the detector through 10:14 − 45 min; the runs after it failed; the burst was at 10:14 − 40 min.
+    const stored = warmed(LAST_CLOSED - 45 * MINUTE);
+    const burst = LAST_CLOSED - 40 * MINUTE;
+    const { detect, states, bus } = fakes(new Map([[burst, 105]]), stored);
+
+    const summary = await detect(new Date(NOW));
+
+    expect(summary.secrets).toBe(1);
+    expect(states.get(ARN)?.last).toBe(LAST_CLOSED);
+    expect(states.get(ARN)?.state.n).toBe(stored.state.n + 45);
+    expect(bus.publish).toHaveBeenCalledWith(
+      'Read Spike Detected',
+      expect.objectContaining({ windowStart: new Date(burst).toISOString(), observed: 105 }),
+      [ARN],
+    );
+  });
+
   it('does nothing for a detector that has already seen the last closed minute (a repeated run)', async () => {
     const stored = warmed(LAST_CLOSED);
     const { detect, states, bus, saves } = fakes(new Map([[LAST_CLOSED, 105]]), stored);

@@ -22,14 +22,13 @@ interface DetectDeps {
   readonly params: DetectorParams;
   /** CloudTrail delivers events minutes late: a minute is closed this long after it ends. */
   readonly closeAfterMs: number;
-  /** How many closed minutes each run looks back for active secrets (covers runs that were missed). */
-  readonly lookbackMinutes?: number;
   /**
-   * How far back a run reads counts to feed a detector from the minute after its last one. A secret's reads are in
-   * the look-back of the run after them, so the minutes before it were fed already or were silent; only a
+   * How many closed minutes each run looks back, for the secrets read there and their counts: every secret read in
+   * them whose detector has not seen its latest read is fed from the minute after its last one. A secret's reads are
+   * in the look-back of the runs after them, so the minutes before it were fed already or were silent; only a
    * detect-spikes outage longer than this feeds reads older than it as silence.
    */
-  readonly countsLookbackMinutes?: number;
+  readonly lookbackMinutes?: number;
   /** How many principals, IPs, user agents and regions an alert names. */
   readonly topN?: number;
 }
@@ -49,8 +48,7 @@ const createDetect = ({
   logger,
   params,
   closeAfterMs,
-  lookbackMinutes = 10,
-  countsLookbackMinutes = 60,
+  lookbackMinutes = 60,
   topN = 5,
 }: DetectDeps) => {
   // The dispatcher validates the event with ReadSpikeDetectedDetail; who read comes along for people reading the bus.
@@ -74,7 +72,7 @@ const createDetect = ({
       (_, i) => lastClosed - (lookbackMinutes - 1 - i) * MINUTE_MS,
     );
     // One read of the counters for the whole run: the look-back's secrets, their counts and who read.
-    const view = await counters.window(lastClosed - (countsLookbackMinutes - 1) * MINUTE_MS, lastClosed);
+    const view = await counters.window(minutes[0] ?? lastClosed, lastClosed);
     const active = view.activeSecrets(minutes);
     // Each secret read in the look-back window, with the first and the last minute it was read there.
     const firstActive = new Map<string, number>();
@@ -93,7 +91,7 @@ const createDetect = ({
       const stored = snapshot?.detectors.get(secretArn);
       // Fed through a minute at or after its last read: nothing new (its silent minutes since wait for its next read).
       // Checking against the last closed minute instead would save a secret read once every minute it stays in the
-      // look-back: ten state writes for one read.
+      // look-back: sixty state writes for one read.
       if (stored && stored.last >= (lastActive.get(secretArn) ?? lastClosed)) continue;
       const start = stored ? stored.last + MINUTE_MS : first;
       const counts = view.bucketCounts(secretArn, start, lastClosed);
