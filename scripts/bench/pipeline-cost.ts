@@ -46,9 +46,8 @@ const ASSUMPTIONS = {
   fullVcpuMemoryMb: 1769,
   /** Per log file: EventBridge's SendMessage, the event source mapping's ReceiveMessage and DeleteMessageBatch. */
   sqsRequestsPerFile: 3,
-  /** detect-spikes looks back this many closed minutes for secrets to update, and this many for counts (defaults). */
-  detectLookbackMinutes: 10,
-  detectCountsMinutes: 60,
+  /** detect-spikes looks back this many closed minutes, for secrets to update and for their counts (the default). */
+  detectLookbackMinutes: 60,
   /** Log files and read objects are kept 8 days (the buckets' lifecycle). */
   retentionDays: 8,
   /** A warm detect-spikes container reads each read object once (adapters/counters.ts caches them). */
@@ -222,7 +221,7 @@ const simulatePipeline = (input: PipelineInput) => {
     // The window [now − 59, now] touches two hours unless it starts on one: two listings a run, almost always.
     const now = minuteAt(run);
     const lists =
-      Math.floor(now / HOUR_MS) - Math.floor((now - (ASSUMPTIONS.detectCountsMinutes - 1) * MINUTE_MS) / HOUR_MS) + 1;
+      Math.floor(now / HOUR_MS) - Math.floor((now - (ASSUMPTIONS.detectLookbackMinutes - 1) * MINUTE_MS) / HOUR_MS) + 1;
     const loaded = lastRead.size > 0 ? 1 : 0;
     const saved = updates > 0 ? 1 : 0;
     detect.lists += lists;
