@@ -2,8 +2,8 @@
 // holds up on series sampled more sparsely than the development split's (mostly 5 minutes; NAB's held-out part has
 // hourly series). Each file's rows are summed per bucket when it is in the corpus's count subset (reads, tweets,
 // requests), averaged otherwise (a speed or a percentage is not a count, even in integers, and its rows per bucket
-// vary where the sampling is irregular); a bucket is stamped with its start (aligned to the epoch), and each window's edges move to the buckets
-// that hold them, as NAB requires windows to start and end on a row.
+// vary where the sampling is irregular). A bucket is stamped with its start (aligned to the epoch), and each window's
+// edges move to the buckets that hold them, as NAB requires windows to start and end on a row.
 import type { Corpus, NabFile } from './nab.ts';
 
 const pad = (n: number): string => String(n).padStart(2, '0');
