@@ -251,12 +251,16 @@ const ReplicaRepairedDetail = z.object({
 });
 type ReplicaRepairedDetail = z.infer<typeof ReplicaRepairedDetail>;
 
-/** `Replica Repair Failed`: the regions not repaired — failed, escalated or rejected — and whether people were told. */
+/**
+ * `Replica Repair Failed`: the regions not repaired — failed, escalated or rejected — and whether people were told;
+ * `escalatedAt` when they were told of this very failure before and not again now (the repeat interval).
+ */
 const ReplicaRepairFailedDetail = z.object({
   secretId: id,
   name: text(512),
   executionName: id,
   escalated: z.boolean(),
+  escalatedAt: z.optional(text(32)),
   reason: text(1024),
   regions: z.array(RegionOutcome),
 });

@@ -149,6 +149,32 @@ const escalationOf = (
   };
 };
 
+/**
+ * What makes two escalations of a secret the same failure: the regions escalated, each with its class and outcome
+ * (not the reason's wording, which names keys and versions that may move while the failure stays what it is).
+ */
+const escalationFingerprint = (rows: readonly ReplicaRow[]): string =>
+  rows
+    .filter((r) => ESCALATED.has(r.outcome))
+    .map((r) => `${r.region}:${r.class ?? '-'}:${r.outcome}`)
+    .sort()
+    .join(',');
+
+/**
+ * Whether an escalation goes out: always when repeats are not held back (`repeatMs` 0), else unless the same failure
+ * was sent less than `repeatMs` ago.
+ */
+const escalationDue = (
+  last: { readonly fingerprint: string; readonly sentAt: string } | undefined,
+  fingerprint: string,
+  nowMs: number,
+  repeatMs: number,
+): boolean =>
+  repeatMs <= 0 ||
+  last === undefined ||
+  last.fingerprint !== fingerprint ||
+  nowMs - Date.parse(last.sentAt) >= repeatMs;
+
 /** A one-line summary of what a plan changes, for the approval request. */
 const summaryOf = (plan: Pick<RepairPlan, 'name' | 'regions'>): string => {
   const changes = plan.regions.filter((r) => CHANGES.has(r.action as never));
@@ -157,4 +183,14 @@ const summaryOf = (plan: Pick<RepairPlan, 'name' | 'regions'>): string => {
 };
 
 export type { Escalation, RepairState, Stopped };
-export { ESCALATED, escalationOf, NOT_REPAIRED, outcomeOf, REPAIRED, rowsOf, summaryOf };
+export {
+  ESCALATED,
+  escalationDue,
+  escalationFingerprint,
+  escalationOf,
+  NOT_REPAIRED,
+  outcomeOf,
+  REPAIRED,
+  rowsOf,
+  summaryOf,
+};

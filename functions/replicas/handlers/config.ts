@@ -16,4 +16,19 @@ const kmsKeys = (): Readonly<Record<string, string>> => {
   return parsed.keys;
 };
 
-export { kmsKeys, stackRegion };
+/**
+ * The stage param replicaEscalationRepeatHours, in milliseconds: how long the same failure of a secret is not told
+ * again (0: every report tells it). Read per call, like replicaKmsKeys, so a bad value fails the step with its name.
+ */
+const escalationRepeatMs = (): number => {
+  const raw = process.env.REPLICA_ESCALATION_REPEAT_HOURS ?? '24';
+  const hours = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(hours) || hours < 0 || hours > 8760) {
+    throw new ReplicaConfigurationError(
+      `replicaEscalationRepeatHours must be a number of hours from 0 to 8760 (a year), not "${raw.slice(0, 40)}"`,
+    );
+  }
+  return hours * 60 * 60 * 1000;
+};
+
+export { escalationRepeatMs, kmsKeys, stackRegion };

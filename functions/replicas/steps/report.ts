@@ -1,17 +1,36 @@
 // Report The Repair: the rows of one secret (the scan's output), `Replica Repaired` for the regions repaired or pruned,
-// `Replica Repair Failed` for those that were not, and one SNS notification when a human has to act. A dry run reports
-// rows only. Takes the iteration's whole state: which fields exist depends on the path the workflow took.
+// `Replica Repair Failed` for those that were not, and one SNS notification when a human has to act — once per
+// failure: the same failure found again by a later scan is told again only after the repeat interval
+// (adapters/escalations.ts). A dry run reports rows only. Takes the iteration's whole state: which fields exist
+// depends on the path the workflow took.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
 import type { Notifier } from '../../shared/adapters/notifications.ts';
-import { escalationOf, NOT_REPAIRED, outcomeOf, REPAIRED, type RepairState, rowsOf } from '../domain/report.ts';
+import type { EscalationLog } from '../adapters/escalations.ts';
+import {
+  escalationDue,
+  escalationFingerprint,
+  escalationOf,
+  NOT_REPAIRED,
+  outcomeOf,
+  REPAIRED,
+  type RepairState,
+  rowsOf,
+} from '../domain/report.ts';
 import type { ReplicaRepairedDetail, ReplicaRepairFailedDetail, ReplicaRow, ReportInput } from '../schemas.ts';
 
 interface ReportDeps {
   readonly bus: EventPublisher;
   readonly notifier: Notifier;
+  readonly escalations: EscalationLog;
+  /** How long the same failure of a secret is not told again (0: every report tells it). */
+  readonly repeatMs: number;
   readonly logger: Logger;
+  readonly now?: () => number;
 }
+
+// An escalation's record outlives its repeat interval by a day, then DynamoDB's TTL removes it.
+const RECORD_MARGIN_S = 24 * 60 * 60;
 
 /** A failed step's error, as the workflow's Catch recorded it: its name, and the cause's message when it has one. */
 const errorReason = (error: { Error?: string; Cause?: string } | undefined) => {
@@ -27,7 +46,7 @@ const errorReason = (error: { Error?: string; Cause?: string } | undefined) => {
 };
 
 const createReportStep =
-  ({ bus, notifier, logger }: ReportDeps) =>
+  ({ bus, notifier, escalations, repeatMs, logger, now = Date.now }: ReportDeps) =>
   async ({ executionName, state }: ReportInput): Promise<{ rows: ReplicaRow[] }> => {
     const reason = errorReason(state.error);
     const stopped = state.stopped ?? (reason ? { kind: 'error' as const, reason } : undefined);
@@ -49,7 +68,34 @@ const createReportStep =
       return { rows };
     }
     const escalation = escalationOf(repair, rows, executionName);
-    if (escalation) await notifier.notify(escalation.subject, escalation.message);
+    // Told already: when people were told of this very failure, if they are not told again now.
+    let toldAt: string | undefined;
+    if (escalation) {
+      const fingerprint = escalationFingerprint(rows);
+      const at = now();
+      const last = repeatMs > 0 ? await escalations.last(repair.secretId) : undefined;
+      if (escalationDue(last, fingerprint, at, repeatMs)) {
+        // Told first, recorded after: a record that fails to be written means one more notification, never none.
+        await notifier.notify(escalation.subject, escalation.message);
+        if (repeatMs > 0) {
+          const sentAt = new Date(at).toISOString();
+          await escalations.sent(
+            repair.secretId,
+            { fingerprint, sentAt },
+            Math.ceil((at + repeatMs) / 1000) + RECORD_MARGIN_S,
+          );
+        }
+      } else {
+        toldAt = last?.sentAt;
+        logger.info('Replica escalation not repeated', {
+          secretId: repair.secretId,
+          fingerprint,
+          sentAt: toldAt,
+          repeatsAfter: last ? new Date(Date.parse(last.sentAt) + repeatMs).toISOString() : undefined,
+        });
+      }
+    }
+    const escalated = escalation !== undefined && toldAt === undefined;
     const repaired = rows.filter((r) => REPAIRED.has(r.outcome));
     if (repaired.length > 0) {
       const detail: ReplicaRepairedDetail = {
@@ -66,7 +112,8 @@ const createReportStep =
         secretId: repair.secretId,
         name: repair.name,
         executionName,
-        escalated: escalation !== undefined,
+        escalated,
+        ...(toldAt === undefined ? {} : { escalatedAt: toldAt }),
         reason: stopped?.reason ?? notRepaired.map((r) => `${r.region}: ${r.outcome}`).join(', '),
         regions: notRepaired.map((r) => outcomeOf(r, repair.progress)),
       };
@@ -75,7 +122,7 @@ const createReportStep =
     logger.info('Replica repair reported', {
       secretId: repair.secretId,
       outcomes: rows.map((r) => `${r.region}:${r.outcome}`),
-      escalated: escalation !== undefined,
+      escalated,
     });
     return { rows };
   };
