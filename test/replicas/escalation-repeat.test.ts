@@ -1,6 +1,6 @@
 // A failure nobody fixes, found by scan after scan: the replica-repair workflow in the local cloud (`smcp replicas`,
-// the dispatcher, Step Functions, every step, DynamoDB and SNS) tells people once, and again at once when the failure
-// changes. (The repeat interval itself is the report step's, tested with a hand-set clock in report-step.test.ts: the
+// the dispatcher, Step Functions, every step, DynamoDB and SNS) tells people once, again at once when the failure
+// changes, and forgets it once the replicas are repaired. (The repeat interval itself is the report step's, tested with a hand-set clock in report-step.test.ts: the
 // local cloud's functions run on the machine's time.)
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
@@ -75,5 +75,19 @@ describe('replica escalations, scan after scan', () => {
       new GetItemCommand({ TableName: 'smcp-local-replica-escalations', Key: { secretId: { S: arn ?? '' } } }),
     );
     expect(item.Item?.fingerprint?.S).toBe('ap-east-1:name-conflict:escalated');
+  });
+
+  it('forgets what it told once a scan repairs the replicas', async () => {
+    // The other secret is gone and the next attempt goes through: a transient failure, replicated again.
+    t.cloud.secretsmanager.placeReplica(NAME, { region: 'ap-east-1', status: 'Failed', cause: 'transient' });
+
+    const repaired = await scan();
+
+    expect(repaired.rows).toMatchObject([{ region: 'ap-east-1', outcome: 'repaired' }]);
+    const { ARN: arn } = await t.clients.sm.send(new DescribeSecretCommand({ SecretId: NAME }));
+    const item = await t.clients.ddb.send(
+      new GetItemCommand({ TableName: 'smcp-local-replica-escalations', Key: { secretId: { S: arn ?? '' } } }),
+    );
+    expect(item.Item).toBeUndefined();
   });
 });

@@ -31,6 +31,40 @@ const escalated = (region: string, failureClass: string, execution = 'scan-1'): 
   },
 });
 
+/** The report of a scan that repaired the `region` replica (a retry that brought it InSync). */
+const repaired = (region: string, execution: string): ReportInput => {
+  const input = escalated(region, 'transient', execution);
+  const plan = input.state.plan;
+  if (!plan) throw new Error('no plan');
+  return {
+    executionName: execution,
+    state: {
+      ...input.state,
+      plan: {
+        ...plan,
+        changes: true,
+        regions: [{ region, statusBefore: 'Failed', class: 'transient', action: 'retry', reason: 'replicate again' }],
+      },
+      progress: {
+        regions: [
+          {
+            region,
+            action: 'retry',
+            statusBefore: 'Failed',
+            force: false,
+            attempts: 1,
+            state: 'repaired',
+            statusAfter: 'InSync',
+          },
+        ],
+        checks: 1,
+        settled: true,
+        waitSeconds: 0,
+      },
+    },
+  };
+};
+
 const harness = (repeatMs = 24 * HOUR) => {
   let now = T0;
   const records = new Map<string, { escalation: SentEscalation; expiresAt: number }>();
@@ -38,6 +72,9 @@ const harness = (repeatMs = 24 * HOUR) => {
     last: async (secretId) => records.get(secretId)?.escalation,
     sent: async (secretId, escalation, expiresAt) => {
       records.set(secretId, { escalation, expiresAt });
+    },
+    clear: async (secretId) => {
+      records.delete(secretId);
     },
   };
   const notices: string[] = [];
@@ -111,6 +148,20 @@ describe('Report The Repair: escalating a failure once per repeat interval', () 
 
     expect(h.notices).toHaveLength(3);
     expect(h.failedEvents().every((d) => d.escalated === true)).toBe(true);
+  });
+
+  it('forgets a failure once the replicas are repaired: the same failure coming back is told at once', async () => {
+    const h = harness();
+
+    await h.report(escalated('ap-east-1', 'region-not-enabled'));
+    h.advance(6 * HOUR);
+    await h.report(repaired('ap-east-1', 'scan-2'));
+    const afterRepair = h.records.size;
+    h.advance(6 * HOUR);
+    await h.report(escalated('ap-east-1', 'region-not-enabled', 'scan-3'));
+
+    expect(afterRepair).toBe(0);
+    expect(h.notices).toHaveLength(2);
   });
 
   it('with a repeat interval of 0, tells at every scan and keeps no record', async () => {

@@ -1,8 +1,9 @@
 // What each secret's replica escalation last told people, in DynamoDB (ReplicaEscalationsTable, partition key
 // `secretId`): the scan every six hours finds a failure nobody has fixed yet again and again, and people are told of
 // it once, then again only after `replicaEscalationRepeatHours` — at once when the failure changes (other regions,
-// classes or outcomes). Items expire (`expiresAt`, DynamoDB TTL) once they hold nothing back.
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+// classes or outcomes) — and at once after a repair of the secret's replicas, which forgets the item. Items expire
+// (`expiresAt`, DynamoDB TTL) once they hold nothing back.
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 
 interface SentEscalation {
   /** escalationFingerprint() of the rows people were told about. */
@@ -16,6 +17,8 @@ interface EscalationLog {
   last(secretId: string): Promise<SentEscalation | undefined>;
   /** Records an escalation as sent; the item expires at `expiresAt` (epoch seconds). */
   sent(secretId: string, escalation: SentEscalation, expiresAt: number): Promise<void>;
+  /** Forgets the secret's escalation (its replicas were repaired): the next failure is told at once. */
+  clear(secretId: string): Promise<void>;
 }
 
 const createEscalationLog = ({
@@ -33,6 +36,9 @@ const createEscalationLog = ({
   },
   async sent(secretId, { fingerprint, sentAt }, expiresAt) {
     await ddb.send(new PutCommand({ TableName: tableName, Item: { secretId, fingerprint, sentAt, expiresAt } }));
+  },
+  async clear(secretId) {
+    await ddb.send(new DeleteCommand({ TableName: tableName, Key: { secretId } }));
   },
 });
 

@@ -97,6 +97,9 @@ const createReportStep =
     }
     const escalated = escalation !== undefined && toldAt === undefined;
     const repaired = rows.filter((r) => REPAIRED.has(r.outcome));
+    // A repair means the failure that was told is over: if one comes back, it is told at once. (Only after a repair,
+    // rare, so a report of replicas in sync costs no write.)
+    if (!escalation && repaired.length > 0 && repeatMs > 0) await escalations.clear(repair.secretId);
     if (repaired.length > 0) {
       const detail: ReplicaRepairedDetail = {
         secretId: repair.secretId,
