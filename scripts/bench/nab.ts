@@ -1,8 +1,8 @@
-// `npm run bench -- nab [--corpus DIR] [--out DIR] [--resample MINUTES]`: runs the read-spike detector over a corpus in NAB's layout
-// (data/<category>/<file>.csv and labels/combined_windows.json; every file is scored), online and with one parameter
-// set for every file, and scores it with NAB's own rules (nab-scoring.ts). The default corpus is NAB's 46-file
-// development split, copied into bench/data/nab/ (MIT licence and source in its README). It reports the three profiles
-// for the whole corpus and its count-like subset, in both directions, and a leave-one-category-out figure: the
+// `npm run bench -- nab [--corpus DIR] [--out DIR] [--resample MINUTES]`: runs the read-spike detector over a corpus in
+// NAB's layout (data/<category>/<file>.csv and labels/combined_windows.json; every file is scored), online and with one
+// parameter set for every file, and scores it with NAB's own rules (nab-scoring.ts). The default corpus is NAB's
+// 46-file development split, copied into bench/data/nab/ (MIT licence and source in its README). It reports the three
+// profiles for the whole corpus and its count-like subset, in both directions, and a leave-one-category-out figure: the
 // detector's tunable parameters chosen on every category but one and scored on the one left out. `--out` also writes
 // the per-row results in NAB's layout (<dir>/smcp/<category>/smcp_<file>.csv) so NAB itself can score them;
 // `--resample` scores the corpus at a coarser bucket width (nab-resample.ts). NAB's Windowed Gaussian baseline

@@ -74,7 +74,15 @@ const createReportStep =
       const fingerprint = escalationFingerprint(rows);
       const at = now();
       const last = repeatMs > 0 ? await escalations.last(repair.secretId) : undefined;
-      if (escalationDue(last, fingerprint, at, repeatMs)) {
+      if (last && !escalationDue(last, fingerprint, at, repeatMs)) {
+        toldAt = last.sentAt;
+        logger.info('Replica escalation not repeated', {
+          secretId: repair.secretId,
+          fingerprint,
+          sentAt: toldAt,
+          repeatsAfter: new Date(Date.parse(toldAt) + repeatMs).toISOString(),
+        });
+      } else {
         // Told first, recorded after: a record that fails to be written means one more notification, never none.
         await notifier.notify(escalation.subject, escalation.message);
         if (repeatMs > 0) {
@@ -85,14 +93,6 @@ const createReportStep =
             Math.ceil((at + repeatMs) / 1000) + RECORD_MARGIN_S,
           );
         }
-      } else {
-        toldAt = last?.sentAt;
-        logger.info('Replica escalation not repeated', {
-          secretId: repair.secretId,
-          fingerprint,
-          sentAt: toldAt,
-          repeatsAfter: last ? new Date(Date.parse(last.sentAt) + repeatMs).toISOString() : undefined,
-        });
       }
     }
     const escalated = escalation !== undefined && toldAt === undefined;
