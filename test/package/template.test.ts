@@ -1,6 +1,6 @@
 // Packages the service exactly as a deploy would (no AWS credentials needed) and checks the template.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -28,21 +28,42 @@ const statements = (): { role: string; Action: string | string[] }[] =>
   );
 
 /** `serverless package` of the test stage into `into`, with `params` (`--param`); the template's text. */
-const packageService = async (into: string, params: Record<string, string> = {}) => {
+const packageService = async (into: string, params: Record<string, string> = {}, temp = tmpdir()) => {
   const paramArgs = Object.entries(params).map(([name, value]) => `--param=${name}=${value}`);
   await run('npx', ['serverless', 'package', '--stage', 'test', '--package', into, ...paramArgs], {
     cwd: ROOT,
-    env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'smcp-no-such-profile' },
+    env: {
+      ...process.env,
+      TMPDIR: temp,
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_PROFILE: 'smcp-no-such-profile',
+    },
   });
   return readFileSync(join(into, 'cloudformation-template-update-stack.json'), 'utf8');
 };
 
+// The packaging's temporary directory, to see what it leaves there.
+let temp: string;
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'smcp-package-'));
-  resources = JSON.parse(await packageService(dir)).Resources;
+  temp = mkdtempSync(join(tmpdir(), 'smcp-package-temp-'));
+  resources = JSON.parse(await packageService(dir, {}, temp)).Resources;
 }, 180_000);
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(temp, { recursive: true, force: true });
+});
+
+describe('serverless package', () => {
+  it('leaves nothing in the temporary directory (serverless-esbuild leaks a staging directory per zip otherwise)', () => {
+    // Node's module compile cache (one directory, reused by every run) is all that may be there.
+    expect(readdirSync(temp).filter((entry) => entry !== 'node-compile-cache')).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.zip')).length).toBeGreaterThan(30);
+  });
+});
 
 describe('packaged CloudFormation template', () => {
   it('runs every function on nodejs24.x with a role of its own', () => {
