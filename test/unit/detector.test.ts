@@ -87,6 +87,23 @@ describe('read-spike detector', () => {
     expect(alerts).toEqual(bursts);
   });
 
+  it('keeps a short burst one episode in hourly buckets while the likelihood window still holds it', () => {
+    // Hourly buckets (a benchmark's, or a coarser feed's): the window of ten buckets spans ten hours, longer than the
+    // episode gap, and once the burst has been in it for a few buckets it must not alert again on an ordinary hour.
+    for (const seed of [1, 2, 3]) {
+      const gauss = noise(seed);
+      const burstAt = start + 14 * day;
+      const buckets = Array.from({ length: 16 * 24 }, (_, i) => {
+        const timestamp = start + i * hour;
+        const usual = 1000 + 300 * Math.sin((2 * Math.PI * (i % 24)) / 24) + 30 * gauss();
+        const burst = timestamp >= burstAt && timestamp < burstAt + 2 * hour ? 3 : 1;
+        return { timestamp, count: Math.max(0, Math.round(usual)) * burst };
+      });
+
+      expect(alertTimes(buckets, run(buckets))).toEqual([burstAt]);
+    }
+  });
+
   it('learns a daily peak and does not alarm on it after warm-up', () => {
     // Every day 09:00–10:00 UTC a batch job reads 20× the usual volume.
     const daily = (t: number): number => ((t - start) % day >= 9 * hour && (t - start) % day < 10 * hour ? 200 : 10);
@@ -199,7 +216,12 @@ describe('read-spike detector', () => {
     // The shape v3 persisted (the detector before the anomaly likelihood), mid-episode.
     const v3 = { ...v2, v: 3, c: 1, pl: 3, pd: 0.1, mag: 3, sh: 0, shv: 0, hm: 0.8, hd: 0.5, hi: 9, lo: 0, dow: [] };
 
-    for (const old of [v2, v3]) {
+    // And v7's (before the single buckets' own history and the episode's bucket count).
+    const { en: _en, ...current } = createDetectorState();
+    const { bm: _bm, bs: _bs, ...lk } = current.lk;
+    const v7 = { ...current, v: 7, n: 5000, t0: start, t: start, lk };
+
+    for (const old of [v2, v3, v7]) {
       const result = updateDetector(old as unknown as DetectorState, { timestamp: start + minute, count: 10 });
 
       expect(result.state).toEqual({
@@ -306,6 +328,21 @@ describe('read-spike detector contract', () => {
       );
 
       expect(run(buckets).filter((r) => r.alert)).toEqual([]);
+    }
+  });
+
+  it('never alarms on the noise of a key in hourly buckets (10 reads an hour by night, 30 by day)', () => {
+    // A coarse bucket is calmer than a minute: the single-bucket bar follows the key's own buckets, so it must not
+    // turn an hour of 19 reads against 8 expected into an alert.
+    for (const seed of [1, 3, 7, 11, 13]) {
+      const draw = poisson(seed);
+      const buckets = Array.from({ length: 60 * 24 }, (_, i) => {
+        const timestamp = start + i * hour;
+        const h = new Date(timestamp).getUTCHours();
+        return { timestamp, count: draw(h >= 8 && h < 20 ? 30 : 10) };
+      });
+
+      expect(alertTimes(buckets, run(buckets))).toEqual([]);
     }
   });
 
@@ -418,6 +455,22 @@ describe('anomaly likelihood', () => {
     expect(first.evidence).toBeGreaterThan(5);
     expect(first.state.w).toHaveLength(params.windowSize);
     expect(feed(first.state, new Array(50).fill(0.2)).state.w).toHaveLength(params.windowSize);
+  });
+
+  it("judges a single bucket against the key's own single buckets, not against its averages", () => {
+    // Every twentieth bucket half-surprising: the windows' averages are calm (0 or 0.05), single buckets are not.
+    const spiky = feed(
+      emptyLikelihood,
+      Array.from({ length: 4000 }, (_, i) => (i % 20 === 0 ? 0.5 : 0)),
+    ).state;
+    const calm = feed(emptyLikelihood, new Array(4000).fill(0)).state;
+    const burst = { ...params, burstPenalty: 5 };
+
+    // One more such bucket is the key's habit; on a calm key the same bucket is a burst.
+    expect(updateLikelihood(spiky, 0.5, burst, true, round).evidence).toBeLessThan(1);
+    expect(updateLikelihood(calm, 0.5, burst, true, round).evidence).toBeGreaterThan(5);
+    expect(spiky.bm).toBeGreaterThan(calm.bm);
+    expect(spiky.bs).toBeGreaterThan(calm.bs);
   });
 
   it('counts the window average only as far as it has held for persistBuckets buckets', () => {

@@ -9,11 +9,12 @@
 // - Surprise of a bucket: its deviation from the expectation in units of the key's own dispersion, for counts never
 //   more extreme than Poisson noise allows (a rarely read secret going from 0 to 3 reads is no surprise), net of what
 //   earlier days taught about rises at that time of day (a daily cron job stops alarming within days).
-// - Anomaly likelihood (likelihood.ts, as Numenta's HTM detector): the surprise averaged over the last few buckets,
-//   and the last bucket on its own, judged against the long-run distribution of that average, so a key that is bursty
-//   by nature must beat its usual bursts. The score grows with the evidence −log10 p: 0.5 is a one-in-100,000
-//   departure from the key's usual surprise. The average's evidence counts only as far as it has held for a few
-//   buckets (the least of its last five): a brief crossing on a bursty key does not alarm.
+// - Anomaly likelihood (likelihood.ts, as Numenta's HTM detector): the surprise averaged over the last few buckets
+//   judged against the long-run distribution of that average, and the last bucket on its own against that of single
+//   buckets, so a key that is bursty by nature must beat its usual bursts. The score grows with the evidence
+//   −log10 p: 0.5 is a one-in-100,000 departure from the key's usual surprise. The average's evidence counts only as
+//   far as it has held for a few buckets (the least of its last five): a brief crossing on a bursty key does not
+//   alarm.
 //   A single bucket alarms on its own only if it comes near the largest deviation the key has had (a decaying peak):
 //   a key that bursts by nature must beat its own bursts.
 // - Shape (context.ts): the last three buckets' levels in the range seen, against a table of the contexts the key has
@@ -23,7 +24,8 @@
 //   the key's hourly (daily) residuals: a slow rise or level shift that stays inside the noise of single buckets. A
 //   period that held an episode was reported with it and does not alert again when it ends.
 // - One alert per episode: the first anomalous bucket alerts; the episode lasts while buckets keep scoring at least a
-//   quarter of the threshold with gaps shorter than `episodeGapMs`.
+//   quarter of the threshold with gaps shorter than `episodeGapMs` or no longer than the likelihood's window, in
+//   buckets (at coarse buckets the window outlasts the gap, and its average would alert again on the same burst).
 //
 // On NAB (scripts/bench/nab.ts) a slow daily profile, the likelihood and novelty are what carry the score, the burst
 // bar and shape add about two points, the hourly and daily novelty about two more; a fast level, a finer or
@@ -62,9 +64,10 @@ type DetectorParams = {
   /** Lowest standard deviation of the averaged surprise: a key that has never been surprised is not hair-triggered. */
   readonly minHistoryDev: number;
   /**
-   * The newest bucket is also judged on its own, so a burst alarms at its first bucket instead of waiting for the
-   * window to fill; single buckets have heavier tails than averages, so it needs this many orders of magnitude more
-   * evidence (2: a hundred times less likely).
+   * The newest bucket is also judged on its own (against the key's single buckets), so a burst alarms at its first
+   * bucket instead of waiting for the window to fill; a single bucket's surprise is mostly nothing with a heavy tail,
+   * which a normal fit makes look rarer than it is, so it needs this many orders of magnitude more evidence (5: as
+   * much again as the threshold itself, one in 10^10).
    */
   readonly burstPenalty: number;
   /**
@@ -95,7 +98,10 @@ type DetectorParams = {
   /** No score before this much history and this many buckets: a new secret has no normal yet. */
   readonly warmupMs: number;
   readonly warmupBuckets: number;
-  /** An episode ends after this long without an anomalous bucket; the next anomalous bucket alerts again. */
+  /**
+   * An episode ends after this long without an anomalous bucket, and no sooner than `likelihoodBuckets` buckets
+   * after it (the window's average still holds it); the next anomalous bucket alerts again.
+   */
   readonly episodeGapMs: number;
   /** A bucket is anomalous when its score reaches this. */
   readonly threshold: number;
@@ -123,7 +129,7 @@ const defaultDetectorParams = {
   likelihoodBuckets: 10,
   historyBuckets: 8640,
   minHistoryDev: 0.01,
-  burstPenalty: 2,
+  burstPenalty: 5,
   windowPersistBuckets: 5,
   burstPeakFraction: 0.9,
   contextLevels: 10,
@@ -144,7 +150,7 @@ const defaultDetectorParams = {
  * that keeps it in memory.
  */
 type DetectorState = {
-  readonly v: 7;
+  readonly v: 8;
   /** Buckets seen. */
   readonly n: number;
   /** First and last bucket timestamps (ms). */
@@ -187,6 +193,8 @@ type DetectorState = {
   readonly rp: number;
   /** Timestamp of the last anomalous bucket of the current episode, 0 when none is under way. */
   readonly ep: number;
+  /** Buckets seen at the last anomalous bucket of the current episode. */
+  readonly en: number;
   /** The coarse channels' hour and day. */
   readonly hc: CoarseState;
   readonly dc: CoarseState;
@@ -259,7 +267,7 @@ const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.m
 const decay = (dt: number, halfLife: number): number => (halfLife <= 0 ? 1 : 1 - 2 ** (-dt / halfLife));
 
 const createDetectorState = (_params: DetectorParams = defaultDetectorParams): DetectorState => ({
-  v: 7,
+  v: 8,
   n: 0,
   t0: 0,
   t: 0,
@@ -281,6 +289,7 @@ const createDetectorState = (_params: DetectorParams = defaultDetectorParams): D
   rb: 0,
   rp: 0,
   ep: 0,
+  en: 0,
   hc: emptyCoarse,
   dc: emptyCoarse,
 });
@@ -387,7 +396,7 @@ const updateDetector = (
 ): DetectorResult => {
   // A state persisted by an older version has other fields: re-learning costs one warm-up, whereas misreading it
   // could alarm or mute the key for days.
-  if ((state as { readonly v: number }).v !== 7) return updateDetector(createDetectorState(params), bucket, params);
+  if ((state as { readonly v: number }).v !== 8) return updateDetector(createDetectorState(params), bucket, params);
 
   const value = Number.isFinite(bucket.count) ? bucket.count : 0;
   // A key stays a count while every value is a non-negative integer (read counts always are); one fractional or
@@ -553,7 +562,9 @@ const updateDetector = (
   const direction = score === 0 ? 0 : params.direction === 'up' || upward ? 1 : -1;
 
   const isAnomaly = warm && score >= params.threshold;
-  const inEpisode = state.ep !== 0 && bucket.timestamp - state.ep <= params.episodeGapMs;
+  // In buckets too: at a coarse width (an hour) the window outlasts the gap, and it still holds the episode's buckets.
+  const inEpisode =
+    state.ep !== 0 && (bucket.timestamp - state.ep <= params.episodeGapMs || n - state.en <= params.likelihoodBuckets);
   const alert = isAnomaly && !inEpisode;
   const ep =
     isAnomaly || (inEpisode && score >= params.threshold * episodeFraction)
@@ -564,7 +575,7 @@ const updateDetector = (
 
   return {
     state: {
-      v: 7,
+      v: 8,
       n,
       t0: state.t0,
       t: bucket.timestamp,
@@ -588,6 +599,7 @@ const updateDetector = (
       hc: reported(hourly.state, ep),
       dc: reported(daily.state, ep),
       ep,
+      en: ep === bucket.timestamp ? n : state.en,
     },
     score: sig(score),
     expected: sig(expected, 4),

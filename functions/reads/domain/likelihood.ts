@@ -4,7 +4,8 @@
 // What it measures is not "is this bucket surprising?" but "is this key more surprised now than it usually is?": a key
 // that is noisy or bursty by nature raises its own bar, a calm key keeps a low one. Pure and O(1): the short window is
 // a fixed ring of `windowSize` numbers, the long run is a running mean and variance over at most `historySize`
-// averages.
+// averages. The newest bucket is also judged on its own, against the long-run distribution of single buckets' raw
+// surprise (a second running mean and variance), so a burst alarms at its first bucket.
 
 type LikelihoodState = {
   /** The last raw surprises, oldest first (at most `windowSize`). */
@@ -15,6 +16,9 @@ type LikelihoodState = {
   readonly k: number;
   /** The window's evidence at the last `persistBuckets` buckets, oldest first. */
   readonly e: readonly number[];
+  /** Running mean and variance of a single bucket's raw surprise (over the same `k`). */
+  readonly bm: number;
+  readonly bs: number;
 };
 
 type LikelihoodParams = {
@@ -22,7 +26,10 @@ type LikelihoodParams = {
   readonly historySize: number;
   /** Lowest standard deviation of the short average: a key that has never been surprised is not hair-triggered. */
   readonly minDev: number;
-  /** Orders of magnitude of evidence a single bucket needs beyond what the window's average needs. */
+  /**
+   * Orders of magnitude of evidence a single bucket needs beyond what the window's average needs: a single bucket's
+   * surprise is mostly nothing with a heavy tail, which a normal fit makes look rarer than it is.
+   */
   readonly burstPenalty: number;
   /**
    * The window's average counts as evidence only as far as it has held for this many buckets (the smallest of its
@@ -33,7 +40,7 @@ type LikelihoodParams = {
 
 const historyClip = 8;
 
-const emptyLikelihood: LikelihoodState = { w: [], m: 0, s: 0, k: 0, e: [] };
+const emptyLikelihood: LikelihoodState = { w: [], m: 0, s: 0, k: 0, e: [], bm: 0, bs: 0 };
 
 /**
  * −log10 of the upper tail of the standard normal distribution, P(Z > z), accurate far into the tail (no underflow):
@@ -81,30 +88,36 @@ const updateLikelihood = (
 ): { evidence: number; windowEvidence: number; state: LikelihoodState } => {
   const w = [...state.w, round(raw)].slice(-params.windowSize);
   const mean = average(w);
+  const newest = w[w.length - 1] ?? 0;
   const dev = Math.max(Math.sqrt(state.s), params.minDev);
-  const tail = (x: number, sd: number): number =>
-    state.k > 0 && x > state.m ? normalTailLog10((x - state.m) / sd) : 0;
-  // The window's average, and the newest bucket on its own (a burst should not wait for the window to fill): judged
-  // against the same history, its deviation scaled to one bucket (√windowSize), and discounted by `burstPenalty`
-  // orders of magnitude because single buckets have heavier tails than averages.
+  // A single bucket's floor is the average's scaled to one bucket (√windowSize, as for independent buckets).
+  const burstDev = Math.max(Math.sqrt(state.bs), params.minDev * Math.sqrt(params.windowSize));
+  const tail = (x: number, mu: number, sd: number): number =>
+    state.k > 0 && x > mu ? normalTailLog10((x - mu) / sd) : 0;
   // The window's evidence is the least of its last persistBuckets (none until it has that many): a single burst
   // lifts every window that holds it for a bucket or two of the average's tail, a sustained departure holds.
-  const e = [...state.e, round(tail(mean, dev))].slice(-params.persistBuckets);
+  const e = [...state.e, round(tail(mean, state.m, dev))].slice(-params.persistBuckets);
   const windowEvidence = e.length < params.persistBuckets ? 0 : Math.min(...e);
-  const evidence = Math.max(
-    windowEvidence,
-    tail(w[w.length - 1] ?? 0, dev * Math.sqrt(params.windowSize)) - params.burstPenalty,
-  );
+  // The newest bucket on its own (a burst should not wait for the window to fill), against the key's own single
+  // buckets: at a coarse bucket (an hour) single buckets are calmer than at a minute, and this bar follows them.
+  const evidence = Math.max(windowEvidence, tail(newest, state.bm, burstDev) - params.burstPenalty);
   if (!learn) return { evidence, windowEvidence, state: { ...state, w, e } };
   // Welford-style running moments with weight 1/k, k capped: a plain average at first, then an exponential one
   // over about `historySize` averages.
   const k = Math.min(state.k + 1, params.historySize);
   // What the history learns is clipped at historyClip deviations above its mean: a key bursty by nature still widens
   // its history burst by burst, but one burst does not raise the bar for the next for a week.
-  const d = (state.k > 0 ? Math.min(mean, state.m + historyClip * dev) : mean) - state.m;
-  const m = state.m + d / k;
-  const s = (1 - 1 / k) * (state.s + (d * d) / k);
-  return { evidence, windowEvidence, state: { w, m: round(m), s: round(s), k, e } };
+  const moments = (x: number, mu: number, variance: number, sd: number) => {
+    const d = (state.k > 0 ? Math.min(x, mu + historyClip * sd) : x) - mu;
+    return { mu: round(mu + d / k), variance: round((1 - 1 / k) * (variance + (d * d) / k)) };
+  };
+  const averages = moments(mean, state.m, state.s, dev);
+  const singles = moments(newest, state.bm, state.bs, burstDev);
+  return {
+    evidence,
+    windowEvidence,
+    state: { w, m: averages.mu, s: averages.variance, k, e, bm: singles.mu, bs: singles.variance },
+  };
 };
 
 export type { LikelihoodParams, LikelihoodState };
