@@ -1,6 +1,6 @@
 // A failure nobody fixes, found by scan after scan: the replica-repair workflow in the local cloud (`smcp replicas`,
 // the dispatcher, Step Functions, every step, DynamoDB and SNS) tells people once, again at once when the failure
-// changes, and forgets it once the replicas are repaired. (The repeat interval itself is the report step's, tested with a hand-set clock in report-step.test.ts: the
+// changes, and forgets it once the replicas are repaired or found in sync. (The repeat interval itself is the report step's, tested with a hand-set clock in report-step.test.ts: the
 // local cloud's functions run on the machine's time.)
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
@@ -12,9 +12,10 @@ import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 let t: TestCloud;
 const NAME = 'repeat/unfixed';
 
-const scan = async () => {
+/** `smcp replicas NAME` (the one secret), or with `all` a scan of every secret, as the schedule runs it. */
+const scan = async (all = false) => {
   const out: string[] = [];
-  const code = await runReplicas([NAME, '--json', '--endpoint', t.cloud.url], {
+  const code = await runReplicas([...(all ? [] : [NAME]), '--json', '--endpoint', t.cloud.url], {
     out: (line) => out.push(line),
     err: (line) => out.push(line),
     pause: async () => {
@@ -89,5 +90,33 @@ describe('replica escalations, scan after scan', () => {
       new GetItemCommand({ TableName: 'smcp-local-replica-escalations', Key: { secretId: { S: arn ?? '' } } }),
     );
     expect(item.Item).toBeUndefined();
+  });
+
+  it('forgets a failure fixed by hand once a scan finds the replicas in sync, so its return is told at once', async () => {
+    const record = async () => {
+      const { ARN: arn } = await t.clients.sm.send(new DescribeSecretCommand({ SecretId: NAME }));
+      const item = await t.clients.ddb.send(
+        new GetItemCommand({ TableName: 'smcp-local-replica-escalations', Key: { secretId: { S: arn ?? '' } } }),
+      );
+      return item.Item;
+    };
+    const before = escalationsSent().length;
+    t.cloud.secretsmanager.placeReplica(NAME, { region: 'ap-east-1', status: 'Failed', cause: 'region-not-enabled' });
+    await scan();
+    const told = await record();
+
+    // Someone enables the Region and replicates by hand; the schedule's scan of every secret finds it in sync.
+    t.cloud.secretsmanager.placeReplica(NAME, { region: 'ap-east-1', status: 'InSync' });
+    const everySecret = await scan(true);
+    const afterFix = await record();
+    t.cloud.secretsmanager.placeReplica(NAME, { region: 'ap-east-1', status: 'Failed', cause: 'region-not-enabled' });
+    const back = await scan();
+
+    expect(told?.fingerprint?.S).toBe('ap-east-1:region-not-enabled:escalated');
+    expect(everySecret.rows.filter((r) => r.outcome !== 'in-sync')).toEqual([]);
+    expect(afterFix).toBeUndefined();
+    expect(back.rows).toMatchObject([{ region: 'ap-east-1', class: 'region-not-enabled', outcome: 'escalated' }]);
+    expect(escalationsSent().length - before).toBe(2);
+    expect(failedEvents().at(-1)).toMatchObject({ escalated: true });
   });
 });

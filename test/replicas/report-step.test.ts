@@ -76,6 +76,7 @@ const harness = (repeatMs = 24 * HOUR) => {
     clear: async (secretId) => {
       records.delete(secretId);
     },
+    recorded: async () => new Set(records.keys()),
   };
   const notices: string[] = [];
   const events: { type: string; detail: Record<string, unknown> }[] = [];
@@ -162,6 +163,36 @@ describe('Report The Repair: escalating a failure once per repeat interval', () 
 
     expect(afterRepair).toBe(0);
     expect(h.notices).toHaveLength(2);
+  });
+
+  it('forgets a failure fixed by hand once a report finds the replicas in sync, and keeps a held-back one', async () => {
+    const h = harness();
+    const inSync = (execution: string): ReportInput => {
+      const input = escalated('ap-east-1', 'region-not-enabled', execution);
+      const plan = input.state.plan;
+      if (!plan) throw new Error('no plan');
+      return {
+        ...input,
+        state: {
+          ...input.state,
+          plan: { ...plan, regions: [{ region: 'ap-east-1', statusBefore: 'InSync', action: 'none', reason: 'ok' }] },
+        },
+      };
+    };
+
+    await h.report(escalated('ap-east-1', 'region-not-enabled'));
+    h.advance(6 * HOUR);
+    await h.report(escalated('ap-east-1', 'region-not-enabled', 'scan-2'));
+    const heldBack = h.records.size;
+    h.advance(6 * HOUR);
+    await h.report(inSync('scan-3'));
+    const afterFix = h.records.size;
+    h.advance(6 * HOUR);
+    await h.report(escalated('ap-east-1', 'region-not-enabled', 'scan-4'));
+
+    expect([heldBack, afterFix]).toEqual([1, 0]);
+    expect(h.notices).toHaveLength(2);
+    expect(h.failedEvents().map((d) => d.escalated)).toEqual([true, false, true]);
   });
 
   it('with a repeat interval of 0, tells at every scan and keeps no record', async () => {

@@ -1,9 +1,10 @@
 // Find Candidates (replica-repair). Wiring only: see ../steps/find-candidates.ts.
 import { createSecretInventory } from '../../shared/adapters/inventory.ts';
-import { secretsManagerClient, secretsManagerClientIn } from '../../shared/clients.ts';
+import { dynamoDocumentClient, secretsManagerClient, secretsManagerClientIn } from '../../shared/clients.ts';
 import { requireEnv } from '../../shared/config.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { step } from '../../shared/step.ts';
+import { createEscalationLog } from '../adapters/escalations.ts';
 import { createReplication } from '../adapters/replication.ts';
 import { FindCandidatesInput } from '../schemas.ts';
 import { createFindCandidatesStep } from '../steps/find-candidates.ts';
@@ -14,6 +15,7 @@ const logger = createLogger();
 const findCandidates = createFindCandidatesStep({
   inventory: createSecretInventory({ client: secretsManagerClient() }),
   replication: createReplication({ client: secretsManagerClient(), clientIn: secretsManagerClientIn }),
+  escalations: createEscalationLog({ ddb: dynamoDocumentClient(), tableName: requireEnv('REPLICA_ESCALATIONS_TABLE') }),
   logger,
   region: stackRegion(),
   kmsKeys,

@@ -1,9 +1,12 @@
 // Find Candidates: one ListSecrets page of the scan (or the one secret asked about), and of it only the secrets worth a
 // closer look — those with replicas or an smcp:replicas tag whose plan asks for something. DescribeSecret is called
 // only for secrets ListSecrets shows replicated (PrimaryRegion set to this region); a tagged secret without replicas
-// is planned from its tags alone. Replicas of other regions' primaries are left to the primary's region.
+// is planned from its tags alone. Replicas of other regions' primaries are left to the primary's region. A secret with
+// an escalation on record that the page finds in sync was fixed by hand: its record is forgotten, so the failure, if it
+// comes back, is told at once (adapters/escalations.ts; a repair by the workflow forgets it in Report The Repair).
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SecretInventory, SecretSummary } from '../../shared/adapters/inventory.ts';
+import type { EscalationLog } from '../adapters/escalations.ts';
 import type { Replication } from '../adapters/replication.ts';
 import { needsAttention, planReplicas } from '../domain/plan.ts';
 import { policyOf, TAGS } from '../domain/policy.ts';
@@ -14,6 +17,7 @@ import type { Candidate, CandidatesPage, FindCandidatesInput, ReplicaRow, ScanIn
 interface FindCandidatesDeps {
   readonly inventory: Pick<SecretInventory, 'page'>;
   readonly replication: Pick<Replication, 'describe'>;
+  readonly escalations: Pick<EscalationLog, 'recorded' | 'clear'>;
   readonly logger: Logger;
   /** The stack's region: primaries here are ours to repair. */
   readonly region: string;
@@ -59,6 +63,7 @@ const notFoundRow = (secretId: string): ReplicaRow => ({
 const createFindCandidatesStep = ({
   inventory,
   replication,
+  escalations,
   logger,
   region,
   kmsKeys,
@@ -108,6 +113,8 @@ const createFindCandidatesStep = ({
     const taken = { items: 0, rows: 0 };
     let described = 0;
     let consumed = 0;
+    const onRecord = entries.some(mayWant) && !scan.dryRun ? await escalations.recorded() : new Set<string>();
+    const healed: string[] = [];
     for (const secret of entries) {
       if (mayWant(secret)) {
         const replicas = secret.primaryRegion === undefined ? [] : (await replication.describe(secret.arn)).replicas;
@@ -118,10 +125,14 @@ const createFindCandidatesStep = ({
           candidates.push({ secretId: secret.arn, name: secret.name });
           taken.items++;
           taken.rows += Math.max(1, plan.regions.length);
+        } else if (onRecord.has(secret.arn)) {
+          await escalations.clear(secret.arn);
+          healed.push(secret.arn);
         }
       }
       consumed++;
     }
+    if (healed.length > 0) logger.info('Replica escalations forgotten: in sync again', { scanId: scan.id, healed });
     const offset = (cursor?.offset ?? 0) + consumed;
     // Stopped inside the page: the next call lists the same page again and skips what is done.
     const next =

@@ -97,9 +97,11 @@ const createReportStep =
     }
     const escalated = escalation !== undefined && toldAt === undefined;
     const repaired = rows.filter((r) => REPAIRED.has(r.outcome));
-    // A repair means the failure that was told is over: if one comes back, it is told at once. (Only after a repair,
-    // rare, so a report of replicas in sync costs no write.)
-    if (!escalation && repaired.length > 0 && repeatMs > 0) await escalations.clear(repair.secretId);
+    // A repair means the failure that was told is over, and so do replicas found in sync (fixed by hand; a scan of
+    // every secret forgets those in Find Candidates, where they stop being candidates): if one comes back, it is told
+    // at once. Only then, so a report of a failure held back costs no write.
+    const inSync = rows.length > 0 && rows.every((r) => r.outcome === 'in-sync');
+    if (!escalation && (repaired.length > 0 || inSync) && repeatMs > 0) await escalations.clear(repair.secretId);
     if (repaired.length > 0) {
       const detail: ReplicaRepairedDetail = {
         secretId: repair.secretId,
