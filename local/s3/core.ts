@@ -5,7 +5,7 @@
 // to read); older ones are read back from the store when asked for, so a trail delivering for hours under load does not
 // grow the process by its log files.
 import { createHash } from 'node:crypto';
-import type { EventBridgeEvent } from '../eventbridge/event.ts';
+import { deliveredAfterTheCall, type EventBridgeEvent } from '../eventbridge/event.ts';
 import { s3Errors } from './errors.ts';
 import { type DeletionReason, objectCreatedEvent, objectDeletedEvent, type Requester } from './events.ts';
 import { checkBucketName, checkKey, compareKeys, insertKey, removeKey } from './keys.ts';
@@ -84,16 +84,12 @@ const createCore = (options: CoreOptions) => {
     return bucket;
   };
 
+  const publish = deliveredAfterTheCall(options.emit, options.log, 's3');
   /** Emits an event once the change is durable; a failure to emit is logged, never a failed request. */
   const afterDurable = (durable: Durable, event: () => EventBridgeEvent | undefined): Durable => {
     const emit = () => {
       const made = event();
-      if (!made) return;
-      try {
-        options.emit(made);
-      } catch (error) {
-        options.log(`[s3] could not put ${made['detail-type']} on the bus: ${(error as Error)?.name}`);
-      }
+      if (made) publish(made);
     };
     if (!durable) {
       emit();

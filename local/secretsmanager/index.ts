@@ -1,5 +1,6 @@
 // The Secrets Manager emulator of the local cloud: a JsonService for local/server.ts, plus the hooks the local cloud
 // and tests need (snapshot/restore for the data directory, replica fault injection, waiting for rotations).
+import { deliveredAfterTheCall } from '../eventbridge/event.ts';
 import { AwsError, type CallContext, DEFAULT_REGION, type JsonService, type OperationHandler } from '../protocol.ts';
 import type { Store } from '../store/index.ts';
 import { authorizeCall } from './authorize.ts';
@@ -87,23 +88,18 @@ const createSecretsManager = (options: SecretsManagerOptions) => {
   // While a call runs, the clock reads the instant the call began: one reading per call (it stamps LastAccessedDate
   // and CloudTrail's eventTime, and lets recovery windows end), and a call sees one instant throughout.
   let callTime: Date | undefined;
-  const log = options.log ?? ((line: string) => console.error(line));
+  const publish = deliveredAfterTheCall(
+    options.emit,
+    options.log ?? ((line: string) => console.error(line)),
+    'secretsmanager',
+  );
   const core = createCore({
     ...options,
     now: () => callTime ?? options.now(),
     emit: (event) => {
       emitted++;
       persistence?.noteEvent(event);
-      // On AWS a call's CloudTrail record and its service events are delivered after it, and a failed delivery never
-      // fails the call: an event the bus refuses is reported, and the call still answers with what it did (a write
-      // that changed the secret and then answered 500 would be retried by every SDK).
-      try {
-        options.emit(event);
-      } catch (error) {
-        log(
-          `[secretsmanager] ${event['detail-type']} ${event.id} was not published: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
+      publish(event);
     },
   });
   const quota = createWriteQuota(options.now);
