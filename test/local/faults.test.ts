@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { startLocalCloud } from '../../local/cloud.ts';
 import { createFaultInjector, parseFaults } from '../../local/faults.ts';
 import type { CallContext } from '../../local/protocol.ts';
@@ -36,7 +36,9 @@ describe('fault injection', () => {
   });
 
   it('fails the start of a local cloud on a malformed spec before anything is made', async () => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'smcp-faults-')), 'data');
+    const parent = mkdtempSync(join(tmpdir(), 'smcp-faults-'));
+    onTestFinished(() => rmSync(parent, { recursive: true, force: true }));
+    const dataDir = join(parent, 'data');
 
     await expect(startLocalCloud({ faults: 'secretsmanager', dataDir, log: () => {} })).rejects.toThrow(
       'SMCP_FAULTS: "secretsmanager" should look like service:throttle=0.1',

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadCorpus, parseArgs } from '../../scripts/bench/nab.ts';
 import {
   optimiseThreshold,
@@ -149,6 +149,7 @@ describe('NAB scoring', () => {
 describe('the nab benchmark’s corpus', () => {
   const corpus = (): string => {
     const dir = mkdtempSync(join(tmpdir(), 'nab-corpus-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     mkdirSync(join(dir, 'data', 'cat'), { recursive: true });
     mkdirSync(join(dir, 'labels'));
     writeFileSync(join(dir, 'data', 'cat', 'a.csv'), 'timestamp,value\n2015-01-01 00:00:00,1\n2015-01-01 00:05:00,2\n');
