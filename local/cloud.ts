@@ -26,6 +26,7 @@ import { type CloudTrail, createCloudTrail, type TrailDefinition } from './cloud
 import { createConsoleRoute } from './console/routes.ts';
 import { createDynamoDb, type DynamoDbEmulator } from './dynamodb/index.ts';
 import { createEventBuses, type EventBuses } from './eventbridge/buses.ts';
+import { deliveredAfterTheCall } from './eventbridge/event.ts';
 import { createFaultInjector } from './faults.ts';
 import { createHttpApiRoutes } from './http-api.ts';
 import { createInvokeRoute } from './lambda/invoke-api.ts';
@@ -227,7 +228,8 @@ const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCl
         // Step Functions' events:putEvents tasks put events as a state machine role of the stack (its IAM path).
         role: `arn:aws:iam::${account}:role${stack.rolePath}StepFunctionsStateMachineRole`,
       }),
-      emit: bus.publish,
+      // An execution runs whether or not the bus takes its status changes, as Secrets Manager's calls do.
+      emit: deliveredAfterTheCall(bus.publish, log, 'states'),
     });
     await createResources(stack, { sqs, sns, dynamodb, stepfunctions, lambda, s3 });
     deliveries.bind(bus);

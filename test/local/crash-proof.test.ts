@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateStateMachineCommand, DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManualClock } from '../../local/clock.ts';
 import { describeRejection } from '../../local/crash-guard.ts';
@@ -158,6 +159,40 @@ describe('crash-proof endpoint: events', () => {
       { error: 'events[1]: An event must be a JSON object' },
     ]);
     expect(t.cloud.bus.stats().events).toBe(before);
+  });
+
+  it('runs an execution to its end when the bus refuses its status changes, and says so in the log', async () => {
+    const untap = t.cloud.bus.tap((event) => {
+      if (event['detail-type'] === 'Step Functions Execution Status Change') throw new Error('the bus is refusing');
+    });
+    const { stateMachineArn } = await t.clients.sfn.send(
+      new CreateStateMachineCommand({
+        name: 'refused-status',
+        roleArn: 'arn:aws:iam::000000000000:role/local',
+        definition: JSON.stringify({
+          StartAt: 'Done',
+          States: { Done: { Type: 'Pass', Result: { ok: 1 }, End: true } },
+        }),
+      }),
+    );
+    const logged = t.logs.length;
+
+    const { executionArn } = await t.clients.sfn.send(
+      new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ canary: CANARY }) }),
+    );
+    await t.cloud.whenIdle();
+    untap();
+
+    const described = await t.clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    expect([described.status, described.output]).toEqual(['SUCCEEDED', '{"ok":1}']);
+    const refused = t.logs.slice(logged).filter((line) => line.includes('was not published'));
+    expect(refused).toHaveLength(2);
+    for (const line of refused) {
+      expect(line).toMatch(
+        /^\[states\] Step Functions Execution Status Change [0-9a-f-]{36} was not published: the bus is refusing$/,
+      );
+    }
+    expect(t.logs.join('\n')).not.toContain(CANARY);
   });
 });
 
