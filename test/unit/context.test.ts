@@ -7,8 +7,8 @@ import {
   updateContext,
 } from '../../functions/reads/domain/context.ts';
 
-const params: ContextParams = { levels: 10, windowSize: 10, historySize: 8640 };
-const round = (x: number): number => Number(x.toPrecision(3));
+const params: ContextParams = { levels: 10, windowSize: 10, historySize: 8640, band: 0.002 };
+const round = (x: number): number => Number(x.toPrecision(5));
 
 /** Feeds levels (0..1) through the channel; returns each bucket's evidence and the final state. */
 const feed = (levels: readonly number[], state: ContextState = emptyContext, learn = true) => {
@@ -61,5 +61,25 @@ describe('shape channel (context novelty)', () => {
     expect(long.state.w.length).toBeLessThanOrEqual(params.windowSize);
     expect(long.state.q.length).toBeLessThanOrEqual(2);
     expect(JSON.stringify(long.state).length).toBeLessThan(400);
+  });
+
+  it('keeps the rate of new shapes a long history has set: a calm spell moves it by less than the band', () => {
+    // A key that roams its range at first (a fixed pseudo-random walk of levels), then settles into a cycle.
+    const roaming = Array.from({ length: 600 }, (_, i) => ((i * 7919) % 1000) / 1000);
+    const rates = (p: ContextParams) => {
+      let s = emptyContext;
+      const at = (levels: readonly number[]) => {
+        for (const level of levels) s = updateContext(s, level, true, p, true, round).state;
+        return s.r;
+      };
+      // The cycle's own contexts are new at first; after 500 buckets of it nothing is.
+      return { settled: at([...roaming, ...cycle(500)]), later: at(cycle(2500)) };
+    };
+    const banded = rates(params);
+    const exact = rates({ ...params, band: 0 });
+
+    expect(banded.settled).toBeGreaterThan(0);
+    expect(banded.later).toBe(banded.settled);
+    expect(exact.later).toBeLessThan(exact.settled / 1.5);
   });
 });

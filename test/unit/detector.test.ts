@@ -405,12 +405,13 @@ describe('read-spike detector contract', () => {
 });
 
 describe('anomaly likelihood', () => {
-  const params = { windowSize: 10, historySize: 8640, minDev: 0.01, burstPenalty: 2, persistBuckets: 5 };
+  const params = { windowSize: 10, historySize: 8640, minDev: 0.01, burstPenalty: 2, persistBuckets: 5, band: 0.002 };
   const round = (x: number) => Number(x.toPrecision(3));
-  const feed = (state: LikelihoodState, raws: readonly number[]) =>
+  const roundMoment = (x: number) => Number(x.toPrecision(5));
+  const feed = (state: LikelihoodState, raws: readonly number[], p = params, rm = roundMoment) =>
     raws.reduce(
       (acc, raw) => {
-        const next = updateLikelihood(acc.state, raw, params, true, round);
+        const next = updateLikelihood(acc.state, raw, p, true, round, rm);
         return { state: next.state, evidence: next.evidence };
       },
       { state, evidence: 0 },
@@ -449,7 +450,7 @@ describe('anomaly likelihood', () => {
   it('judges a burst at its first bucket, and keeps a bounded window', () => {
     const calm = feed(emptyLikelihood, new Array(2000).fill(0)).state;
 
-    const first = updateLikelihood(calm, 1, params, true, round);
+    const first = updateLikelihood(calm, 1, params, true, round, roundMoment);
 
     // Averaged over the window, one bucket of full surprise is 0.1; on its own it is ten times more.
     expect(first.evidence).toBeGreaterThan(5);
@@ -467,8 +468,8 @@ describe('anomaly likelihood', () => {
     const burst = { ...params, burstPenalty: 5 };
 
     // One more such bucket is the key's habit; on a calm key the same bucket is a burst.
-    expect(updateLikelihood(spiky, 0.5, burst, true, round).evidence).toBeLessThan(1);
-    expect(updateLikelihood(calm, 0.5, burst, true, round).evidence).toBeGreaterThan(5);
+    expect(updateLikelihood(spiky, 0.5, burst, true, round, roundMoment).evidence).toBeLessThan(1);
+    expect(updateLikelihood(calm, 0.5, burst, true, round, roundMoment).evidence).toBeGreaterThan(5);
     expect(spiky.bm).toBeGreaterThan(calm.bm);
     expect(spiky.bs).toBeGreaterThan(calm.bs);
   });
@@ -478,7 +479,7 @@ describe('anomaly likelihood', () => {
     const windowEvidence = (persistBuckets: number): number[] => {
       let state = calm;
       return new Array(8).fill(0.3).map((raw) => {
-        const next = updateLikelihood(state, raw, { ...params, persistBuckets }, true, round);
+        const next = updateLikelihood(state, raw, { ...params, persistBuckets }, true, round, roundMoment);
         state = next.state;
         return next.windowEvidence;
       });
@@ -498,6 +499,34 @@ describe('anomaly likelihood', () => {
     const calm = feed(emptyLikelihood, new Array(3000).fill(0)).state;
     const afterBurst = feed(calm, [...new Array(20).fill(1), ...new Array(3000).fill(0)]).state;
 
-    expect(updateLikelihood(afterBurst, 1, params, true, round).evidence).toBeGreaterThan(5);
+    expect(updateLikelihood(afterBurst, 1, params, true, round, roundMoment).evidence).toBeGreaterThan(5);
+  });
+
+  it('keeps the bar a long history has set: calm buckets move it by less than the band, a steady rise moves it', () => {
+    const noisy = Array.from({ length: 600 }, (_, i) => (i % 7 === 0 ? 0.6 : 0.05));
+    const calm = new Array(500).fill(0);
+    const later = new Array(2500).fill(0);
+    const exact = { ...params, band: 0 };
+
+    // The fall from noisy to calm is itself a departure that the history learns; what follows is calm.
+    const calmAtFirst = feed(feed(emptyLikelihood, noisy).state, calm).state;
+    const calmAfter = feed(calmAtFirst, later).state;
+    const exactAtFirst = feed(feed(emptyLikelihood, noisy, exact).state, calm, exact).state;
+    const wornDown = feed(exactAtFirst, later, exact).state;
+
+    // With the band the variance holds through the calm; without it the calm wears it down.
+    expect(calmAfter.s).toBe(calmAtFirst.s);
+    expect(wornDown.s).toBeLessThan(exactAtFirst.s / 1.5);
+    // The band is a property of the model, not of how its moments are written down: 9 digits behave as 5 do.
+    const fine = (x: number) => Number(x.toPrecision(9));
+    const finer = feed(
+      feed(feed(emptyLikelihood, noisy, params, fine).state, calm, params, fine).state,
+      later,
+      params,
+      fine,
+    );
+    expect(finer.state.s).toBeCloseTo(calmAfter.s, 4);
+    // What is far beyond the history still teaches it.
+    expect(feed(calmAfter, new Array(50).fill(1)).state.s).toBeGreaterThan(calmAfter.s);
   });
 });

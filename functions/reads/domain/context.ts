@@ -5,7 +5,10 @@
 // to at that pace) is surprising even when no single bucket is beyond its noise. The evidence is calibrated on the
 // key's own rate of new contexts: the number of new ones among the last `windowSize` buckets judged against a Poisson
 // law at that rate, so a key that keeps meeting new shapes by nature needs more of them.
-// Pure and O(1): a table of `contextCells` base-36 counters (saturating at 35), the last two levels, a window of bits.
+// The rate takes only steps of at least `band` of itself (dead-band.ts). Pure and O(1): a table of `contextCells`
+// base-36 counters (saturating at 35), the last two levels, a window of bits.
+
+import { settle } from './dead-band.ts';
 
 type ContextState = {
   /** How often each context has been seen, one base-36 digit a cell. */
@@ -26,6 +29,8 @@ type ContextParams = {
   readonly levels: number;
   readonly windowSize: number;
   readonly historySize: number;
+  /** The rate moves only by a step of at least this fraction of its value (dead-band.ts). */
+  readonly band: number;
 };
 
 // 10 levels make 1,000 contexts; a table of 256 cells keeps the state small, and a collision only makes a context
@@ -78,8 +83,9 @@ const updateContext = (
   const news = [...w].filter((c) => c === '1').length;
   const evidence = learn && state.k > 0 ? poissonTailLog10(news, Math.max(state.r, minRate) * params.windowSize) : 0;
   const k = learn ? Math.min(state.k + 1, params.historySize) : state.k;
-  const r = learn ? state.r + (news / w.length - state.r) / k : state.r;
-  return { evidence, state: { x, q: context.slice(-2), w, r: round(r), k } };
+  const next = learn ? state.r + (news / w.length - state.r) / k : state.r;
+  const r = settle(state.r, next, params.band, round);
+  return { evidence, state: { x, q: context.slice(-2), w, r, k } };
 };
 
 export type { ContextParams, ContextState };

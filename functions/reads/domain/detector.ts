@@ -76,6 +76,12 @@ type DetectorParams = {
    */
   readonly windowPersistBuckets: number;
   /**
+   * The likelihood's and the shape channel's histories take only steps of at least this fraction of what they hold
+   * (dead-band.ts): past 1/historyBand buckets, calm buckets no longer wear a key's bar down, so the bar its first days
+   * and its larger surprises set is kept. Without it (0) the detector falls from 81 to 75 on NAB, on false alarms.
+   */
+  readonly historyBand: number;
+  /**
    * A single bucket alarms on its own only if its deviation is at least this fraction of the largest the key has had
    * (a peak that halves in a week): a key that bursts by nature must beat its own bursts. A sustained departure (the
    * window's average), a value beyond the range and a new shape are judged as before.
@@ -131,6 +137,7 @@ const defaultDetectorParams = {
   minHistoryDev: 0.01,
   burstPenalty: 5,
   windowPersistBuckets: 5,
+  historyBand: 0.002,
   burstPeakFraction: 0.9,
   contextLevels: 10,
   contextPenalty: 1,
@@ -260,6 +267,7 @@ const peakHalfLifeMs = 7 * day;
 /** Rounds to `digits` significant digits: the persisted form, a few characters per number whatever its scale. */
 const sig = (x: number, digits = 6): number => (x === 0 || !Number.isFinite(x) ? 0 : Number(x.toPrecision(digits)));
 const sig3 = (x: number): number => sig(x, 3);
+const sig5 = (x: number): number => sig(x, 5);
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 
@@ -512,9 +520,11 @@ const updateDetector = (
       minDev: params.minHistoryDev,
       burstPenalty: params.burstPenalty,
       persistBuckets: params.windowPersistBuckets,
+      band: params.historyBand,
     },
     warm,
     sig3,
+    sig5,
   );
 
   // Novelty: beyond the range ever seen by a margin of it. For counts the top is never lower than Poisson noise
@@ -547,9 +557,14 @@ const updateDetector = (
     state.cx,
     (y - yLo) / Math.max(transform(state.hi, counts) - yLo, Number.MIN_VALUE),
     params.direction === 'both' || z > 0,
-    { levels: params.contextLevels, windowSize: params.likelihoodBuckets, historySize: params.historyBuckets },
+    {
+      levels: params.contextLevels,
+      windowSize: params.likelihoodBuckets,
+      historySize: params.historyBuckets,
+      band: params.historyBand,
+    },
     warm,
-    sig3,
+    sig5,
   );
   // The coarse channels: the hour and the day (UTC) that just ended, judged as novelty against the hours and days seen.
   const coarseInput = { timestamp: bucket.timestamp, last: state.t, value, expected, counts, floor, warm };

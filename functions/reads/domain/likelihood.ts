@@ -5,7 +5,10 @@
 // that is noisy or bursty by nature raises its own bar, a calm key keeps a low one. Pure and O(1): the short window is
 // a fixed ring of `windowSize` numbers, the long run is a running mean and variance over at most `historySize`
 // averages. The newest bucket is also judged on its own, against the long-run distribution of single buckets' raw
-// surprise (a second running mean and variance), so a burst alarms at its first bucket.
+// surprise (a second running mean and variance), so a burst alarms at its first bucket. Both histories take only steps
+// of at least `band` of what they hold (dead-band.ts): calm buckets do not wear a long history down.
+
+import { settle } from './dead-band.ts';
 
 type LikelihoodState = {
   /** The last raw surprises, oldest first (at most `windowSize`). */
@@ -36,6 +39,8 @@ type LikelihoodParams = {
    * last evidences): one burst lifts the average of every window that holds it, a sustained departure keeps it up.
    */
   readonly persistBuckets: number;
+  /** A running moment moves only by a step of at least this fraction of its value (dead-band.ts). */
+  readonly band: number;
 };
 
 const historyClip = 8;
@@ -72,9 +77,9 @@ const average = (window: readonly number[]): number =>
   window.length === 0 ? 0 : window.reduce((sum, x) => sum + x, 0) / window.length;
 
 /**
- * Adds one raw surprise. Returns the evidence, −log10 of the probability that the short average is this high under
- * the key's history (0 when it is not above the history's mean), judged before the history learns from it and the
- * least of its last `persistBuckets` values, or that
+ * Adds one raw surprise (rounded by `round` in the window, the moments by `roundMoment`). Returns the evidence,
+ * −log10 of the probability that the short average is this high under the key's history (0 when it is not above the
+ * history's mean), judged before the history learns from it and the least of its last `persistBuckets` values, or that
  * the newest bucket alone is (less `burstPenalty`), whichever is larger; the window's evidence alone; and the next
  * state. `learn` false scores without learning (the warm-up's surprises measure the model's ignorance, not the
  * key).
@@ -85,6 +90,7 @@ const updateLikelihood = (
   params: LikelihoodParams,
   learn: boolean,
   round: (x: number) => number,
+  roundMoment: (x: number) => number,
 ): { evidence: number; windowEvidence: number; state: LikelihoodState } => {
   const w = [...state.w, round(raw)].slice(-params.windowSize);
   const mean = average(w);
@@ -109,7 +115,10 @@ const updateLikelihood = (
   // its history burst by burst, but one burst does not raise the bar for the next for a week.
   const moments = (x: number, mu: number, variance: number, sd: number) => {
     const d = (state.k > 0 ? Math.min(x, mu + historyClip * sd) : x) - mu;
-    return { mu: round(mu + d / k), variance: round((1 - 1 / k) * (variance + (d * d) / k)) };
+    return {
+      mu: settle(mu, mu + d / k, params.band, roundMoment),
+      variance: settle(variance, (1 - 1 / k) * (variance + (d * d) / k), params.band, roundMoment),
+    };
   };
   const averages = moments(mean, state.m, state.s, dev);
   const singles = moments(newest, state.bm, state.bs, burstDev);
