@@ -83,8 +83,7 @@ const updateContext = (
   const news = [...w].filter((c) => c === '1').length;
   const evidence = learn && state.k > 0 ? poissonTailLog10(news, Math.max(state.r, minRate) * params.windowSize) : 0;
   const k = learn ? Math.min(state.k + 1, params.historySize) : state.k;
-  const next = learn ? state.r + (news / w.length - state.r) / k : state.r;
-  const r = settle(state.r, next, params.band, round);
+  const r = learn ? settle(state.r, state.r + (news / w.length - state.r) / k, params.band, round) : state.r;
   return { evidence, state: { x, q: context.slice(-2), w, r, k } };
 };
 
