@@ -56,8 +56,11 @@ describe('detector parameters from the stage', () => {
     expect(detectorParamsFrom(undefined)).toBe(defaultDetectorParams);
   });
 
-  it('fails loudly on a typo or a wrong type', () => {
+  it('fails loudly on a typo, a wrong type or a parameter the detector no longer has', () => {
     expect(() => detectorParamsFrom('{"treshold":0.5}')).toThrow('Unknown detector parameter "treshold"');
     expect(() => detectorParamsFrom('{"threshold":"high"}')).toThrow('must be a number');
+    expect(() => detectorParamsFrom('{"contextPenalty":1}')).toThrow(
+      'Detector parameter "contextPenalty" no longer exists: the shape channel it belonged to was dropped',
+    );
   });
 });

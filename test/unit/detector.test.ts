@@ -238,6 +238,23 @@ describe('read-spike detector', () => {
     }
   });
 
+  it('reads on a state persisted with the shape channel it no longer has (same version), dropping the table', () => {
+    const buckets = series(3 * 24 * 60, () => 40, 5);
+    let state = createDetectorState();
+    for (const b of buckets) state = updateDetector(state, b).state;
+    // v8 as persisted before the shape channel left: its table, last levels, window and rate under `cx`.
+    const withShape = { ...state, cx: { x: '1'.repeat(256), q: [3, 4], w: '0000000000', r: 0.001, k: 4000 } };
+    const burst = { timestamp: start + buckets.length * minute, count: 800 };
+
+    const fromOld = updateDetector(withShape as DetectorState, burst);
+    const fromNew = updateDetector(state, burst);
+
+    expect(fromOld).toEqual(fromNew);
+    expect(fromOld.state.n).toBe(buckets.length + 1);
+    expect(fromOld.alert).toBe(true);
+    expect(Object.keys(fromOld.state)).not.toContain('cx');
+  });
+
   it('is deterministic', () => {
     const buckets = series(2 * 24 * 60, () => 30, 3);
 

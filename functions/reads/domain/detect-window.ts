@@ -51,12 +51,20 @@ const feedMinutes = (
 };
 
 const PARAM_KEYS = new Set(Object.keys(defaultDetectorParams));
+// Parameters an earlier detector had: a stage that still sets one is told what became of it, not just "unknown".
+const RETIRED_PARAMS: Readonly<Record<string, string>> = {
+  contextLevels: 'the shape channel it belonged to was dropped (docs/read-anomalies.md, the thirteenth round)',
+  contextPenalty: 'the shape channel it belonged to was dropped (docs/read-anomalies.md, the thirteenth round)',
+};
 
 /** Detector parameters from the stage's JSON (only the keys it overrides); a typo fails loudly, not silently. */
 const detectorParamsFrom = (json: string | undefined): DetectorParams => {
   if (!json) return defaultDetectorParams;
   const overrides = JSON.parse(json) as Record<string, unknown>;
   for (const [key, value] of Object.entries(overrides)) {
+    const retired = RETIRED_PARAMS[key];
+    if (retired)
+      throw new Error(`Detector parameter "${key}" no longer exists: ${retired}; remove it from readsDetectorParams`);
     if (!PARAM_KEYS.has(key)) throw new Error(`Unknown detector parameter "${key}"`);
     const expected = typeof defaultDetectorParams[key as keyof DetectorParams];
     if (typeof value !== expected) throw new Error(`Detector parameter "${key}" must be a ${expected}`);

@@ -17,8 +17,6 @@
 //   alarm.
 //   A single bucket alarms on its own only if it comes near the largest deviation the key has had (a decaying peak):
 //   a key that bursts by nature must beat its own bursts.
-// - Shape (context.ts): the last three buckets' levels in the range seen, against a table of the contexts the key has
-//   had; new contexts, more of them than the key's own rate of new contexts explains, are evidence too.
 // - Novelty: a value beyond the highest (or lowest) the key has ever had, by a margin of its range, scores 0.75–1.
 //   So does an hour, or a day (UTC), whose mean is beyond every hour's (day's) before it and a clear surprise against
 //   the key's hourly (daily) residuals: a slow rise or level shift that stays inside the noise of single buckets. A
@@ -28,10 +26,10 @@
 //   buckets (at coarse buckets the window outlasts the gap, and its average would alert again on the same burst).
 //
 // On NAB (scripts/bench/nab.ts) a slow daily profile, the likelihood and novelty are what carry the score, the burst
-// bar and shape add about two points, the hourly and daily novelty about two more; a fast level, a finer or
+// bar adds about two points (78.9 without it), the hourly and daily novelty about two more; a fast level, a finer or
 // per-hour-dispersion profile, separate likelihoods per direction or per model, an hourly likelihood, a Poisson-stable
-// square-root transform and a CUSUM channel were all measured and scored lower (docs/read-anomalies.md).
-import { type ContextState, emptyContext, updateContext } from './context.ts';
+// square-root transform and a CUSUM channel were all measured and scored lower, and a shape channel (new contexts of
+// three quantised buckets) was dropped once the other channels left it nothing to add (docs/read-anomalies.md).
 import { emptyLikelihood, type LikelihoodState, updateLikelihood } from './likelihood.ts';
 
 type DetectorParams = {
@@ -76,21 +74,17 @@ type DetectorParams = {
    */
   readonly windowPersistBuckets: number;
   /**
-   * The likelihood's and the shape channel's histories take only steps of at least this fraction of what they hold
-   * (dead-band.ts): past 1/historyBand buckets, calm buckets no longer wear a key's bar down, so the bar its first days
-   * and its larger surprises set is kept. Without it (0) the detector falls from 81 to 75 on NAB, on false alarms.
+   * The likelihood's histories take only steps of at least this fraction of what they hold (dead-band.ts): past
+   * 1/historyBand buckets, calm buckets no longer wear a key's bar down, so the bar its first days and its larger
+   * surprises set is kept. Without it (0) the detector falls from 81 to 75 on NAB, on false alarms.
    */
   readonly historyBand: number;
   /**
    * A single bucket alarms on its own only if its deviation is at least this fraction of the largest the key has had
    * (a peak that halves in a week): a key that bursts by nature must beat its own bursts. A sustained departure (the
-   * window's average), a value beyond the range and a new shape are judged as before.
+   * window's average) and a value beyond the range are judged as before.
    */
   readonly burstPeakFraction: number;
-  /** Levels of the range seen that the shape channel quantises buckets into; three consecutive levels are a context. */
-  readonly contextLevels: number;
-  /** Orders of magnitude the shape channel's evidence gives up: a new shape is weaker evidence than a new value. */
-  readonly contextPenalty: number;
   /** A value beyond the highest (lowest) ever seen by this fraction of the range seen is novel: it scores 0.75–1. */
   readonly rangeTolerance: number;
   /**
@@ -139,8 +133,6 @@ const defaultDetectorParams = {
   windowPersistBuckets: 5,
   historyBand: 0.002,
   burstPeakFraction: 0.9,
-  contextLevels: 10,
-  contextPenalty: 1,
   rangeTolerance: 0.05,
   recurrenceDecay: 0.7,
   direction: 'up',
@@ -182,8 +174,6 @@ type DetectorState = {
   readonly lk: LikelihoodState;
   /** The largest deviation since the warm-up (decaying, halving in `peakHalfLifeMs`), net of recurrence. */
   readonly pk: number;
-  /** The shape channel's context table, last levels and window. */
-  readonly cx: ContextState;
   /**
    * Recurring surprise per 10 minutes of the day (UTC), one base-36 digit each (half-deviations, 0–35): what the same
    * time on earlier days has taught the key to expect beyond its profile.
@@ -290,7 +280,6 @@ const createDetectorState = (_params: DetectorParams = defaultDetectorParams): D
   lo: 0,
   lk: emptyLikelihood,
   pk: 0,
-  cx: emptyContext,
   rc: '0'.repeat(recurrenceSlots),
   rv: 0,
   rx: 0,
@@ -551,28 +540,14 @@ const updateDetector = (
   const likelihoodEvidence =
     deviation >= params.burstPeakFraction * peak ? likelihood.evidence : likelihood.windowEvidence;
 
-  // Shape: where the bucket lies in the range seen so far, as one of contextLevels levels (log space for counts).
-  const yLo = transform(state.lo, counts);
-  const shape = updateContext(
-    state.cx,
-    (y - yLo) / Math.max(transform(state.hi, counts) - yLo, Number.MIN_VALUE),
-    params.direction === 'both' || z > 0,
-    {
-      levels: params.contextLevels,
-      windowSize: params.likelihoodBuckets,
-      historySize: params.historyBuckets,
-      band: params.historyBand,
-    },
-    warm,
-    sig5,
-  );
   // The coarse channels: the hour and the day (UTC) that just ended, judged as novelty against the hours and days seen.
   const coarseInput = { timestamp: bucket.timestamp, last: state.t, value, expected, counts, floor, warm };
   const hourly = coarse(state.hc, hour, coarseInput, params);
   const daily = coarse(state.dc, day, coarseInput, params);
-  const evidence = Math.max(likelihoodEvidence, shape.evidence - params.contextPenalty);
 
-  const score = warm ? Math.max(novelty, hourly.novelty, daily.novelty, 1 - 2 ** (-evidence / halfScoreEvidence)) : 0;
+  const score = warm
+    ? Math.max(novelty, hourly.novelty, daily.novelty, 1 - 2 ** (-likelihoodEvidence / halfScoreEvidence))
+    : 0;
   const upward = novel ? above : y > predicted;
   const direction = score === 0 ? 0 : params.direction === 'up' || upward ? 1 : -1;
 
@@ -605,7 +580,6 @@ const updateDetector = (
       lo: sig(Math.min(state.lo, value)),
       lk: likelihood.state,
       pk: sig3(warm ? Math.max(peak, deviation) : 0),
-      cx: shape.state,
       rc,
       rv: slot,
       rx,
