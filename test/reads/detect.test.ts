@@ -14,8 +14,17 @@ const NOW = Date.parse('2026-01-07T10:20:30Z');
 // With a 5-minute allowance, the last closed minute at 10:20:30 is 10:14.
 const LAST_CLOSED = Date.parse('2026-01-07T10:14:00Z');
 
-/** The counters as one run sees them (`window`), from plain functions. */
-const view = (answers: Omit<ReadWindow, 'usage'>) => ({ window: async () => ({ ...answers, usage: () => [] }) });
+/** The counters as one run sees them (`window`), from plain functions; `windows` records each window asked for. */
+const view = (answers: Omit<ReadWindow, 'usage'>) => {
+  const windows: [number, number][] = [];
+  return {
+    windows,
+    window: async (from: number, to: number) => {
+      windows.push([from, to]);
+      return { ...answers, usage: () => [] };
+    },
+  };
+};
 
 /** detect-spikes over the given counters, store and bus, with the default parameters and a 5-minute allowance. */
 const detectWith = (counters: ReturnType<typeof view>, store: DetectorStore, bus: { publish: () => Promise<void> }) =>
@@ -28,7 +37,8 @@ const detectWith = (counters: ReturnType<typeof view>, store: DetectorStore, bus
     closeAfterMs: 5 * MINUTE,
   });
 
-const fakes = (counts: Map<number, number>, stored?: StoredDetector) => {
+/** `through`: the last closed minute of the last saved run (by default the one that last fed `stored`). */
+const fakes = (counts: Map<number, number>, stored?: StoredDetector, through = stored?.last) => {
   const states = new Map<string, StoredDetector>(stored ? [[ARN, stored]] : []);
   const counters = view({
     activeSecrets: (minutes: readonly number[]) => new Map(minutes.filter((m) => counts.has(m)).map((m) => [m, [ARN]])),
@@ -43,7 +53,7 @@ const fakes = (counts: Map<number, number>, stored?: StoredDetector) => {
   });
   const saves: number[] = [];
   const store = {
-    load: async () => ({ detectors: new Map(states), etag: 'e1' }),
+    load: async () => ({ detectors: new Map(states), etag: 'e1', through }),
     save: async (snapshot: { detectors: Map<string, StoredDetector> }, now: number) => {
       saves.push(now);
       states.clear();
@@ -52,7 +62,7 @@ const fakes = (counts: Map<number, number>, stored?: StoredDetector) => {
     },
   } satisfies DetectorStore;
   const bus = { publish: vi.fn(async () => {}) };
-  return { detect: detectWith(counters, store, bus), states, bus, saves };
+  return { detect: detectWith(counters, store, bus), states, bus, saves, windows: counters.windows };
 };
 
 /** A detector that has seen two days of ~5 reads a minute, up to `last`. */
@@ -99,6 +109,44 @@ describe('detect-spikes', () => {
       expect.objectContaining({ windowStart: new Date(burst).toISOString(), observed: 105 }),
       [ARN],
     );
+  });
+
+  it('after a 3-hour outage, looks back to the last saved run: a burst two hours ago is fed as reads and alerts', async () => {
+    const stored = warmed(LAST_CLOSED - 180 * MINUTE);
+    const burst = LAST_CLOSED - 120 * MINUTE;
+    // The burst is outside the hour a run looks back; a read since makes the secret one to look at.
+    const { detect, states, bus, windows } = fakes(
+      new Map([
+        [burst, 105],
+        [LAST_CLOSED - 5 * MINUTE, 5],
+      ]),
+      stored,
+    );
+
+    const summary = await detect(new Date(NOW));
+
+    expect(windows).toEqual([
+      [LAST_CLOSED - 59 * MINUTE, LAST_CLOSED],
+      [LAST_CLOSED - 179 * MINUTE, LAST_CLOSED],
+    ]);
+    expect(summary.secrets).toBe(1);
+    expect(states.get(ARN)?.state.n).toBe(stored.state.n + 180);
+    expect(bus.publish).toHaveBeenCalledWith(
+      'Read Spike Detected',
+      expect.objectContaining({ windowStart: new Date(burst).toISOString(), observed: 105 }),
+      [ARN],
+    );
+  });
+
+  it('looks back at most a day after a longer outage, and only the hour when the last save is recent', async () => {
+    const longAgo = LAST_CLOSED - 3 * 24 * 60 * MINUTE;
+    const { detect, windows } = fakes(new Map([[LAST_CLOSED - 5 * MINUTE, 5]]), warmed(longAgo));
+    await detect(new Date(NOW));
+    expect(windows.at(-1)).toEqual([LAST_CLOSED - (24 * 60 - 1) * MINUTE, LAST_CLOSED]);
+
+    const recent = fakes(new Map([[LAST_CLOSED - 5 * MINUTE, 5]]), warmed(LAST_CLOSED - 30 * MINUTE));
+    await recent.detect(new Date(NOW));
+    expect(recent.windows).toEqual([[LAST_CLOSED - 59 * MINUTE, LAST_CLOSED]]);
   });
 
   it('does nothing for a detector that has already seen the last closed minute (a repeated run)', async () => {
@@ -157,7 +205,7 @@ describe('detect-spikes', () => {
     let conflict = true;
     const saved: Map<string, StoredDetector>[] = [];
     const store = {
-      load: async () => ({ detectors: new Map(states), etag: 'e1' }),
+      load: async () => ({ detectors: new Map(states), etag: 'e1', through: LAST_CLOSED - 10 * MINUTE }),
       save: async (snapshot: { detectors: Map<string, StoredDetector> }) => {
         if (conflict) throw new DetectorStateConflictError('s3://bucket/detectors/detectors.json.gz');
         saved.push(new Map(snapshot.detectors));
@@ -181,7 +229,7 @@ describe('detect-spikes', () => {
   it('tries every alert when one cannot be sent, and then fails the run', async () => {
     const states = warmedPair();
     const store = {
-      load: async () => ({ detectors: new Map(states), etag: undefined }),
+      load: async () => ({ detectors: new Map(states), etag: undefined, through: undefined }),
       save: async (snapshot: { detectors: Map<string, StoredDetector> }) => ({
         saved: snapshot.detectors.size,
         dropped: 0,

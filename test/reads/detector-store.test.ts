@@ -37,6 +37,7 @@ describe('detector store', () => {
 
     const snapshot = await store.load();
     expect(snapshot.detectors.size).toBe(0);
+    expect(snapshot.through).toBeUndefined();
     snapshot.detectors.set(
       ARN,
       seededState(NOW, () => 5, 2),
@@ -52,7 +53,31 @@ describe('detector store', () => {
     expect(put?.IfMatch).toBeUndefined();
     const written = JSON.parse(gunzipSync(put?.Body as Buffer).toString('utf8'));
     expect(written.version).toBe(1);
+    expect(written.through).toBe(NOW);
     expect(Object.keys(written.detectors)).toEqual([ARN]);
+  });
+
+  it('keeps the last closed minute a run saved through, never moved back by a late retry', async () => {
+    const fresh = seededState(NOW, () => 5, 2);
+    // An object saved before `through` existed reads as unknown: no run looks further back because of it.
+    s3.on(GetObjectCommand).resolves({
+      Body: body(gzipSync(JSON.stringify({ version: 1, detectors: { [ARN]: fresh } }))),
+      ETag: '"e1"',
+    });
+    expect((await store.load()).through).toBeUndefined();
+
+    s3.on(GetObjectCommand).resolves({
+      Body: body(gzipSync(JSON.stringify({ version: 1, through: NOW, detectors: { [ARN]: fresh } }))),
+      ETag: '"e2"',
+    });
+    s3.on(PutObjectCommand).resolves({ ETag: '"e3"' });
+    const snapshot = await store.load();
+    expect(snapshot.through).toBe(NOW);
+
+    // A retried run of ten minutes ago saves: what it fed is kept, the minute it was through is not taken back.
+    await store.save(snapshot, NOW - 10 * MINUTE);
+    const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
+    expect(JSON.parse(gunzipSync(put?.Body as Buffer).toString('utf8')).through).toBe(NOW);
   });
 
   it('reads back what it saved, saves on the ETag it loaded, and drops detectors not fed for 30 days', async () => {
@@ -74,7 +99,7 @@ describe('detector store', () => {
 
   it('turns a failed precondition (another run saved first) into DetectorStateConflictError', async () => {
     s3.on(PutObjectCommand).rejects(failure('PreconditionFailed', 412));
-    await expect(store.save({ detectors: new Map(), etag: '"e1"' }, NOW)).rejects.toBeInstanceOf(
+    await expect(store.save({ detectors: new Map(), etag: '"e1"', through: undefined }, NOW)).rejects.toBeInstanceOf(
       DetectorStateConflictError,
     );
   });

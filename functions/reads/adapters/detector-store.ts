@@ -18,10 +18,16 @@ interface DetectorSnapshot {
   readonly detectors: Map<string, StoredDetector>;
   /** The object's ETag when loaded; undefined: there was none yet. */
   readonly etag: string | undefined;
+  /**
+   * The last closed minute of the run that saved it (ms); undefined when there was no object, or one saved before
+   * the field existed. A run whose look-back starts after it looks back to it (steps/detect.ts).
+   */
+  readonly through: number | undefined;
 }
 
 interface SnapshotFile {
   readonly version: 1;
+  readonly through?: number;
   readonly detectors: Record<string, { readonly state: DetectorState; readonly last: number }>;
 }
 
@@ -57,17 +63,22 @@ const createDetectorStore = ({ s3, bucket, key = DETECTORS_KEY, retentionMs = 30
       body = (await out.Body?.transformToByteArray()) ?? new Uint8Array();
       etag = out.ETag;
     } catch (error) {
-      if (isMissing(error)) return { detectors: new Map(), etag: undefined };
+      if (isMissing(error)) return { detectors: new Map(), etag: undefined, through: undefined };
       throw error;
     }
     const file = JSON.parse((await gunzip(body)).toString('utf8')) as SnapshotFile;
     if (file.version !== 1 || typeof file.detectors !== 'object' || file.detectors === null) {
       throw new Error(`s3://${bucket}/${key} is not a detector snapshot (version ${String(file.version)})`);
     }
-    return { detectors: new Map(Object.entries(file.detectors)), etag };
+    const through = typeof file.through === 'number' && Number.isFinite(file.through) ? file.through : undefined;
+    return { detectors: new Map(Object.entries(file.detectors)), etag, through };
   },
 
-  /** Saves `detectors` unless the object changed since `snapshot` was loaded (DetectorStateConflictError). */
+  /**
+   * Saves `detectors` unless the object changed since `snapshot` was loaded (DetectorStateConflictError); `now` is the
+   * run's last closed minute, kept as `through` (a late retry does not move it back), and the clock detectors not fed
+   * for `retentionMs` are dropped by.
+   */
   async save(snapshot: DetectorSnapshot, now: number): Promise<{ saved: number; dropped: number }> {
     const detectors: SnapshotFile['detectors'] = {};
     let saved = 0;
@@ -80,7 +91,9 @@ const createDetectorStore = ({ s3, bucket, key = DETECTORS_KEY, retentionMs = 30
       detectors[arn] = stored;
       saved++;
     }
-    const body = await gzip(JSON.stringify({ version: 1, detectors } satisfies SnapshotFile));
+    const body = await gzip(
+      JSON.stringify({ version: 1, through: Math.max(now, snapshot.through ?? now), detectors } satisfies SnapshotFile),
+    );
     try {
       await s3.send(
         new PutObjectCommand({

@@ -2,7 +2,8 @@
 // and announce each new episode as `Read Spike Detected`. Secrets with no new reads cost nothing: their silent minutes
 // are fed as zeros the next time they are read (a spike is never silent). No cursor: each run looks back a few
 // closed minutes, and each detector remembers the last minute it was fed, so a missed or repeated run neither skips
-// nor double-feeds a minute. Every detector is loaded at the start of a run and saved once at its end (one object:
+// nor double-feeds a minute; after an outage longer than the look-back the first run with reads looks back to the
+// last saved run (the detectors object's `through`), at most a day. Every detector is loaded at the start of a run and saved once at its end (one object:
 // adapters/detector-store.ts), only when the run fed one.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
@@ -25,10 +26,16 @@ interface DetectDeps {
   /**
    * How many closed minutes each run looks back, for the secrets read there and their counts: every secret read in
    * them whose detector has not seen its latest read is fed from the minute after its last one. A secret's reads are
-   * in the look-back of the runs after them, so the minutes before it were fed already or were silent; only a
-   * detect-spikes outage longer than this feeds reads older than it as silence.
+   * in the look-back of the runs after them, so the minutes before it were fed already or were silent.
    */
   readonly lookbackMinutes?: number;
+  /**
+   * How far back, at most, a run looks when the last saved run is older than its look-back (an outage of detect-spikes,
+   * or an hour nobody read anything): to the minute after that run's last closed one, so reads in the gap are fed
+   * as reads, not silence. A day: as far as a detector is fed zeros (feedMinutes), and well within the read objects'
+   * eight days.
+   */
+  readonly catchUpMinutes?: number;
   /** How many principals, IPs, user agents and regions an alert names. */
   readonly topN?: number;
 }
@@ -49,6 +56,7 @@ const createDetect = ({
   params,
   closeAfterMs,
   lookbackMinutes = 60,
+  catchUpMinutes = 24 * 60,
   topN = 5,
 }: DetectDeps) => {
   // The dispatcher validates the event with ReadSpikeDetectedDetail; who read comes along for people reading the bus.
@@ -67,24 +75,38 @@ const createDetect = ({
   /** `now`: the schedule's event time, so a late or retried invocation judges the minutes it was meant to. */
   return async (now: Date): Promise<DetectSummary> => {
     const lastClosed = minuteOf(now.getTime() - closeAfterMs) - MINUTE_MS;
-    const minutes = Array.from(
-      { length: lookbackMinutes },
-      (_, i) => lastClosed - (lookbackMinutes - 1 - i) * MINUTE_MS,
-    );
-    // One read of the counters for the whole run: the look-back's secrets, their counts and who read.
-    const view = await counters.window(minutes[0] ?? lastClosed, lastClosed);
-    const active = view.activeSecrets(minutes);
-    // Each secret read in the look-back window, with the first and the last minute it was read there.
-    const firstActive = new Map<string, number>();
-    const lastActive = new Map<string, number>();
-    for (const minute of minutes) {
-      for (const arn of active.get(minute) ?? []) {
-        if (!firstActive.has(arn)) firstActive.set(arn, minute);
-        lastActive.set(arn, minute);
+    const since = (count: number) => Array.from({ length: count }, (_, i) => lastClosed - (count - 1 - i) * MINUTE_MS);
+    /** The secrets read in `minutes`, with the first and the last minute each was read there. */
+    const readIn = (view: ReadWindow, minutes: readonly number[]) => {
+      const active = view.activeSecrets(minutes);
+      const first = new Map<string, number>();
+      const last = new Map<string, number>();
+      for (const minute of minutes) {
+        for (const arn of active.get(minute) ?? []) {
+          if (!first.has(arn)) first.set(arn, minute);
+          last.set(arn, minute);
+        }
       }
-    }
+      return { first, last };
+    };
+    let minutes = since(lookbackMinutes);
+    // One read of the counters for the run: the look-back's secrets, their counts and who read.
+    let view = await counters.window(minutes[0] ?? lastClosed, lastClosed);
+    let { first: firstActive, last: lastActive } = readIn(view, minutes);
 
     const snapshot = firstActive.size > 0 ? await store.load() : undefined;
+    // The last saved run closed before this look-back began: the runs between failed or fed nothing. Look back to it,
+    // so what was read in between is fed as reads (a secret read only then included), not as silence.
+    const gap = snapshot?.through === undefined ? 0 : ((minutes[0] ?? lastClosed) - snapshot.through) / MINUTE_MS - 1;
+    if (gap > 0) {
+      minutes = since(Math.min(lookbackMinutes + gap, catchUpMinutes));
+      view = await counters.window(minutes[0] ?? lastClosed, lastClosed);
+      ({ first: firstActive, last: lastActive } = readIn(view, minutes));
+      logger.info('Looking back to the last saved run', {
+        from: iso(minutes[0] ?? lastClosed),
+        minutes: minutes.length,
+      });
+    }
     const pending: { secretArn: string; detail: Awaited<ReturnType<typeof alertDetail>> }[] = [];
     let updated = 0;
     for (const [secretArn, first] of firstActive) {
