@@ -3,7 +3,7 @@
 // CommonJS because serverless.yml's ${file(...)} loads JavaScript with require().
 const { readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { bucketSubText } = require('./read-trail.cjs');
+const { bucketSubText, keyPrefixText } = require('./read-trail.cjs');
 
 const RULES_DIR = join(__dirname, '..', '..', 'events', 'rules');
 
@@ -31,7 +31,8 @@ const STATES = ['ENABLED', 'DISABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_E
  * of this stack's state machines (`arn:…:stateMachine:<service>-<stage>-`), `{{executionArnPrefix}}` that of their
  * executions, `{{account}}` and `{{region}}` the stack's, `{{readTrailBucket}}` the name of the bucket the read trail's
  * log files are in (scripts/sls/read-trail.cjs: the stack's own, `${ReadTrailBucket}`, or the stage's
- * `readsTrailBucket`).
+ * `readsTrailBucket`), `{{readTrailKeyPrefix}}` what comes before `AWSLogs/` in their keys (empty, or the stage's
+ * `readsTrailKeyPrefix` and a `/`).
  */
 const PLACEHOLDERS = {
   stateMachineArnPrefix: ({ service, stage }) =>
@@ -43,6 +44,7 @@ const PLACEHOLDERS = {
   // Fn::Sub's reference to a resource (its Ref, the bucket's name) or a bucket's name as it is; the stack's own when
   // the caller does not say.
   readTrailBucket: ({ readTrailBucket = `\${ReadTrailBucket}` }) => readTrailBucket,
+  readTrailKeyPrefix: ({ readTrailKeyPrefix = '' }) => readTrailKeyPrefix,
 };
 const PLACEHOLDER = /\{\{([A-Za-z]+)\}\}/g;
 
@@ -57,10 +59,16 @@ const unknownPlaceholders = (value) => {
 
 /**
  * A string with placeholders becomes an Fn::Sub of the stack's ARNs; anything else is copied as it is. `readTrailBucket`
- * is Fn::Sub text for the trail bucket (scripts/sls/read-trail.cjs), the stack's own when omitted.
+ * is Fn::Sub text for the trail bucket (scripts/sls/read-trail.cjs), the stack's own when omitted; `readTrailKeyPrefix`
+ * the log files' key prefix, none when omitted.
  */
-const fillPlaceholders = (value, service, stage, readTrailBucket) => {
-  const context = { service, stage, ...(readTrailBucket === undefined ? {} : { readTrailBucket }) };
+const fillPlaceholders = (value, service, stage, readTrailBucket, readTrailKeyPrefix) => {
+  const context = {
+    service,
+    stage,
+    ...(readTrailBucket === undefined ? {} : { readTrailBucket }),
+    ...(readTrailKeyPrefix === undefined ? {} : { readTrailKeyPrefix }),
+  };
   const fill = (v) => {
     if (typeof v === 'string') {
       if (!v.includes('{{')) return v;
@@ -139,6 +147,7 @@ const resources = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   const service = await resolveVariable('self:service');
   const readTrailBucket = await bucketSubText(resolveVariable);
+  const readTrailKeyPrefix = await keyPrefixText(resolveVariable);
   const out = {};
   for (const rule of loadRules()) {
     const target = TARGETS[rule.target];
@@ -151,7 +160,7 @@ const resources = async ({ resolveVariable }) => {
         ...(rule.bus === 'smcp' && { EventBusName: { Ref: BUS_LOGICAL_ID } }),
         State: rule.state,
         ...(rule.eventPattern
-          ? { EventPattern: fillPlaceholders(rule.eventPattern, service, stage, readTrailBucket) }
+          ? { EventPattern: fillPlaceholders(rule.eventPattern, service, stage, readTrailBucket, readTrailKeyPrefix) }
           : { ScheduleExpression: rule.scheduleExpression }),
         Targets: [
           {

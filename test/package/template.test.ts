@@ -400,10 +400,12 @@ describe('packaged CloudFormation template', () => {
   });
 });
 
-// The same service with the stage params that point the read pipeline at an existing trail's bucket: no trail, no
-// trail bucket, no policy of the stack's own; the rule and ingest-reads on that bucket, their grants scoped to it.
+// The same service with the stage params that point the read pipeline at an existing trail's bucket (a trail writing
+// under an S3KeyPrefix): no trail, no trail bucket, no policy of the stack's own; the rule and ingest-reads on that
+// bucket and prefix, their grants scoped to them.
 describe('packaged CloudFormation template with readsTrailBucket', () => {
   const BUCKET = 'org-trail-logs-111122223333';
+  const PREFIX = 'security/cloudtrail';
   const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
   type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
   let existingDir: string;
@@ -423,7 +425,11 @@ describe('packaged CloudFormation template with readsTrailBucket', () => {
   // at once overwrite each other's bundles.
   beforeAll(async () => {
     existingDir = mkdtempSync(join(tmpdir(), 'smcp-package-trail-'));
-    template = await packageService(existingDir, { readsTrailBucket: BUCKET, readsTrailKmsKeyArn: KEY });
+    template = await packageService(existingDir, {
+      readsTrailBucket: BUCKET,
+      readsTrailKmsKeyArn: KEY,
+      readsTrailKeyPrefix: PREFIX,
+    });
     existing = JSON.parse(template).Resources;
   }, 180_000);
   afterAll(() => rmSync(existingDir, { recursive: true, force: true }));
@@ -436,7 +442,7 @@ describe('packaged CloudFormation template with readsTrailBucket', () => {
     expect(template).not.toContain('read-trail');
   });
 
-  it('matches the Object Created events of that bucket: log files of this account and region under AWSLogs/', () => {
+  it('matches the Object Created events of that bucket: log files of this account and region under <prefix>/AWSLogs/', () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
     const here = '${AWS::AccountId}/CloudTrail/${AWS::Region}';
 
@@ -446,13 +452,16 @@ describe('packaged CloudFormation template with readsTrailBucket', () => {
       detail: {
         bucket: { name: [BUCKET] },
         object: {
-          key: [{ prefix: { 'Fn::Sub': `AWSLogs/${here}/` } }, { wildcard: { 'Fn::Sub': `AWSLogs/o-*/${here}/*` } }],
+          key: [
+            { prefix: { 'Fn::Sub': `${PREFIX}/AWSLogs/${here}/` } },
+            { wildcard: { 'Fn::Sub': `${PREFIX}/AWSLogs/o-*/${here}/*` } },
+          ],
         },
       },
     });
   });
 
-  it('lets ingest-reads GetObject under the bucket’s AWSLogs/ and Decrypt with the trail’s key, and nothing more of either', () => {
+  it('lets ingest-reads GetObject under the bucket’s <prefix>/AWSLogs/ and Decrypt with the trail’s key, and nothing more of either', () => {
     const ingest = existing.IngestDashreadsLambdaFunction?.Properties as {
       Environment: { Variables: Record<string, unknown> };
     };
@@ -468,7 +477,7 @@ describe('packaged CloudFormation template with readsTrailBucket', () => {
       {
         Effect: 'Allow',
         Action: ['s3:GetObject'],
-        Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${BUCKET}/AWSLogs/*` },
+        Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${BUCKET}/${PREFIX}/AWSLogs/*` },
       },
       { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: KEY },
     ]);

@@ -8,6 +8,7 @@ type Fragment = (input: { resolveVariable: Resolve }) => Promise<unknown>;
 const readTrail = createRequire(import.meta.url)('../../scripts/sls/read-trail.cjs') as {
   bucketName: Fragment;
   ingestStatements: Fragment;
+  keyPrefixText: (resolveVariable: Resolve) => Promise<string>;
   resources: Fragment;
 };
 
@@ -16,10 +17,13 @@ const OTHER_GRANT = { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: 'd
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 /** serverless's resolveVariable for a stage whose params are `params` (unset params take the fragment's default). */
-const stage = (params: { readsTrailBucket?: string; readsTrailKmsKeyArn?: string } = {}) => ({
+const stage = (
+  params: { readsTrailBucket?: string; readsTrailKmsKeyArn?: string; readsTrailKeyPrefix?: string } = {},
+) => ({
   resolveVariable: async (variable: string) => {
     if (variable === "param:readsTrailBucket, ''") return params.readsTrailBucket ?? '';
     if (variable === "param:readsTrailKmsKeyArn, ''") return params.readsTrailKmsKeyArn ?? '';
+    if (variable === "param:readsTrailKeyPrefix, ''") return params.readsTrailKeyPrefix ?? '';
     if (variable === 'file(./serverless/reads.yml):ownTrail') return OWN_TRAIL;
     if (variable === 'file(./serverless/reads.yml):ingestReadsGrants') return [OTHER_GRANT];
     throw new Error(`unexpected variable ${variable}`);
@@ -56,6 +60,24 @@ describe('read trail at package time', () => {
     ]);
   });
 
+  it('grants GetObject under the trail’s S3KeyPrefix, and fills the rule’s key prefix with it', async () => {
+    for (const prefix of ['org/cloudtrail', 'org/cloudtrail/']) {
+      const prefixed = stage({ readsTrailBucket: 'org-trail-logs', readsTrailKeyPrefix: prefix });
+
+      expect(await readTrail.keyPrefixText(prefixed.resolveVariable)).toBe('org/cloudtrail/');
+      expect(await readTrail.ingestStatements(prefixed)).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject'],
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+          Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::org-trail-logs/org/cloudtrail/AWSLogs/*' },
+        },
+        OTHER_GRANT,
+      ]);
+    }
+    expect(await readTrail.keyPrefixText(stage({ readsTrailBucket: 'org-trail-logs' }).resolveVariable)).toBe('');
+  });
+
   it('grants kms:Decrypt on the one key of an SSE-KMS trail', async () => {
     const statements = (await readTrail.ingestStatements(
       stage({ readsTrailBucket: 'org-trail-logs', readsTrailKmsKeyArn: KEY }),
@@ -84,6 +106,15 @@ describe('read trail at package time', () => {
     ).rejects.toThrow('is not a KMS key ARN');
     await expect(fails({ readsTrailKmsKeyArn: KEY })).rejects.toThrow(
       'param readsTrailKmsKeyArn is the key of an existing trail: set readsTrailBucket too',
+    );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: what a stray Fn::Sub variable in the param would look like.
+    for (const prefix of ['logs/*', 'logs/${AWS::Region}', '/logs', 'a//b', 'x'.repeat(201)]) {
+      await expect(fails({ readsTrailBucket: 'org-trail-logs', readsTrailKeyPrefix: prefix })).rejects.toThrow(
+        "is not a trail's S3KeyPrefix",
+      );
+    }
+    await expect(fails({ readsTrailKeyPrefix: 'org/cloudtrail' })).rejects.toThrow(
+      'param readsTrailKeyPrefix is the key prefix of an existing trail: set readsTrailBucket too',
     );
   });
 });

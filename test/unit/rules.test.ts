@@ -8,7 +8,13 @@ import { ruleFiles } from '../../functions/dispatch/domain/rules.ts';
 
 const require = createRequire(import.meta.url);
 const { fillPlaceholders, loadRules } = require('../../scripts/sls/rules.cjs') as {
-  fillPlaceholders: (value: unknown, service: string, stage: string, readTrailBucket?: string) => unknown;
+  fillPlaceholders: (
+    value: unknown,
+    service: string,
+    stage: string,
+    readTrailBucket?: string,
+    readTrailKeyPrefix?: string,
+  ) => unknown;
   loadRules: (dir?: string) => ({
     name: string;
     target: string;
@@ -102,16 +108,20 @@ describe('rules and dispatch routes', () => {
       plain: 'x',
     });
     expect(() => loadRules(dir)).toThrow(
-      'events/rules/bad.json: unknown placeholder {{stackPrefix}}; known: stateMachineArnPrefix, executionArnPrefix, account, region, readTrailBucket',
+      'events/rules/bad.json: unknown placeholder {{stackPrefix}}; known: stateMachineArnPrefix, executionArnPrefix, account, region, readTrailBucket, readTrailKeyPrefix',
     );
     rmSync(dir, { recursive: true });
   });
 
   it('fills the trail bucket with the stack’s own bucket, or with an existing trail’s bucket name as plain text', () => {
-    const pattern = { name: ['{{readTrailBucket}}'], key: [{ prefix: 'AWSLogs/{{account}}/CloudTrail/{{region}}/' }] };
+    const pattern = {
+      name: ['{{readTrailBucket}}'],
+      key: [{ prefix: '{{readTrailKeyPrefix}}AWSLogs/{{account}}/CloudTrail/{{region}}/' }],
+    };
 
     const own = fillPlaceholders(pattern, 'smcp', 'prod');
     const existing = fillPlaceholders(pattern, 'smcp', 'prod', 'org-trail-logs');
+    const prefixed = fillPlaceholders(pattern, 'smcp', 'prod', 'org-trail-logs', 'org/cloudtrail/');
 
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
     const key = [{ prefix: { 'Fn::Sub': 'AWSLogs/${AWS::AccountId}/CloudTrail/${AWS::Region}/' } }];
@@ -119,6 +129,11 @@ describe('rules and dispatch routes', () => {
     expect(own).toEqual({ name: [{ 'Fn::Sub': '${ReadTrailBucket}' }], key });
     // No Fn::Sub without a variable in it (cfn-lint W1020).
     expect(existing).toEqual({ name: ['org-trail-logs'], key });
+    expect(prefixed).toEqual({
+      name: ['org-trail-logs'],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
+      key: [{ prefix: { 'Fn::Sub': 'org/cloudtrail/AWSLogs/${AWS::AccountId}/CloudTrail/${AWS::Region}/' } }],
+    });
   });
 
   it('refuses a rule for the control plane’s own events unless it listens on the smcp bus', () => {
