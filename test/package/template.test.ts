@@ -321,6 +321,18 @@ describe('packaged CloudFormation template', () => {
       { Effect: 'Allow', Action: ['s3:GetObject'], Resource: { 'Fn::Sub': '${ReadTrailBucket.Arn}/AWSLogs/*' } },
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: { 'Fn::GetAtt': ['ReadTrailBucket', 'Arn'] } },
     ]);
+    // ingest-reads takes the queue at most five instances at once: a backlog cannot take the account's concurrency.
+    const mapping = Object.values(resources).find(
+      (r) =>
+        r.Type === 'AWS::Lambda::EventSourceMapping' &&
+        JSON.stringify(r.Properties.EventSourceArn) === '{"Fn::GetAtt":["ReadLogFilesQueue","Arn"]}',
+    );
+    expect(mapping?.Properties).toMatchObject({
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
     // ingest-reads writes only its read objects, never into the trail's bucket.
     const puts = policies.flatMap((p) => p.PolicyDocument.Statement).filter((st) => st.Action.includes('s3:PutObject'));
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript.
