@@ -363,6 +363,25 @@ describe('read-spike detector contract', () => {
     }
   });
 
+  it('never alarms on a trend: reads that double or triple over two weeks (with a daily shape, sparse) or fall', () => {
+    const elapsed = (t: number) => (t - start) / (14 * day);
+    const trends: Record<string, (t: number) => number> = {
+      'doubling, 10 → 20 a minute': (t) => 10 + 10 * elapsed(t),
+      'doubling, 2 → 4 a minute': (t) => 2 + 2 * elapsed(t),
+      'tripling, with a daily shape': (t) =>
+        (1 + 2 * elapsed(t)) * (3 + 6 * Math.max(0, Math.sin(((t % day) / day) * 2 * Math.PI))),
+      'sparse, 3 → 30 an hour': (t) => 0.05 + 0.45 * elapsed(t),
+      'falling, 20 → 5 a minute': (t) => 20 - 15 * elapsed(t),
+    };
+    for (const [name, mean] of Object.entries(trends)) {
+      for (const seed of [1, 3, 7]) {
+        const buckets = poissonSeries(14 * 24 * 60, mean, seed);
+
+        expect(alertTimes(buckets, run(buckets)), `${name}, seed ${seed}`).toEqual([]);
+      }
+    }
+  });
+
   it('always alarms on a 20× burst, once, at its start', () => {
     for (const seed of [1, 2, 3, 4, 5, 6]) {
       for (const level of [0.5, 5, 50]) {
