@@ -3,8 +3,8 @@
 // are fed as zeros the next time they are read (a spike is never silent). No cursor: each run looks back a few
 // closed minutes, and each detector remembers the last minute it was fed, so a missed or repeated run neither skips
 // nor double-feeds a minute; after an outage longer than the look-back the first run with reads looks back to the
-// last saved run (the detectors object's `through`), at most a day. Every detector is loaded at the start of a run and saved once at its end (one object:
-// adapters/detector-store.ts), only when the run fed one.
+// last saved run (the detectors object's `through`), at most a day. Every detector is loaded at the start of a run and
+// saved once at its end (one object: adapters/detector-store.ts), only when the run fed one.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventPublisher } from '../../shared/adapters/bus.ts';
 import type { Counters, ReadWindow } from '../adapters/counters.ts';
